@@ -1,0 +1,77 @@
+"""Corroboration by independent origin, and hypothesis tallies (the contract's "Analysis").
+
+Two outlets repeating one imagery company are one origin: corroboration counts origins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Briefing, Citation, Fact, Question
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    status: str  # corroborated | single-origin | single-source | contested
+    outlets: tuple[str, ...]
+    origins: tuple[str, ...]
+    disputed_by: tuple[str, ...]
+    sources: tuple[str, ...]  # supporting source ids
+
+
+@dataclass(frozen=True)
+class Tally:
+    hypothesis: str
+    label: str
+    for_: int
+    against: int
+    neutral: int
+
+
+def origin_of(c: Citation, briefing: Briefing) -> str:
+    if c.origin and c.origin.strip():
+        return c.origin.strip()
+    source = briefing.sources.get(c.source)
+    return source.outlet if source else c.source
+
+
+def _distinct(names: list[str]) -> tuple[str, ...]:
+    """Distinct case-insensitively after trimming, each shown as first written."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.strip().casefold(), name.strip())
+    return tuple(seen.values())
+
+
+def corroboration(fact: Fact, briefing: Briefing) -> Corroboration:
+    support = [c for c in fact.citations if not c.disputes]
+    against = [c for c in fact.citations if c.disputes]
+    outlets = _distinct([briefing.sources[c.source].outlet for c in support if c.source in briefing.sources])
+    origins = _distinct([origin_of(c, briefing) for c in support])
+    sources = tuple(dict.fromkeys(c.source for c in support))
+    if against:
+        status = "contested"
+    elif len(origins) >= 2:
+        status = "corroborated"
+    elif len(sources) >= 2:
+        status = "single-origin"
+    else:
+        status = "single-source"
+    return Corroboration(status, outlets, origins, _distinct([origin_of(c, briefing) for c in against]), sources)
+
+
+def tallies(question: Question) -> list[Tally]:
+    out = []
+    for h in question.hypotheses:
+        bearings = [e.bearing(h.id) for e in question.evidence]
+        out.append(Tally(h.id, h.label, bearings.count("for"), bearings.count("against"),
+                         bearings.count("neutral")))
+    return out
+
+
+def leaning(question: Question) -> Tally | None:
+    """The hypothesis the evidence currently favours most (for minus against), if any stands out."""
+    ranked = sorted(tallies(question), key=lambda t: t.for_ - t.against, reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0].for_ - ranked[0].against == ranked[1].for_ - ranked[1].against):
+        return None
+    return ranked[0] if ranked[0].for_ > 0 else None

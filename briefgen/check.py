@@ -1,0 +1,103 @@
+"""Check stage: everything that needs the whole briefing, reported all at once.
+
+Quote matching happens here (and only here): the occurrences found are handed on to resolve,
+so a build never matches a quote twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from .analysis import corroboration
+from .diagnostics import Pos, Report
+from .model import Briefing, Citation, statements
+from .sourcetext import SourceDoc, parse_source
+from .textmatch import Occurrence
+
+
+@dataclass
+class Checked:
+    """A briefing that passed the checks, with its parsed sources and each citation's place."""
+
+    briefing: Briefing
+    docs: dict[str, SourceDoc]
+    matches: dict[Citation, Occurrence] = field(default_factory=dict)
+
+
+def check_briefing(b: Briefing, md: MarkdownIt, report: Report) -> Checked:
+    docs = {sid: parse_source(md, s, report) for sid, s in b.sources.items()}
+    checked = Checked(b, docs)
+    for doc in docs.values():
+        for raw, pos in doc.unused_drops:
+            report.warning(pos, f"drop string {raw!r} drops nothing in {doc.source.path}")
+    _check_ids(b, report)
+    cited: set[str] = set()
+    for st in statements(b):
+        for c in st.citations:
+            _check_citation(c, checked, report)
+            cited.add(c.source)
+    _check_questions(b, report)
+    for sid, s in b.sources.items():
+        if sid not in cited:
+            report.warning(s.pos, f"source '{sid}' is not cited by any statement")
+    for f in b.facts:
+        if corroboration(f, b).status == "single-origin":
+            report.warning(f.pos, f"fact '{f.id}' rests on one origin reported by several outlets")
+    return checked
+
+
+def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
+    doc = checked.docs.get(c.source)
+    if doc is None:
+        known = sorted(checked.briefing.sources)
+        hint = difflib.get_close_matches(c.source, known, n=1, cutoff=0.5)
+        tail = (f"; did you mean '{hint[0]}'?" if hint else
+                f"; known sources: {', '.join(known)}" if known else "; this briefing has no sources yet")
+        report.error(c.source_pos, f"unknown source '{c.source}'{tail}")
+        return
+    hits = doc.index.find(c.quote)
+    if len(hits) == 1:
+        checked.matches[c] = hits[0]
+        return
+    path = doc.source.path
+    if hits:
+        report.error(c.quote_pos, f"quote occurs {len(hits)} times in {path}; quote more words so "
+                     "it occurs exactly once")
+        return
+    near = doc.index.closest(c.quote)
+    tail = f'; did you mean "...{near}..."?' if near else ""
+    report.error(c.quote_pos, f"quote not found in {path}{tail}")
+
+
+def _check_ids(b: Briefing, report: Report) -> None:
+    def unique(items: list[tuple[str, Pos]], what: str) -> None:
+        seen: dict[str, Pos] = {}
+        for ident, pos in items:
+            if ident in seen:
+                report.error(pos, f"duplicate {what} '{ident}' (first at line {seen[ident].line})")
+            else:
+                seen[ident] = pos
+
+    unique([(f.id, f.pos) for f in b.facts], "fact id")
+    unique([(q.id, q.pos) for q in b.questions], "question id")
+    for q in b.questions:
+        unique([(h.id, h.pos) for h in q.hypotheses], f"hypothesis id in '{q.id}'")
+    # Anchors that share a page must differ, or a link would land on the wrong row.
+    unique([(s.anchor, s.pos) for s in b.summary] + [(t.anchor, t.pos) for t in b.timeline],
+           "statement id on the summary page")
+    unique([(q.anchor, q.pos) for q in b.questions] + [(e.anchor, e.pos) for q in b.questions for e in q.evidence],
+           "id on the questions page")
+
+
+def _check_questions(b: Briefing, report: Report) -> None:
+    for q in b.questions:
+        known = [h.id for h in q.hypotheses]
+        for e in q.evidence:
+            for hid, _, pos in e.bears:
+                if hid not in known:
+                    hint = difflib.get_close_matches(hid, known, n=1, cutoff=0.5)
+                    tail = f"; did you mean '{hint[0]}'?" if hint else f"; hypotheses: {', '.join(known)}"
+                    report.error(pos, f"unknown hypothesis '{hid}' in 'bears' of question '{q.id}'{tail}")

@@ -1,0 +1,154 @@
+"""The `briefgen` command. Domain errors become messages here, at the edge, never tracebacks."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import Report, UserError
+
+
+class _MkDocsStyle(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname:<8}-  {record.getMessage()}"
+
+
+def _setup_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_MkDocsStyle())
+    for name in ("mkdocs", "briefgen"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.WARNING if quiet else logging.INFO)
+        logger.propagate = False
+
+
+def _print_report(report: Report, strict: bool) -> None:
+    for p in report.sorted():
+        click.echo(str(p), err=True)
+    e, w = len(report.errors), len(report.warnings)
+    if e or w:
+        parts = [f"{e} error{'s' if e != 1 else ''}", f"{w} warning{'s' if w != 1 else ''}"]
+        verdict = "failed" if report.failed(strict) else "passed with warnings"
+        click.echo(f"briefgen: {', '.join(parts)}; {verdict}"
+                   + (" (--strict turns warnings into failures)" if w and strict and not e else ""), err=True)
+
+
+def _project(ctx: click.Context) -> Path:
+    return ctx.obj["project"]
+
+
+def _guard(ctx: click.Context, fn):
+    """Run fn; a user mistake prints one line and exits 1, other errors only show with --debug."""
+    try:
+        return fn()
+    except UserError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(1)
+    except KeyboardInterrupt:
+        ctx.exit(130)
+    except Exception as exc:  # a bug in briefgen, not the user's mistake
+        if ctx.obj.get("debug"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details, "
+                   "and please report it)", err=True)
+        ctx.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("--project", "-C", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="The site project folder (default: the current folder).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Only print warnings and errors.")
+@click.pass_context
+def main(ctx: click.Context, project: Path, debug: bool, quiet: bool) -> None:
+    """briefgen: news briefings where every statement links to the passage it rests on."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(project=project, debug=debug)
+    _setup_logging(quiet)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def build(ctx: click.Context, strict: bool) -> None:
+    """Check everything, then build the site into site/ (left untouched on failure)."""
+    from .pipeline import build as run
+
+    outcome = _guard(ctx, lambda: run(_project(ctx), strict))
+    _print_report(outcome.report, strict)
+    ctx.exit(1 if outcome.report.failed(strict) else 0)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def check(ctx: click.Context, strict: bool) -> None:
+    """Check everything and build nothing."""
+    from .pipeline import check as run
+
+    outcome = _guard(ctx, lambda: run(_project(ctx), strict))
+    _print_report(outcome.report, strict)
+    if not outcome.report.failed(strict):
+        click.echo(f"briefgen: checked {outcome.counts()}: no problems"
+                   if not outcome.report.problems else f"briefgen: checked {outcome.counts()}", err=True)
+    ctx.exit(1 if outcome.report.failed(strict) else 0)
+
+
+@main.command()
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
+              help="Address to serve on.")
+@click.pass_context
+def serve(ctx: click.Context, dev_addr: str) -> None:
+    """Build, serve locally and rebuild + reload the browser when content changes."""
+    from .serve import serve as run
+
+    _guard(ctx, lambda: run(_project(ctx), dev_addr, _print_report))
+
+
+@main.command()
+@click.argument("briefing_id")
+@click.option("--title", default=None, help="The briefing's title.")
+@click.pass_context
+def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
+    """Scaffold content/BRIEFING_ID/ with a commented briefing.yml (never overwrites)."""
+    from .scaffold import new_briefing
+
+    path = _guard(ctx, lambda: new_briefing(_project(ctx), briefing_id, title))
+    click.echo(f"Created {path}/ - edit briefing.yml, add articles to sources/, then `briefgen check`.")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def init(ctx: click.Context, directory: Path) -> None:
+    """Create a new site project in DIRECTORY (never overwrites)."""
+    from .scaffold import init_project
+
+    _guard(ctx, lambda: init_project(directory))
+    click.echo(f"Created a briefgen site in {directory}/. Next: cd {directory} && briefgen build")
+
+
+@main.command("add-source")
+@click.argument("briefing_id")
+@click.argument("target")
+@click.option("--id", "source_id", default=None, help="The source id (default: from outlet and title).")
+@click.option("--outlet", default=None, help="The outlet, when the page does not say.")
+@click.option("--title", default=None, help="The headline, when the page does not say.")
+@click.option("--url", default=None, help="The original URL, for a saved page or text file.")
+@click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a URL.")
+@click.pass_context
+def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str | None,
+               outlet: str | None, title: str | None, url: str | None, timeout: float) -> None:
+    """Import an article (saved .html, .txt or a URL) into content/BRIEFING_ID/sources/."""
+    from .importer import add_source as run
+
+    project = _project(ctx)
+    path = _guard(ctx, lambda: run(project, briefing_id, target, source_id, timeout=timeout,
+                                   outlet=outlet, title=title, url=url))
+    click.echo(f"Wrote {path.relative_to(project.resolve()) if path.is_absolute() else path}")

@@ -1,0 +1,65 @@
+"""Problems a user can fix, reported as `path:line:col: severity: message`.
+
+Every stage appends to a `Report` instead of raising, so one run shows every problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """Where a user wrote something: path relative to the project root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    pos: Pos
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(pos, "error", message))
+
+    def warning(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(pos, "warning", message))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def sorted(self) -> list[Problem]:
+        # Sorted by file and position so a reader can fix a file top to bottom; stable for ties.
+        seen: set[Problem] = set()
+        unique = [p for p in self.problems if not (p in seen or seen.add(p))]
+        return sorted(unique, key=lambda p: (p.pos.path, p.pos.line, p.pos.col))
+
+
+class UserError(Exception):
+    """A mistake the user can fix (bad argument, existing file); shown without a traceback."""

@@ -1,0 +1,49 @@
+"""The MkDocs plugin that feeds briefgen's rendered pages into a normal MkDocs build."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from ..render import Page
+from ..urls import Urls
+from . import mkdocs_engine
+
+log = logging.getLogger("mkdocs.briefgen")
+
+
+class BriefgenPlugin(BasePlugin):
+    def __init__(self, pages: list[Page], files: dict[str, str | bytes], urls: Urls):
+        super().__init__()
+        self.pages = {urls.src(p.name): p for p in pages}
+        self.extra = files
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        for src, page in self.pages.items():
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                log.warning(f"briefgen's page replaces {src} from the docs folder")
+                files.remove(existing)
+            files.append(File.generated(config, src, content=mkdocs_engine._front_matter(page) + "\n"))
+        for src, content in self.extra.items():
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src, content=content))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        # Our pages are already HTML: give Python-Markdown nothing to do.
+        return "" if page.file.src_uri in self.pages else markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        return ours.html if ours is not None else html
+
+    def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
+        ours = self.pages.get(page.file.src_uri)
+        context["briefgen_page"] = ours
+        return context

@@ -1,0 +1,50 @@
+"""briefing.json: the machine-readable briefing, every href relative to the briefing's folder."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import analysis
+from .model import statements
+from .resolve import Resolved
+from .urls import Urls, page_of
+
+
+def briefing_json(r: Resolved, urls: Urls) -> str:
+    b = r.briefing
+    here = page_of(b.id, "summary")  # hrefs read from the briefing's folder, like its index page
+
+    def href(kind: str, fragment: str = "", source: str | None = None) -> str:
+        return urls.rel(here, page_of(b.id, kind, source), fragment)
+
+    sources = [{"id": s.id, "title": s.title, "outlet": s.outlet, "url": s.url,
+                "published": s.published.isoformat() if s.published else None,
+                "author": s.author, "reliability": s.reliability, "page": href("source", source=s.id)}
+               for s in b.sources.values()]
+    out_statements = []
+    for st in statements(b):
+        item: dict[str, Any] = {"id": st.anchor, "kind": st.kind, "text": st.text,
+                                "href": href(st.page, st.anchor)}
+        if st.assessment:
+            item["assessment"] = st.assessment
+        item["citations"] = [{"source": c.source, "quote": c.quote,
+                              "origin": analysis.origin_of(c, b), "disputes": c.disputes,
+                              "href": href("source", r.anchor_of.get(c, ""), c.source)}
+                             for c in st.citations]
+        out_statements.append(item)
+    facts = []
+    for f in b.facts:
+        c = analysis.corroboration(f, b)
+        facts.append({"id": f.id, "fact": f.fact, "value": f.value, "href": href("facts", f.anchor),
+                      "outlets": list(c.outlets), "origins": list(c.origins),
+                      "disputed_by": list(c.disputed_by), "corroboration": c.status})
+    questions = [{"id": q.id, "question": q.question, "status": q.status,
+                  "href": href("questions", q.anchor),
+                  "hypotheses": [{"id": t.hypothesis, "label": t.label, "for": t.for_,
+                                  "against": t.against, "neutral": t.neutral}
+                                 for t in analysis.tallies(q)],
+                  "watch": list(q.watch)} for q in b.questions]
+    doc = {"id": b.id, "title": b.title, "as_of": b.as_of.isoformat(), "tags": list(b.tags),
+           "sources": sources, "statements": out_statements, "facts": facts, "questions": questions}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,138 @@
+"""Typed access to the keys of one YAML mapping, reporting every wrong value with its position."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any, Iterable
+
+from yaml.nodes import MappingNode, Node
+
+from .diagnostics import Pos
+from .yamlpos import YamlDoc, as_date, is_invalid
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+def is_slug(value: str) -> bool:
+    return bool(SLUG.match(value))
+
+
+def is_http_url(value: str) -> bool:
+    return bool(re.match(r"https?://[^\s/?#]+\S*\Z", value, re.IGNORECASE))
+
+
+class Fields:
+    """One mapping in a YAML document. Unknown keys become warnings as soon as it is read."""
+
+    def __init__(self, doc: YamlDoc, node: Node, what: str, known: Iterable[str]):
+        self.doc, self.what, self.node = doc, what, node
+        self.pos = doc.pos(node)
+        self.items = doc.mapping(node, what) or {}
+        self.ok = isinstance(node, MappingNode)
+        doc.unknown_keys(self.items, known, what)
+
+    def has(self, key: str) -> bool:
+        return key in self.items
+
+    def value_node(self, key: str) -> Node | None:
+        return self.items[key][1] if key in self.items else None
+
+    def pos_of(self, key: str) -> Pos:
+        return self.doc.pos(self.items[key][1]) if key in self.items else self.pos
+
+    def key_pos(self, key: str) -> Pos:
+        return self.doc.pos(self.items[key][0]) if key in self.items else self.pos
+
+    def _missing(self, key: str, required: bool) -> None:
+        if required and self.ok:
+            self.doc.report.error(self.pos, f"{self.what} needs '{key}'")
+
+    def raw(self, key: str, required: bool = False) -> Any:
+        node = self.value_node(key)
+        if node is None:
+            self._missing(key, required)
+            return None
+        value = self.doc.scalar(node, f"'{key}' in {self.what}")
+        if is_invalid(value):
+            return None
+        if value is None or value == "":
+            self._missing(key, required)
+            return None
+        return value
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        if isinstance(value, (datetime.date, list, dict)):
+            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be text")
+            return None
+        # A number or a yes/no typed as a title is still meant as text.
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return text.strip() or None
+
+    def slug(self, key: str, required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is not None and not is_slug(value):
+            self.doc.report.error(self.pos_of(key), f"{self.what}: '{key}' must be a slug "
+                                  f"(lowercase letters, digits and '-'), not {value!r}")
+            return None
+        return value
+
+    def date(self, key: str, required: bool = False) -> datetime.date | None:
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        parsed = as_date(value)
+        if parsed is None:
+            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be an ISO date "
+                                  f"like 2024-12-14, not {str(value)!r}")
+        return parsed
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key)
+        if value is not None and not is_http_url(value):
+            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be an http(s) URL, "
+                                  f"not {value!r}")
+            return None
+        return value
+
+    def choice(self, key: str, choices: Iterable[str], default: str | None = None) -> str | None:
+        choices = tuple(choices)
+        value = self.text(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be one of "
+                                  f"{', '.join(choices)}, not {value!r}")
+            return default
+        return value
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be true or false")
+            return default
+        return value
+
+    def items_of(self, key: str, required: bool = False) -> list[Node]:
+        node = self.value_node(key)
+        if node is None or (getattr(node, "tag", "").endswith(":null")):
+            self._missing(key, required)
+            return []
+        return self.doc.sequence(node, f"'{key}' in {self.what}") or []
+
+    def texts(self, key: str) -> list[tuple[str, Pos]]:
+        out = []
+        for node in self.items_of(key):
+            value = self.doc.scalar(node, f"an item of '{key}' in {self.what}")
+            if is_invalid(value) or value is None:
+                continue
+            if isinstance(value, (datetime.date, bool)):
+                self.doc.report.error(self.doc.pos(node), f"items of '{key}' in {self.what} must be text")
+                continue
+            out.append((str(value), self.doc.pos(node)))
+        return out

@@ -1,0 +1,80 @@
+"""Wrap quoted words of an inline token run in a <mark>, without breaking the HTML around them.
+
+Offsets are in the block's reader text (see sourcetext.reader_text). A mark is placed only
+where it nests properly with emphasis, links and other marks; otherwise the caller anchors the
+whole block instead, which still contains the quoted words.
+"""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+_TEXT = {"text", "text_special"}
+_WIDE = {"text", "text_special", "code_inline", "softbreak", "hardbreak"}
+
+
+def _width(t: Token) -> int:
+    if t.type in ("softbreak", "hardbreak"):
+        return 1
+    return len(t.content) if t.type in _WIDE else 0
+
+
+def _split(children: list[Token], at: int) -> tuple[list[Token], int]:
+    """Split the text token that straddles `at`; widen `at` to the edge of an unsplittable one."""
+    pos = 0
+    for i, t in enumerate(children):
+        w = _width(t)
+        if pos < at < pos + w:
+            if t.type not in _TEXT:
+                return children, pos if at - pos < pos + w - at else pos + w
+            left, right = t.copy(), t.copy()
+            left.content, right.content = t.content[: at - pos], t.content[at - pos:]
+            return children[:i] + [left, right] + children[i + 1:], at
+        pos += w
+    return children, at
+
+
+def _gaps_at(children: list[Token], offset: int) -> list[int]:
+    """Indices of the gaps between children that lie at reader offset `offset`."""
+    out, pos = [], 0
+    for i in range(len(children) + 1):
+        if pos == offset:
+            out.append(i)
+        if i < len(children):
+            pos += _width(children[i])
+            if pos > offset:
+                break
+    return out
+
+
+def _outer(children: list[Token], gaps: list[int]) -> int:
+    # After the tags that close at this point, before those that open: the mark hugs the words.
+    g = gaps[0]
+    while g < gaps[-1] and children[g].nesting == -1:
+        g += 1
+    return g
+
+
+def _balanced(run: list[Token]) -> bool:
+    depth = 0
+    for t in run:
+        depth += t.nesting
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def insert_mark(children: list[Token], start: int, end: int, attrs: dict[str, str],
+                after: list[Token]) -> list[Token] | None:
+    """Children with a mark around reader text [start, end) and `after` right behind it, or None."""
+    children, start = _split(children, start)
+    children, end = _split(children, end)
+    starts, ends = _gaps_at(children, start), _gaps_at(children, end)
+    if not starts or not ends:
+        return None
+    for a, b in ((_outer(children, starts), _outer(children, ends)), (starts[-1], ends[0])):
+        if a <= b and _balanced(children[a:b]):
+            open_ = Token("bg_mark_open", "mark", 1, attrs=dict(attrs))
+            close = Token("bg_mark_close", "mark", -1)
+            return children[:a] + [open_] + children[a:b] + [close] + after + children[b:]
+    return None

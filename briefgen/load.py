@@ -1,0 +1,220 @@
+"""Load stage: content/ on disk -> Briefing models, reporting every problem on the way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from yaml.nodes import MappingNode
+
+from .annotations import AnnotationReader
+from .diagnostics import Pos, Report
+from .fields import Fields, is_slug
+from .model import RELIABILITY, Briefing, Source
+from .yamlpos import YamlDoc
+
+RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
+RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}
+SOURCE_KEYS = ("title", "outlet", "author", "published", "url", "accessed", "reliability", "drop",
+               "publish", "paraphrased")
+BRIEFING_KEYS = ("title", "as_of", "tags", "sources", "summary", "facts", "questions", "timeline")
+_FRONT = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(root: Path, path: Path, report: Report) -> str | None:
+    """A user file as text: UTF-8 with or without BOM, CRLF or LF; None (reported) otherwise."""
+    name = rel(root, path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        report.error(Pos(name), "file not found")
+        return None
+    except OSError as exc:
+        report.error(Pos(name), f"cannot read file: {exc.strerror or exc}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        offset = exc.start + bom
+        line = data.count(b"\n", 0, offset) + 1
+        col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+        report.error(Pos(name, line, col), f"not valid UTF-8 (byte {offset} is 0x{data[offset]:02x});"
+                     " save the file as UTF-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_project(root: Path, report: Report) -> list[Briefing]:
+    content = root / "content"
+    if not content.is_dir():
+        report.error(Pos("content"), "no content/ folder here; run briefgen in the project root "
+                     "or create one with `briefgen new <briefing-id>`")
+        return []
+    briefings = []
+    for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        name = rel(root, folder)
+        if not is_slug(folder.name):
+            report.error(Pos(name), f"briefing folder name {folder.name!r} is not a slug "
+                         "(lowercase letters, digits and '-')")
+        elif folder.name in RESERVED_BRIEFINGS:
+            report.error(Pos(name), f"briefing id {folder.name!r} is reserved by the site; rename the folder")
+        else:
+            b = load_briefing(root, folder, report)
+            if b is not None:
+                briefings.append(b)
+    return briefings
+
+
+def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
+    path = folder / "briefing.yml"
+    name = rel(root, path)
+    if not path.is_file():
+        report.error(Pos(name), "missing briefing.yml (every briefing folder needs one)")
+        return None
+    text = read_text(root, path, report)
+    if text is None:
+        return None
+    doc = YamlDoc(name, report)
+    node = doc.compose(text)
+    if node is None:
+        if not text.strip():
+            report.error(Pos(name), "briefing.yml is empty; it needs at least 'title' and 'as_of'")
+        return None
+    f = Fields(doc, node, "briefing.yml", BRIEFING_KEYS)
+    if not f.ok:
+        return None
+    title, as_of = f.text("title", required=True), f.date("as_of", required=True)
+    tags = tuple(t for t, _ in f.texts("tags"))
+    sources = load_sources(root, folder, doc, f, report)
+    reader = AnnotationReader(doc, set(sources))
+    summary = reader.summary(f.items_of("summary"))
+    facts = reader.facts(f.items_of("facts"))
+    questions = reader.questions(f.items_of("questions"))
+    timeline = reader.timeline(f.items_of("timeline"))
+    if title is None or as_of is None:
+        return None
+    return Briefing(folder.name, rel(root, folder), title, as_of, tags, sources, summary, facts,
+                    questions, timeline, Pos(name))
+
+
+def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields, report: Report) -> dict[str, Source]:
+    entries: dict[str, Fields] = {}
+    node = f.value_node("sources")
+    if node is not None and not node.tag.endswith(":null"):
+        for sid, (key_node, value_node) in (doc.mapping(node, "'sources'") or {}).items():
+            what = f"source '{sid}'"
+            if not is_slug(sid):
+                report.error(doc.pos(key_node), f"source id {sid!r} is not a slug (lowercase letters, digits and '-')")
+                continue
+            if sid in RESERVED_SOURCES:
+                report.error(doc.pos(key_node), f"source id {sid!r} is reserved (it is a citation key)")
+                continue
+            entries[sid] = Fields(doc, value_node, what, ("file",) + SOURCE_KEYS)
+    files = _source_files(root, folder, doc, entries, report)
+    out = {}
+    for sid, path in files.items():
+        source = _load_source(root, sid, path, entries.get(sid), report)
+        if source is not None:
+            out[sid] = source
+    return out
+
+
+def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fields],
+                  report: Report) -> dict[str, Path]:
+    """Which file each source id reads: claimed by an entry's `file:`, else found by its stem."""
+    claimed: dict[Path, str] = {}
+    files: dict[str, Path] = {}
+    for sid, e in entries.items():
+        file = e.text("file")
+        if file is None:
+            continue
+        target = (folder / file).resolve()
+        if not target.is_relative_to(folder.resolve()) or Path(file).is_absolute():
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be inside the briefing folder")
+        elif target.suffix not in (".md", ".txt"):
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be a .md or .txt file")
+        elif not target.is_file():
+            report.error(e.pos_of("file"), f"source '{sid}': file not found: {file}")
+        else:
+            claimed[target] = sid
+            files[sid] = target
+    by_stem: dict[str, list[Path]] = {}
+    src_dir = folder / "sources"
+    found = sorted(src_dir.glob("*.md")) + sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
+    for path in found:
+        if path.resolve() in claimed or not path.is_file():
+            continue
+        by_stem.setdefault(path.stem, []).append(path)
+    for stem, paths in sorted(by_stem.items()):
+        name = rel(root, paths[0])
+        if len(paths) > 1:
+            report.error(Pos(rel(root, paths[1])), f"two sources named '{stem}' ({', '.join(p.name for p in paths)});"
+                         f" rename one or claim it with a `sources:` entry and `file:`")
+        elif not is_slug(stem):
+            report.error(Pos(name), f"source file name {paths[0].name!r}: the id {stem!r} is not a slug "
+                         "(lowercase letters, digits and '-')")
+        elif stem in RESERVED_SOURCES:
+            report.error(Pos(name), f"source id {stem!r} is reserved (it is a citation key); rename the file")
+        elif stem in files:
+            report.error(Pos(name), f"source id '{stem}' is claimed by another file in briefing.yml")
+        else:
+            files[stem] = paths[0]
+    for sid, e in entries.items():
+        if sid not in files and not e.has("file"):
+            report.error(doc.pos(e.node), f"source '{sid}' has no file: expected "
+                         f"{rel(root, src_dir)}/{sid}.md or .txt, or a 'file:' key")
+    return files
+
+
+def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report: Report) -> Source | None:
+    name = rel(root, path)
+    text = read_text(root, path, report)
+    if text is None:
+        return None
+    kind = "md" if path.suffix == ".md" else "txt"
+    front, body, body_line = None, text, 1
+    m = _FRONT.match(text) if kind == "md" else None
+    if m:
+        doc = YamlDoc(name, report, line_offset=1)
+        node = doc.compose(m.group(1) or "")
+        if node is not None and not node.tag.endswith(":null"):
+            front = Fields(doc, node, "front matter", SOURCE_KEYS)
+        body, body_line = text[m.end():], text.count("\n", 0, m.end()) + 1
+    layers = [x for x in (entry, front) if x is not None and x.ok]  # the entry wins key by key
+
+    def pick(key: str) -> Fields | None:
+        return next((x for x in layers if x.has(key)), None)
+
+    def get(key: str, how: str = "text", *args):
+        layer = pick(key)
+        return getattr(layer, how)(key, *args) if layer else None
+
+    where = entry.pos if entry is not None else Pos(name)
+    title, outlet = get("title"), get("outlet")
+    for key, value in (("title", title), ("outlet", outlet)):
+        if value is None and pick(key) is None:
+            report.error(where, f"source '{sid}' needs '{key}' (in its front matter or its `sources:` entry)")
+    if title is None or outlet is None:
+        return None
+    reliability = get("reliability")
+    if reliability is not None and reliability.upper() not in RELIABILITY:
+        report.error(pick("reliability").pos_of("reliability"),
+                     f"'reliability' of source '{sid}' must be an Admiralty grade A-F, not {reliability!r}")
+        reliability = None
+    drop_layer = pick("drop")
+    return Source(
+        id=sid, path=name, kind=kind, body=body, body_line=body_line, title=title, outlet=outlet,
+        author=get("author"), published=get("published", "date"), url=get("url", "url"),
+        accessed=get("accessed", "date"), reliability=reliability.upper() if reliability else None,
+        drop=tuple(drop_layer.texts("drop")) if drop_layer else (),
+        publish=get("publish", "choice", ("full", "excerpts"), "full") or "full",
+        paraphrased=bool(get("paraphrased", "flag")), pos=where,
+    )

@@ -1,0 +1,47 @@
+"""The one markdown-it instance: untrusted text in, inert HTML out.
+
+`js-default` keeps raw HTML off (it is shown as text); links are further limited to http(s), and
+images from articles are shown as their description rather than loaded from a stranger's server.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+
+def _http_only(url: str) -> bool:
+    return url.strip().lower().startswith(("http://", "https://"))
+
+
+def _image_as_text(self, tokens, idx, options, env) -> str:
+    alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
+    return f'<span class="bg-image">[image{": " + escape(alt) if alt else ""}]</span>'
+
+
+def _link_open(self, tokens, idx, options, env) -> str:
+    # Links lead off-site to pages nobody here vouches for.
+    tokens[idx].attrSet("rel", "nofollow noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("js-default")
+    md.validateLink = _http_only
+    md.add_render_rule("image", _image_as_text)
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("bg_cited_by", _cited_by)
+    return md
+
+
+def inline(md: MarkdownIt, text: str) -> Markup:
+    """Annotation text (a statement, a value) as inline HTML."""
+    return Markup(md.renderInline(text))
+
+
+def _cited_by(self, tokens, idx, options, env) -> str:
+    # The page renderer decides what follows a highlighted passage (back-links, original link).
+    hook = env.get("bg_cited_by")
+    return str(hook(tokens[idx].meta)) if hook else ""

@@ -1,0 +1,78 @@
+"""load -> check -> resolve -> render -> engine, with every problem collected on the way."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import Checked, check_briefing
+from .diagnostics import Report
+from .export import briefing_json
+from .load import load_project
+from .markup import make_markdown
+from .render import Page, Renderer
+from .resolve import Resolved, resolve
+from .urls import Urls
+
+log = logging.getLogger("briefgen")
+
+
+@dataclass
+class Outcome:
+    report: Report
+    checked: list[Checked] = field(default_factory=list)
+    resolved: list[Resolved] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+
+    def counts(self) -> str:
+        bs = [c.briefing for c in self.checked]
+        n_src = sum(len(b.sources) for b in bs)
+        n_cit = sum(len(c.matches) for c in self.checked)
+        return (f"{len(bs)} briefing{'s' if len(bs) != 1 else ''}, {n_src} source{'s' if n_src != 1 else ''}, "
+                f"{n_cit} citation{'s' if n_cit != 1 else ''}")
+
+
+def check(project: Path, strict: bool = False) -> Outcome:
+    report = Report()
+    md = make_markdown()
+    briefings = load_project(project, report)
+    out = Outcome(report, [check_briefing(b, md, report) for b in briefings])
+    return out
+
+
+def render(project: Path, outcome: Outcome, urls: Urls, site_name: str) -> dict[str, str | bytes]:
+    """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
+    md = make_markdown()
+    renderer = Renderer(project, urls, md, site_name)
+    outcome.resolved = [resolve(c) for c in outcome.checked]
+    files: dict[str, str | bytes] = {}
+    for r in outcome.resolved:
+        outcome.pages += renderer.briefing_pages(r)
+        files[f"{r.briefing.id}/briefing.json"] = briefing_json(r, urls)
+    outcome.pages.append(renderer.index_page(outcome.resolved))
+    for name in ("briefgen.css", "briefgen.js"):
+        source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
+        files[f"assets/briefgen/{name}"] = source
+    return files
+
+
+def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") -> Outcome:
+    from .engine import mkdocs_engine  # only a build needs the engine
+
+    started = time.perf_counter()
+    settings = mkdocs_engine.read_settings(project, config_file)
+    outcome = check(project, strict)
+    log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
+    if outcome.report.failed(strict):
+        return outcome
+    files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name)
+    mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file)
+    try:
+        where = settings.site_dir.relative_to(project.resolve())
+    except ValueError:
+        where = settings.site_dir
+    log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into {where}/ "
+             f"in {time.perf_counter() - started:.2f} seconds")
+    return outcome

@@ -1,0 +1,141 @@
+"""Render stage: resolved briefings -> HTML fragments for the engine, via Jinja2 templates.
+
+Templates come from the project's own `templates/` first, then the packaged ones, so a project
+can override any page by name. Autoescape is on: article and annotation text is never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote as urlquote
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import analysis
+from .markup import inline
+from .model import RELIABILITY, Briefing, Citation, Statement, statements
+from .resolve import Resolved
+from .urls import Urls, page_of
+
+
+def package_templates() -> Path:
+    """Templates ship inside the wheel as briefgen/templates; a source checkout has them at the top."""
+    here = Path(__file__).resolve().parent
+    return here / "templates" if (here / "templates").is_dir() else here.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # e.g. "khmeimim/facts"; the engine turns it into a path and URL
+    title: str  # plain text; escaped where it is printed
+    html: str
+    description: str  # plain text, for link previews
+    kind: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def text_fragment(words: str) -> str:
+    """`#:~:text=` directive for the quoted words: percent-encoded, long quotes as start,end."""
+    def enc(s: str) -> str:
+        return urlquote(s, safe="").replace("-", "%2D")
+
+    parts = words.split()
+    if len(parts) > 10:
+        return f":~:text={enc(' '.join(parts[:4]))},{enc(' '.join(parts[-4:]))}"
+    return f":~:text={enc(' '.join(parts))}"
+
+
+class Renderer:
+    def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = ""):
+        self.urls, self.md, self.site_name = urls, md, site_name
+        loaders = [FileSystemLoader(str(project / "templates")), FileSystemLoader(str(package_templates()))]
+        self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
+                               lstrip_blocks=True, undefined=StrictUndefined)
+        self.env.filters["md"] = lambda text: inline(self.md, text)
+        self.env.filters["day"] = lambda d: f"{d.day} {d:%b %Y}" if d else ""
+        self.env.globals.update(reliability=RELIABILITY, analysis=analysis)
+
+    def _page(self, template: str, **ctx: Any) -> str:
+        return self.env.get_template(template).render(**ctx)
+
+    # -- helpers handed to templates ----------------------------------------------------------
+    def _linker(self, here: str, b: Briefing) -> Callable[..., str]:
+        def link(kind: str, fragment: str = "", source: str | None = None) -> str:
+            target = "index" if kind == "home" else page_of(b.id, kind, source)
+            return self.urls.rel(here, target, fragment)
+        return link
+
+    def markers(self, r: Resolved, here: str, cites: tuple[Citation, ...]) -> list[dict[str, Any]]:
+        out = []
+        for c in cites:
+            s = r.briefing.sources[c.source]
+            origin = analysis.origin_of(c, r.briefing)
+            tip = f"“{c.quote}” — {s.outlet}" + (f" · origin: {origin}" if origin != s.outlet else "")
+            out.append({"href": self.urls.rel(here, page_of(r.briefing.id, "source", c.source),
+                                              r.anchor_of.get(c, "")),
+                        "label": c.source, "outlet": s.outlet, "origin": origin, "quote": c.quote,
+                        "disputes": c.disputes, "note": c.note,
+                        "tip": ("Disputes: " if c.disputes else "") + tip})
+        return out
+
+    def _context(self, r: Resolved, here: str) -> dict[str, Any]:
+        b = r.briefing
+        return {"b": b, "r": r, "here": here, "link": self._linker(here, b),
+                "markers": lambda cites: self.markers(r, here, cites), "site_name": self.site_name}
+
+    # -- pages ----------------------------------------------------------------------------------
+    def briefing_pages(self, r: Resolved) -> list[Page]:
+        b = r.briefing
+        first = next((s.text for s in b.summary), b.title)
+        pages = []
+        for kind, template, title in (("summary", "summary.html", b.title),
+                                      ("facts", "facts.html", f"Key facts · {b.title}"),
+                                      ("questions", "questions.html", f"Open questions · {b.title}")):
+            here = page_of(b.id, kind)
+            html = self._page(template, **self._context(r, here))
+            pages.append(Page(here, title, html, first, kind, {"briefing": b.id}))
+        for sid, s in b.sources.items():
+            pages.append(self.source_page(r, sid))
+        return pages
+
+    def source_page(self, r: Resolved, sid: str) -> Page:
+        b, doc = r.briefing, r.docs[sid]
+        here = page_of(b.id, "source", sid)
+        ctx = self._context(r, here)
+        link = ctx["link"]
+        macros = self.env.get_template("_macros.html").module
+
+        def cited_by(meta: dict[str, Any]) -> Markup:
+            p = r.passage(sid, meta["anchor"])
+            backs = [{"href": link(st.page, st.anchor), "label": st.label} for st in p.cited_by]
+            original = (f"{doc.source.url}#{text_fragment(meta['words'])}"
+                        if doc.source.url and not doc.source.paraphrased else None)
+            return macros.cited_by(backs, original)
+
+        if doc.source.publish == "excerpts":
+            body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))
+        else:
+            env = {"bg_cited_by": lambda meta: cited_by(meta)}
+            body = Markup(self.md.renderer.render(doc.tokens, self.md.options, env))
+        html = self._page("source.html", s=doc.source, body=body, passages=r.passages[sid], **ctx)
+        return Page(here, f"{doc.source.outlet}: {doc.source.title}", html,
+                    f"Source of the briefing “{b.title}”: {doc.source.title} ({doc.source.outlet})",
+                    "source", {"briefing": b.id})
+
+    def index_page(self, resolved: list[Resolved]) -> Page:
+        ordered = sorted(resolved, key=lambda r: (r.briefing.as_of, r.briefing.id), reverse=True)
+        items = [{"b": r.briefing, "href": self.urls.rel("index", page_of(r.briefing.id, "summary")),
+                  "first": next((s for s in r.briefing.summary), None),
+                  "sources": len(r.briefing.sources), "citations": r.citation_count,
+                  "open": sum(q.status != "resolved" for q in r.briefing.questions)} for r in ordered]
+        html = self._page("index.html", items=items, site_name=self.site_name)
+        return Page("index", self.site_name or "Briefings", html,
+                    f"{len(items)} briefing{'s' if len(items) != 1 else ''}", "index")
+
+
+def statement_list(b: Briefing) -> list[Statement]:
+    return list(statements(b))

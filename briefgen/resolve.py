@@ -1,0 +1,112 @@
+"""Resolve stage: each matched quote becomes an anchored, highlighted element on its source page.
+
+Identical passages share one anchor; every statement citing it is listed as a back-link there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from .check import Checked
+from .highlight import insert_mark
+from .model import Citation, Statement, statements
+from .sourcetext import SourceDoc
+
+
+@dataclass
+class Passage:
+    """A highlighted element on a source page and the statements that rest on it."""
+
+    anchor: str
+    source: str
+    words: str  # the quoted words as they stand in the source
+    block_text: str
+    cited_by: list[Statement] = field(default_factory=list)
+
+
+@dataclass
+class Resolved:
+    checked: Checked
+    anchor_of: dict[Citation, str]
+    passages: dict[str, list[Passage]]  # per source id, in document order
+
+    @property
+    def briefing(self):
+        return self.checked.briefing
+
+    @property
+    def docs(self) -> dict[str, SourceDoc]:
+        return self.checked.docs
+
+    def passage(self, source: str, anchor: str) -> Passage:
+        return next(p for p in self.passages[source] if p.anchor == anchor)
+
+    @property
+    def citation_count(self) -> int:
+        return sum(len(s.citations) for s in statements(self.briefing))
+
+
+def _anchor_name(words: str, taken: set[str]) -> str:
+    slug = "-".join(re.findall(r"[a-z0-9]+", words.lower())[:6])[:48].strip("-") or "passage"
+    name, n = f"q-{slug}", 2
+    while name in taken:
+        name, n = f"q-{slug}-{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _place(doc: SourceDoc, spans: dict[tuple[int, int, int], list[Citation]],
+           taken: set[str]) -> dict[tuple[int, int, int], Passage]:
+    """Insert one mark per distinct span; a span that cannot nest anchors its whole block."""
+    placed: dict[tuple[int, int, int], Passage] = {}
+    # Longer spans first, so a quote inside another quote nests inside its mark.
+    for key in sorted(spans, key=lambda k: (k[0], -(k[2] - k[1]), k[1])):
+        b, start, end = key
+        block = doc.blocks[b]
+        inline = doc.tokens[block.token]
+        words = block.text[start:end]
+        name = _anchor_name(words, taken)
+        after = [Token("bg_cited_by", "", 0, meta={"anchor": name, "words": words})]
+        children = insert_mark(inline.children or [], start, end, {"id": name, "class": "bg-hl"}, after)
+        if children is None:
+            taken.discard(name)
+            name = block.anchor
+            holder = doc.tokens[block.element]
+            if holder.attrGet("class") != "bg-hl":
+                holder.attrJoin("class", "bg-hl")
+                inline.children = (inline.children or []) + [
+                    Token("bg_cited_by", "", 0, meta={"anchor": name, "words": block.text})]
+        else:
+            inline.children = children
+        placed[key] = Passage(name, doc.source.id, words, block.text)
+    return placed
+
+
+def resolve(checked: Checked) -> Resolved:
+    b = checked.briefing
+    by_source: dict[str, dict[tuple[int, int, int], list[Citation]]] = {sid: {} for sid in b.sources}
+    for c, occ in checked.matches.items():
+        by_source[c.source].setdefault((occ.block, occ.start, occ.end), []).append(c)
+    anchor_of: dict[Citation, str] = {}
+    passages: dict[str, list[Passage]] = {}
+    for sid, spans in by_source.items():
+        doc = checked.docs[sid]
+        taken = {blk.anchor for blk in doc.blocks}
+        placed = _place(doc, spans, taken)
+        merged: dict[str, Passage] = {}
+        for key in sorted(placed):
+            p = merged.setdefault(placed[key].anchor, placed[key])
+            for c in spans[key]:
+                anchor_of[c] = p.anchor
+        passages[sid] = list(merged.values())
+    by_anchor = {(sid, p.anchor): p for sid, ps in passages.items() for p in ps}
+    for st in statements(b):
+        for c in st.citations:
+            if c in anchor_of:
+                p = by_anchor[(c.source, anchor_of[c])]
+                if st not in p.cited_by:
+                    p.cited_by.append(st)
+    return Resolved(checked, anchor_of, passages)

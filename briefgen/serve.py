@@ -1,0 +1,51 @@
+"""`briefgen serve`: build, serve site/ locally, rebuild and reload the browser on changes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+from .diagnostics import Report, UserError
+
+log = logging.getLogger("briefgen")
+
+
+def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], None]) -> None:
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.livereload import LiveReloadServer
+
+    from .engine.mkdocs_engine import read_settings
+    from .pipeline import build
+
+    host, _, port = dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise UserError(f"--dev-addr must look like 127.0.0.1:8000, not {dev_addr!r}")
+    settings = read_settings(project)
+
+    def rebuild() -> None:
+        # A broken edit keeps the last good site on screen; the problems go to the terminal.
+        try:
+            outcome = build(project)
+        except UserError as exc:
+            log.error(str(exc))
+            return
+        print_report(outcome.report, False)
+
+    rebuild()
+    if not settings.site_dir.is_dir():
+        raise UserError("the first build failed; fix the problems above and run `briefgen serve` again")
+    server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(settings.site_dir))
+    for watched in ("content", "templates", "mkdocs.yml"):
+        if (project / watched).exists():
+            server.watch(str(project / watched))
+    if settings.docs_dir:
+        server.watch(str(settings.docs_dir))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        server.shutdown()

@@ -1,0 +1,117 @@
+"""Source bodies as markdown-it token streams, and the blocks a quote may be matched in.
+
+A `.txt` source becomes the same tokens a Markdown paragraph would, so highlighting and
+rendering have one path. The reader text of a block is what a reader sees: emphasis and link
+syntax gone, entities decoded, images and code blocks left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .diagnostics import Pos, Report
+from .model import Source
+from .textmatch import SourceIndex, normalise
+
+_TEXTLIKE = {"text", "text_special", "code_inline"}
+_SPACES = {"softbreak", "hardbreak"}
+
+
+@dataclass
+class Block:
+    """One inline run a quote can be found in: a paragraph, heading, list item or table cell."""
+
+    token: int  # index of its `inline` token in SourceDoc.tokens
+    element: int  # index of the open token that carries its id
+    anchor: str  # the element id: p<n>, stable while earlier text is not added or removed
+    text: str
+    line: int  # file line, for messages
+
+
+@dataclass
+class SourceDoc:
+    source: Source
+    tokens: list[Token]
+    blocks: list[Block]
+    index: SourceIndex
+    unused_drops: list[tuple[str, Pos]] = field(default_factory=list)
+
+
+def reader_text(children: list[Token]) -> str:
+    return "".join(c.content if c.type in _TEXTLIKE else " " if c.type in _SPACES else ""
+                   for c in children)
+
+
+def _txt_tokens(body: str) -> list[Token]:
+    tokens = []
+    for n, line in enumerate(body.split("\n")):
+        if not line.strip():
+            continue
+        text = Token("text", "", 0, content=line.strip())
+        tokens += [Token("paragraph_open", "p", 1, map=[n, n + 1], block=True),
+                   Token("inline", "", 0, map=[n, n + 1], content=line.strip(), children=[text]),
+                   Token("paragraph_close", "p", -1, block=True)]
+    return tokens
+
+
+def _top_level(tokens: list[Token]) -> list[tuple[int, int]]:
+    """[start, end) token ranges of the top-level blocks."""
+    spans, start, depth = [], 0, 0
+    for i, t in enumerate(tokens):
+        if depth == 0:
+            start = i
+        depth += t.nesting
+        if depth == 0:
+            spans.append((start, i + 1))
+    return spans
+
+
+def _drop(tokens: list[Token], source: Source) -> tuple[list[Token], list[tuple[str, Pos]]]:
+    if not source.drop:
+        return tokens, []
+    drops = [(normalise(s)[0], s, pos) for s, pos in source.drop]
+    used: set[str] = set()
+    kept: list[Token] = []
+    for start, end in _top_level(tokens):
+        part = tokens[start:end]
+        text = " ".join(reader_text(t.children or []) if t.type == "inline" else t.content for t in part)
+        norm = normalise(text)[0]
+        hit = next((raw for n, raw, _ in drops if n and norm.startswith(n)), None)
+        if hit is None:
+            kept += part
+        else:
+            used.add(hit)
+    return kept, [(raw, pos) for _, raw, pos in drops if raw not in used]
+
+
+def _id_holder(tokens: list[Token], i: int) -> int:
+    """The open token whose element will carry the id of the inline token at i."""
+    opener = i - 1
+    if tokens[opener].type == "paragraph_open" and tokens[opener].hidden:
+        # Tight list items render without <p>: the id goes on the <li>.
+        for j in range(opener - 1, -1, -1):
+            if tokens[j].type == "list_item_open" and tokens[j].level == tokens[opener].level - 1:
+                return j
+    return opener
+
+
+def parse_source(md: MarkdownIt, source: Source, report: Report) -> SourceDoc:
+    tokens = md.parse(source.body) if source.kind == "md" else _txt_tokens(source.body)
+    numbered = [(i, n) for n, i in enumerate((i for i, t in enumerate(tokens) if t.type == "inline"), 1)]
+    for i, n in numbered:
+        tokens[i].meta["bg_number"] = n
+    tokens, unused = _drop(tokens, source)
+    blocks = []
+    for i, t in enumerate(tokens):
+        if t.type != "inline":
+            continue
+        holder = _id_holder(tokens, i)
+        anchor = f"p{t.meta['bg_number']}"
+        if not tokens[holder].attrGet("id"):
+            tokens[holder].attrSet("id", anchor)
+        line = (t.map[0] if t.map else 0) + source.body_line
+        blocks.append(Block(i, holder, tokens[holder].attrGet("id"), reader_text(t.children or []), line))
+    return SourceDoc(source, tokens, blocks, SourceIndex([b.text for b in blocks]), unused)

@@ -1,0 +1,217 @@
+"""Locate analyst quotes in source text the way a reader would see it.
+
+A citation is a quote that must occur exactly once in its source.  Sources
+come from HTML with typographic quotes, dashes, no-break spaces and invisible
+characters, while analysts type plain ASCII; comparing raw strings would reject
+quotes a reader considers identical.  So both sides are normalised with the
+same rules, and offset maps let every hit point back at the raw characters
+(for highlighting and diagnostics).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cached_property
+from typing import Sequence
+
+# Invisible to a reader, so they must not break a match inside a word.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Typographic variants an analyst cannot be expected to type.
+_FOLD = {
+    **dict.fromkeys("'\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys('"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb', '"'),
+    **dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+}
+# Joins normalised blocks: normalised text never contains it (all whitespace
+# becomes " "), so no normalised quote can match across two blocks.
+_SEP = "\n"
+_WORD = re.compile(r"\w+")
+_MIN_RATIO = 0.5  # below this a suggestion misleads more than it helps
+_MAX_PROBE = 200  # longer quotes: score their start only, keeps difflib cheap
+_MAX_PASSAGE = 120  # suggestions are shown inline in one error message
+_CANDIDATES = 30  # aligned windows scored per closest() call
+
+
+def normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """Return (normalised, starts, ends): for each char k of normalised, text[starts[k]:ends[k]] is the raw span it came from (a collapsed whitespace run maps to the whole run).
+
+    Rules (the matching contract, applied identically to quotes and sources):
+    invisible characters are dropped, quote and dash variants are folded to
+    ASCII, whitespace runs become one space, spaces touching a dash are
+    dropped (``a - b`` == ``a—b``) and leading/trailing spaces are stripped.
+    Stripping on both sides keeps the mapping exact and the result idempotent.
+    """
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            continue  # a run interrupted only by invisibles stays one run
+        if ch.isspace():
+            if chars and chars[-1] == " ":
+                ends[-1] = i + 1
+                continue
+            ch = " "
+        else:
+            ch = _FOLD.get(ch, ch)
+        chars.append(ch)
+        starts.append(i)
+        ends.append(i + 1)
+    last = len(chars) - 1
+    keep = [
+        k
+        for k, ch in enumerate(chars)
+        if ch != " "
+        or not (k == 0 or k == last or chars[k - 1] == "-" or chars[k + 1] == "-")
+    ]
+    return (
+        "".join(chars[k] for k in keep),
+        [starts[k] for k in keep],
+        [ends[k] for k in keep],
+    )
+
+
+def _lower(text: str) -> str:
+    """Lowercase without changing length (e.g. 'İ' lowers to 2 chars), so offsets stay valid."""
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
+def _clip(passage: str) -> str:
+    """Cut an over-long suggestion at a word boundary so error messages stay one line."""
+    if len(passage) <= _MAX_PASSAGE:
+        return passage
+    cut = passage.rfind(" ", 0, _MAX_PASSAGE)
+    if cut <= 0:
+        cut = _MAX_PASSAGE - 1
+    return passage[:cut] + "\u2026"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where a quote occurs, in raw coordinates so callers can highlight the original text."""
+
+    block: int  # index into the blocks given to SourceIndex
+    start: int  # raw offset in that block's text (inclusive), on a real char of the quote
+    end: int  # raw offset (exclusive)
+
+
+class SourceIndex:
+    """Normalises every block of one source ONCE (keeping offset maps); each quote then costs one scan of the normalised text (str.find), never re-normalising the source."""
+
+    def __init__(self, blocks: Sequence[str]) -> None:
+        """Index the reader-visible text of each citable block of a source, in order."""
+        self._blocks = list(blocks)
+        self._maps: list[tuple[list[int], list[int]]] = []
+        self._offsets: list[int] = []  # start of each block in self._text
+        self._lengths: list[int] = []
+        parts: list[str] = []
+        pos = 0
+        for block in self._blocks:
+            norm, starts, ends = normalise(block)
+            self._maps.append((starts, ends))
+            self._offsets.append(pos)
+            self._lengths.append(len(norm))
+            parts.append(norm)
+            pos += len(norm) + len(_SEP)
+        self._text = _SEP.join(parts)
+
+    def find(self, quote: str) -> list[Occurrence]:
+        """Return every occurrence (overlapping ones too) so callers can tell 'missing' from 'ambiguous'."""
+        needle = normalise(quote)[0]
+        if not needle:
+            return []
+        hits: list[Occurrence] = []
+        pos = self._text.find(needle)
+        while pos != -1:
+            hits.append(self._occurrence(pos, len(needle)))
+            pos = self._text.find(needle, pos + 1)
+        return hits
+
+    def closest(self, quote: str) -> str | None:
+        """Suggest the raw passage most like the quote, so an error message can show what the source says.
+
+        Returns the passage widened to whole words, whitespace collapsed, at
+        most ~120 chars; None when nothing scores a difflib ratio >= 0.5.
+        Only aligned candidate windows (voted by shared words) are scored, so
+        the cost is linear in the source, not quadratic.
+        """
+        needle = _lower(normalise(quote)[0])[:_MAX_PROBE]
+        if not needle or not self._blocks:
+            return None
+        best_score, best = 0.0, (0, 0)
+        for start in self._candidate_starts(needle):
+            s, e = self._window(start, len(needle))
+            if s >= e:
+                continue
+            matcher = SequenceMatcher(None, needle, self._lower_text[s:e], autojunk=False)
+            if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
+                continue
+            score = matcher.ratio()
+            if score > best_score:
+                best_score, best = score, (s, e)
+        if best_score < _MIN_RATIO:
+            return None
+        return self._render(*best)
+
+    def _occurrence(self, pos: int, length: int) -> Occurrence:
+        """Map a hit in the joined normalised text back to raw block offsets."""
+        block = bisect_right(self._offsets, pos) - 1
+        local = pos - self._offsets[block]
+        starts, ends = self._maps[block]
+        return Occurrence(block, starts[local], ends[local + length - 1])
+
+    @cached_property
+    def _lower_text(self) -> str:
+        """Case-folded joined text: suggestions should also catch case mistakes."""
+        return _lower(self._text)
+
+    @cached_property
+    def _word_positions(self) -> dict[str, list[int]]:
+        """Word -> positions in the joined text; built once, only on the error path."""
+        index: dict[str, list[int]] = {}
+        for m in _WORD.finditer(self._lower_text):
+            index.setdefault(m.group(), []).append(m.start())
+        return index
+
+    def _candidate_starts(self, needle: str) -> list[int]:
+        """Window starts where the quote's words line up with the source's, best first.
+
+        Each shared word votes (weighted by length, so 'the' counts little)
+        for the start that aligns it with its place in the quote.
+        """
+        votes: Counter[int] = Counter()
+        for m in _WORD.finditer(needle):
+            for pos in self._word_positions.get(m.group(), ()):
+                block_start = self._offsets[bisect_right(self._offsets, pos) - 1]
+                votes[max(pos - m.start(), block_start)] += len(m.group())
+        return [start for start, _ in votes.most_common(_CANDIDATES)]
+
+    def _window(self, start: int, length: int) -> tuple[int, int]:
+        """A window of about `length` chars at `start`, kept in its block and widened to whole words."""
+        block = bisect_right(self._offsets, start) - 1
+        lo = self._offsets[block]
+        hi = lo + self._lengths[block]
+        text = self._text
+        s, e = start, min(start + length, hi)
+        while s < e and text[s] == " ":
+            s += 1
+        while e > s and text[e - 1] == " ":
+            e -= 1
+        while s > lo and text[s - 1] != " ":
+            s -= 1
+        while e < hi and text[e] != " ":
+            e += 1
+        return s, e
+
+    def _render(self, s: int, e: int) -> str:
+        """Raw text behind a normalised window, as a reader would see it on one line."""
+        block = bisect_right(self._offsets, s) - 1
+        base = self._offsets[block]
+        starts, ends = self._maps[block]
+        raw = self._blocks[block][starts[s - base] : ends[e - base - 1]]
+        visible = "".join(ch for ch in raw if ch not in _INVISIBLE)
+        return _clip(" ".join(visible.split()))

@@ -1,0 +1,128 @@
+"""YAML read as a node tree, so every value keeps the line and column the user typed it at.
+
+PyYAML's `safe_load` throws positions away and silently keeps the last of two duplicate keys;
+composing nodes and constructing scalars one by one keeps both under our control.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .diagnostics import Pos, Report
+
+_TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a value"}
+
+
+@dataclass
+class YamlDoc:
+    """One YAML text (a file, or a front-matter block starting `line_offset` lines into a file)."""
+
+    path: str
+    report: Report
+    line_offset: int = 0
+
+    def pos(self, node: Node) -> Pos:
+        mark = node.start_mark
+        return Pos(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def compose(self, text: str) -> Node | None:
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 + self.line_offset if mark else 1
+            col = mark.column + 1 if mark else 1
+            what = exc.problem or exc.context or "cannot be parsed"
+            self.report.error(Pos(self.path, line, col), f"invalid YAML: {what}")
+        except yaml.YAMLError as exc:
+            self.report.error(Pos(self.path, 1 + self.line_offset, 1), f"invalid YAML: {exc}")
+        return None
+
+    def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
+        """Return key -> (key node, value node); report duplicate and non-string keys."""
+        if not isinstance(node, MappingNode):
+            self.report.error(self.pos(node), f"{what} must be a mapping, not {type_name(node)}")
+            return None
+        out: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.report.error(self.pos(key_node), f"keys in {what} must be plain words")
+                continue
+            key = str(key_node.value)
+            if key in out:
+                first = self.pos(out[key][0])
+                self.report.error(
+                    self.pos(key_node), f"duplicate key '{key}' in {what} (first at line {first.line})"
+                )
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.report.error(self.pos(node), f"{what} must be a list, not {type_name(node)}")
+            return None
+        return list(node.value)
+
+    def scalar(self, node: Node, what: str) -> Any:
+        """The Python value of a scalar node (str, int, bool, date, None); reports non-scalars."""
+        if not isinstance(node, ScalarNode):
+            self.report.error(self.pos(node), f"{what} must be a single value, not {type_name(node)}")
+            return _INVALID
+        try:
+            return SafeConstructor().construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as exc:
+            self.report.error(self.pos(node), f"{what} is not a valid value: {exc}")
+            return _INVALID
+
+    def unknown_keys(self, fields: dict[str, tuple[Node, Node]], known: Iterable[str], what: str) -> None:
+        known = list(known)
+        for key, (key_node, _) in fields.items():
+            if key in known:
+                continue
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            tail = f"; did you mean '{hint[0]}'?" if hint else f" (known keys: {', '.join(known)})"
+            self.report.warning(self.pos(key_node), f"unknown key '{key}' in {what}{tail}")
+
+
+class _Invalid:
+    """Marker for a value already reported as wrong, so callers do not report it twice."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_INVALID = _Invalid()
+
+
+def is_invalid(value: Any) -> bool:
+    return value is _INVALID
+
+
+def type_name(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        if node.tag.endswith(":null"):
+            return "empty"
+        return "a value"
+    return _TYPE_NAMES.get(type(node), "something else")
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """An ISO date or date-time (as YAML or as a quoted string); None if it is not one."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,235 @@
+"""Tests for briefgen.textmatch: the quote-matching contract and its offset maps."""
+
+from __future__ import annotations
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from briefgen import textmatch
+from briefgen.textmatch import Occurrence, SourceIndex, normalise
+
+
+def _raw(index_blocks: list[str], occ: Occurrence) -> str:
+    return index_blocks[occ.block][occ.start : occ.end]
+
+
+# --- normalise -------------------------------------------------------------
+
+
+def test_normalise_folds_and_maps_spans() -> None:
+    text = "  \u201cHi\u201d\u00a0\u2009 \u2014 x\u200by  "
+    norm, starts, ends = normalise(text)
+    assert norm == '"Hi"-xy'
+    assert len(starts) == len(ends) == len(norm)
+    # every normalised char maps back to a raw span that normalises to it
+    for k, ch in enumerate(norm):
+        assert normalise(text[starts[k] : ends[k]])[0] in (ch, "")
+    assert text[starts[0] : ends[0]] == "\u201c"
+    assert text[starts[-1] : ends[-1]] == "y"
+
+
+def test_normalise_collapsed_run_maps_to_whole_run() -> None:
+    text = "a \t\u00a0\n b"
+    norm, starts, ends = normalise(text)
+    assert norm == "a b"
+    assert text[starts[1] : ends[1]] == " \t\u00a0\n "
+
+
+def test_normalise_keeps_word_internal_hyphen() -> None:
+    assert normalise("An-124 and Il\u201176")[0] == "An-124 and Il-76"
+
+
+# --- find: normalisation rules ------------------------------------------
+
+
+def test_curly_quotes_and_apostrophes_match_straight() -> None:
+    blocks = ["The minister said \u201cwe won\u2019t retreat\u201d on Tuesday."]
+    hits = SourceIndex(blocks).find("\"we won't retreat\"")
+    assert len(hits) == 1
+    assert _raw(blocks, hits[0]) == "\u201cwe won\u2019t retreat\u201d"
+
+
+def test_straight_quote_matches_other_variants() -> None:
+    idx = SourceIndex(["\u00abFermez\u00bb and \u201eja\u201f and it\u2032s"])
+    assert len(idx.find('"Fermez"')) == 1
+    assert len(idx.find('"ja"')) == 1
+    assert len(idx.find("it's")) == 1
+
+
+def test_em_dash_matches_spaced_hyphen() -> None:
+    blocks = ["Drones struck the airfield\u2014both hangars burned."]
+    idx = SourceIndex(blocks)
+    hits = idx.find("airfield - both")
+    assert [_raw(blocks, h) for h in hits] == ["airfield\u2014both"]
+    assert len(idx.find("airfield \u2013 both")) == 1
+    assert len(SourceIndex(["airfield - both"]).find("airfield\u2014both")) == 1
+
+
+def test_no_break_and_thin_spaces_match_plain_space() -> None:
+    blocks = ["Losses near 1\u2009200 tanks in the Kharkiv\u00a0oblast\u202fregion."]
+    idx = SourceIndex(blocks)
+    assert len(idx.find("1 200 tanks")) == 1
+    hits = idx.find("Kharkiv oblast region")
+    assert [_raw(blocks, h) for h in hits] == ["Kharkiv\u00a0oblast\u202fregion"]
+
+
+def test_zero_width_and_soft_hyphen_inside_word() -> None:
+    blocks = ["The recon\u00adnais\u200bsance flight over Zapo\u200dri\u2060zhzhia\ufeff."]
+    idx = SourceIndex(blocks)
+    hits = idx.find("reconnaissance flight")
+    assert [_raw(blocks, h) for h in hits] == ["recon\u00adnais\u200bsance flight"]
+    assert len(idx.find("Zaporizhzhia.")) == 1
+
+
+def test_line_breaks_count_as_spaces() -> None:
+    blocks = ["convoy moved\nnorth at\r\n\tdawn"]
+    hits = SourceIndex(blocks).find("moved north at dawn")
+    assert [_raw(blocks, h) for h in hits] == ["moved\nnorth at\r\n\tdawn"]
+
+
+def test_matching_is_case_sensitive() -> None:
+    idx = SourceIndex(["The Navy confirmed the strike."])
+    assert idx.find("the navy confirmed") == []
+    assert len(idx.find("The Navy confirmed")) == 1
+
+
+def test_leading_trailing_whitespace_of_quote_dropped() -> None:
+    blocks = ["ceasefire talks resumed"]
+    hits = SourceIndex(blocks).find("  \n talks resumed\u00a0 ")
+    assert hits == [Occurrence(0, 10, 23)]
+
+
+def test_empty_and_whitespace_quotes_find_nothing() -> None:
+    idx = SourceIndex(["some text"])
+    assert idx.find("") == []
+    assert idx.find(" \n\u00a0\u200b") == []
+
+
+# --- find: occurrences --------------------------------------------------
+
+
+def test_quote_occurring_twice_reports_both_positions() -> None:
+    blocks = ["Officials said no. Later, officials said no again.", "x", "said no"]
+    hits = SourceIndex(blocks).find("said no")
+    assert len(hits) == 3
+    assert hits[0] == Occurrence(0, 10, 17)
+    assert hits[1] == Occurrence(0, 36, 43)
+    assert hits[2] == Occurrence(2, 0, 7)
+
+
+def test_overlapping_occurrences_all_reported() -> None:
+    hits = SourceIndex(["aaa"]).find("aa")
+    assert hits == [Occurrence(0, 0, 2), Occurrence(0, 1, 3)]
+
+
+def test_quote_spanning_two_blocks_not_found() -> None:
+    idx = SourceIndex(["the first paragraph ends here", "and the second begins"])
+    assert idx.find("ends here and the second") == []
+    assert idx.find("here\nand") == []
+    assert len(idx.find("ends here")) == 1
+    assert idx.find("ends here")[0].block == 0
+    assert idx.find("and the second")[0].block == 1
+
+
+def test_offsets_map_back_to_exact_raw_words() -> None:
+    blocks = ["Intro.", "He called it \u2018a  pause\u2019 \u2014 not an end."]
+    hits = SourceIndex(blocks).find("'a pause' - not")
+    assert len(hits) == 1
+    occ = hits[0]
+    assert occ.block == 1
+    assert blocks[1][occ.start : occ.end] == "\u2018a  pause\u2019 \u2014 not"
+
+
+def test_empty_source_finds_nothing() -> None:
+    assert SourceIndex([]).find("anything") == []
+    assert SourceIndex(["", "  "]).find("x") == []
+
+
+# --- closest ------------------------------------------------------------
+
+_ARTICLE = [
+    "Satellite imagery published on Monday shows a build-up of transport "
+    "aircraft at the northern base, according to two independent analysts.",
+    "Ground crews were seen unloading at least two Antonov AN-124s near the "
+    "main\u00a0runway, while fuel trucks queued along the perimeter road.",
+    "A spokesperson declined to comment on the deployment schedule.",
+]
+
+
+def test_closest_suggests_passage_with_changed_word() -> None:
+    idx = SourceIndex(_ARTICLE)
+    assert idx.find("at least three Antonov AN-124s") == []
+    got = idx.closest("at least three Antonov AN-124s")
+    assert got is not None
+    assert "at least two Antonov AN-124s" in got
+    assert len(got) <= 121
+
+
+def test_closest_catches_case_mistakes_and_collapses_whitespace() -> None:
+    idx = SourceIndex(_ARTICLE)
+    got = idx.closest("near the Main Runway")
+    assert got is not None
+    assert "near the main runway" in got
+
+
+def test_closest_none_for_unrelated_or_empty() -> None:
+    idx = SourceIndex(_ARTICLE)
+    assert idx.closest("quantum chromodynamics lattice gauge theory") is None
+    assert idx.closest("   ") is None
+    assert SourceIndex([]).closest("at least two") is None
+
+
+def test_closest_caps_long_passages() -> None:
+    long_block = " ".join(f"word{i}" for i in range(200))
+    quote = " ".join(f"word{i}" for i in range(10, 90)).replace("word50", "wordX")
+    got = SourceIndex([long_block]).closest(quote)
+    assert got is not None
+    assert got.startswith("word10 word11")
+    assert len(got) <= 121
+
+
+# --- properties and cost ------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    list("ab -'\"\n\t")
+    + list("\u00a0\u2009\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad")
+    + list("\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb")
+    + list("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=40), data=st.data())
+def test_random_slice_is_found_and_maps_back(text: str, data: st.DataObject) -> None:
+    i = data.draw(st.integers(0, len(text)))
+    j = data.draw(st.integers(i, len(text)))
+    quote = text[i:j]
+    expected = normalise(quote)[0]
+    assume(expected)
+    blocks = ["ab", text]
+    hits = SourceIndex(blocks).find(quote)
+    assert hits
+    for occ in hits:
+        raw = _raw(blocks, occ)
+        assert normalise(raw)[0] == expected
+        assert not raw[0].isspace()  # start lands on a real char of the quote
+
+
+def test_source_normalised_once_per_block_not_per_quote(monkeypatch) -> None:
+    calls: list[str] = []
+    real = textmatch.normalise
+
+    def counting(text: str) -> tuple[str, list[int], list[int]]:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(textmatch, "normalise", counting)
+    blocks = [f"Paragraph {b}: " + " ".join(f"w{b}_{i:03d}" for i in range(50)) for b in range(5)]
+    idx = SourceIndex(blocks)
+    assert len(calls) == len(blocks)
+    quotes = [f"w{q % 5}_{q % 50:03d}" for q in range(100)]
+    for q in quotes:
+        assert len(idx.find(q)) == 1
+    # one normalisation per quote, none of the source again
+    assert len(calls) == len(blocks) + len(quotes)
+    assert not set(calls[len(blocks) :]) & set(blocks)
