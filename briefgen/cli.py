@@ -27,15 +27,16 @@ def _setup_logging(quiet: bool) -> None:
         logger.propagate = False
 
 
-def _print_report(report: Report, strict: bool) -> None:
+def _print_report(report: Report, strict: bool, always: bool = False) -> None:
+    """Every problem, then one line that counts them (printed when there are any, or `always`)."""
     for p in report.sorted():
         click.echo(str(p), err=True)
     e, w = len(report.errors), len(report.warnings)
-    if e or w:
-        parts = [f"{e} error{'s' if e != 1 else ''}", f"{w} warning{'s' if w != 1 else ''}"]
-        verdict = "failed" if report.failed(strict) else "passed with warnings"
-        click.echo(f"briefgen: {', '.join(parts)}; {verdict}"
-                   + (" (--strict turns warnings into failures)" if w and strict and not e else ""), err=True)
+    if e or w or always:
+        parts = f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+        verdict = "failed" if report.failed(strict) else "passed"
+        tail = " (--strict makes warnings fail)" if w and strict and not e else ""
+        click.echo(f"briefgen: {parts}; {verdict}{tail}", err=True)
 
 
 def _project(ctx: click.Context) -> Path:
@@ -93,10 +94,9 @@ def check(ctx: click.Context, strict: bool) -> None:
     from .pipeline import check as run
 
     outcome = _guard(ctx, lambda: run(_project(ctx), strict))
-    _print_report(outcome.report, strict)
     if not outcome.report.failed(strict):
-        click.echo(f"briefgen: checked {outcome.counts()}: no problems"
-                   if not outcome.report.problems else f"briefgen: checked {outcome.counts()}", err=True)
+        logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
+    _print_report(outcome.report, strict, always=True)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 

@@ -45,3 +45,9 @@ def _cited_by(self, tokens, idx, options, env) -> str:
     # The page renderer decides what follows a highlighted passage (back-links, original link).
     hook = env.get("bg_cited_by")
     return str(hook(tokens[idx].meta)) if hook else ""
+
+
+def plain(md: MarkdownIt, text: str) -> str:
+    """Inline Markdown as the words a reader sees (for link previews and page descriptions)."""
+    tokens = md.parseInline(text)
+    return md.renderer.renderInlineAsText(tokens[0].children or [], md.options, {}) if tokens else text

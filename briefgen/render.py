@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import analysis
-from .markup import inline
+from .markup import inline, plain
 from .model import RELIABILITY, Briefing, Citation, Statement, statements
 from .resolve import Resolved
 from .urls import Urls, page_of
@@ -90,17 +90,26 @@ class Renderer:
     # -- pages ----------------------------------------------------------------------------------
     def briefing_pages(self, r: Resolved) -> list[Page]:
         b = r.briefing
-        first = next((s.text for s in b.summary), b.title)
         pages = []
         for kind, template, title in (("summary", "summary.html", b.title),
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
                                       ("questions", "questions.html", f"Open questions · {b.title}")):
             here = page_of(b.id, kind)
             html = self._page(template, **self._context(r, here))
-            pages.append(Page(here, title, html, first, kind, {"briefing": b.id}))
+            pages.append(Page(here, title, html, self.description(b, kind), kind, {"briefing": b.id}))
         for sid, s in b.sources.items():
             pages.append(self.source_page(r, sid))
         return pages
+
+    def description(self, b: Briefing, kind: str) -> str:
+        """What a link preview says: the bottom line, the facts, or the questions."""
+        if kind == "facts" and b.facts:
+            text = "; ".join(f"{f.fact}: {plain(self.md, f.value)}" for f in b.facts)
+        elif kind == "questions" and b.questions:
+            text = " ".join(f"{q.question} ({q.status})" for q in b.questions)
+        else:
+            text = plain(self.md, b.summary[0].text) if b.summary else b.title
+        return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
 
     def source_page(self, r: Resolved, sid: str) -> Page:
         b, doc = r.briefing, r.docs[sid]
