@@ -17,9 +17,18 @@ class _MkDocsStyle(logging.Formatter):
         return f"{record.levelname:<8}-  {record.getMessage()}"
 
 
+class _HideStaging(logging.Filter):
+    """MkDocs names the staging folder it builds in; users only need to know about site/."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        return not msg.startswith(("Cleaning site directory", "Building documentation to directory"))
+
+
 def _setup_logging(quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_MkDocsStyle())
+    handler.addFilter(_HideStaging())
     for name in ("mkdocs", "briefgen"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]

@@ -39,7 +39,7 @@ def new_briefing(project: Path, briefing_id: str, title: str | None = None,
 def init_project(directory: Path) -> None:
     files = {
         "mkdocs.yml": _fill("mkdocs.yml", name=directory.resolve().name),
-        ".gitignore": "site/\n__pycache__/\n",
+        ".gitignore": "site/\n.briefgen-*/\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
     }
     clashes = [name for name in files if (directory / name).exists()]
