@@ -11,9 +11,9 @@ from .load import RESERVED_BRIEFINGS
 from .render import package_templates
 
 
-def _fill(name: str, **values: str) -> str:
+def _fill(template: str, **values: str) -> str:
     # Plain placeholder substitution: these files are YAML and Markdown, not Jinja templates.
-    text = (package_templates() / "scaffold" / name).read_text(encoding="utf-8")
+    text = (package_templates() / "scaffold" / template).read_text(encoding="utf-8")
     for key, value in values.items():
         text = text.replace("{{ " + key + " }}", value)
     return text
