@@ -102,7 +102,7 @@ def check(ctx: click.Context, strict: bool) -> None:
     """Check everything and build nothing."""
     from .pipeline import check as run
 
-    outcome = _guard(ctx, lambda: run(_project(ctx), strict))
+    outcome = _guard(ctx, lambda: run(_project(ctx)))
     if not outcome.report.failed(strict):
         logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
     _print_report(outcome.report, strict, always=True)

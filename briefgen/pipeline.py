@@ -34,12 +34,11 @@ class Outcome:
                 f"{n_cit} citation{'s' if n_cit != 1 else ''}")
 
 
-def check(project: Path, strict: bool = False) -> Outcome:
+def check(project: Path) -> Outcome:
     report = Report()
     md = make_markdown()
     briefings = load_project(project, report)
-    out = Outcome(report, [check_briefing(b, md, report) for b in briefings])
-    return out
+    return Outcome(report, [check_briefing(b, md, report) for b in briefings])
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str) -> dict[str, str | bytes]:
@@ -63,7 +62,7 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") 
 
     started = time.perf_counter()
     settings = mkdocs_engine.read_settings(project, config_file)
-    outcome = check(project, strict)
+    outcome = check(project)
     log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
     if outcome.report.failed(strict):
         return outcome

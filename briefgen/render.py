@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import analysis
 from .markup import inline, plain
-from .model import RELIABILITY, Briefing, Citation, Statement, statements
+from .model import RELIABILITY, Briefing, Citation
 from .resolve import Resolved
 from .urls import Urls, page_of
 
@@ -144,7 +144,3 @@ class Renderer:
         html = self._page("index.html", items=items, site_name=self.site_name)
         return Page("index", self.site_name or "Briefings", html,
                     f"{len(items)} briefing{'s' if len(items) != 1 else ''}", "index")
-
-
-def statement_list(b: Briefing) -> list[Statement]:
-    return list(statements(b))

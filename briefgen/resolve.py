@@ -58,6 +58,15 @@ def _anchor_name(words: str, taken: set[str]) -> str:
     return name
 
 
+def _whole_words(text: str, start: int, end: int) -> str:
+    """The quoted words widened to word edges: text fragments only match whole words."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
+
+
 def _place(doc: SourceDoc, spans: dict[tuple[int, int, int], list[Citation]],
            taken: set[str]) -> dict[tuple[int, int, int], Passage]:
     """Insert one mark per distinct span; a span that cannot nest anchors its whole block."""
@@ -69,7 +78,7 @@ def _place(doc: SourceDoc, spans: dict[tuple[int, int, int], list[Citation]],
         inline = doc.tokens[block.token]
         words = block.text[start:end]
         name = _anchor_name(words, taken)
-        after = [Token("bg_cited_by", "", 0, meta={"anchor": name, "words": words})]
+        after = [Token("bg_cited_by", "", 0, meta={"anchor": name, "words": _whole_words(block.text, start, end)})]
         children = insert_mark(inline.children or [], start, end, {"id": name, "class": "bg-hl"}, after)
         if children is None:
             taken.discard(name)
