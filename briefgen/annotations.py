@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .diagnostics import Pos
 from .fields import Fields
@@ -109,8 +109,9 @@ class AnnotationReader:
                        ("id", "question", "status", "hypotheses", "evidence", "watch"))
             qid, text = f.slug("id", required=True), f.text("question", required=True)
             status = f.choice("status", STATUSES, "open")
-            hyps = self.hypotheses(f, qid or str(n))
-            evidence = self.evidence(f.items_of("evidence"), qid or str(n))
+            name = qid or (f.text("id") if f.has("id") else None) or f"question {n}"
+            hyps = self.hypotheses(f, name)
+            evidence = self.evidence(f.items_of("evidence"), name)
             watch = tuple(t for t, _ in f.texts("watch"))
             if qid and text:
                 out.append(Question(qid, text, status or "open", hyps, evidence, watch, f.pos))
@@ -118,7 +119,7 @@ class AnnotationReader:
 
     def hypotheses(self, q: Fields, qid: str) -> tuple[Hypothesis, ...]:
         nodes = q.items_of("hypotheses", required=True)
-        if q.has("hypotheses") and len(nodes) < 2:
+        if isinstance(q.value_node("hypotheses"), SequenceNode) and len(nodes) < 2:
             self.doc.report.error(q.pos_of("hypotheses"), f"question '{qid}' needs at least two "
                                   "competing hypotheses")
         out = []

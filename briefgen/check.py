@@ -51,6 +51,8 @@ def check_briefing(b: Briefing, md: MarkdownIt, report: Report) -> Checked:
 
 def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
     doc = checked.docs.get(c.source)
+    if doc is None and c.source in checked.briefing.unloaded:
+        return  # its own problem was reported where it is declared
     if doc is None:
         known = sorted(checked.briefing.sources)
         hint = difflib.get_close_matches(c.source, known, n=1, cutoff=0.5)
@@ -73,23 +75,25 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
 
 
 def _check_ids(b: Briefing, report: Report) -> None:
-    def unique(items: list[tuple[str, Pos]], what: str) -> None:
-        seen: dict[str, Pos] = {}
+    def unique(items: list[tuple[str, Pos]], what: str, within: str = "",
+               taken: dict[str, Pos] | None = None) -> None:
+        seen: dict[str, Pos] = dict(taken or {})
         for ident, pos in items:
             if ident in seen:
-                report.error(pos, f"duplicate {what} '{ident}' (first at line {seen[ident].line})")
+                report.error(pos, f"duplicate {what} '{ident}'{within} (first at line {seen[ident].line}); "
+                             "ids must differ, or a link lands on the wrong row")
             else:
                 seen[ident] = pos
 
     unique([(f.id, f.pos) for f in b.facts], "fact id")
     unique([(q.id, q.pos) for q in b.questions], "question id")
     for q in b.questions:
-        unique([(h.id, h.pos) for h in q.hypotheses], f"hypothesis id in '{q.id}'")
-    # Anchors that share a page must differ, or a link would land on the wrong row.
+        unique([(h.id, h.pos) for h in q.hypotheses], "hypothesis id", f" in question '{q.id}'")
+    # Anchors that share a page must differ too.
     unique([(s.anchor, s.pos) for s in b.summary] + [(t.anchor, t.pos) for t in b.timeline],
-           "statement id on the summary page")
-    unique([(q.anchor, q.pos) for q in b.questions] + [(e.anchor, e.pos) for q in b.questions for e in q.evidence],
-           "id on the questions page")
+           "statement id", " on the summary page")
+    unique([(e.anchor, e.pos) for q in b.questions for e in q.evidence], "evidence id",
+           " on the questions page", {q.anchor: q.pos for q in b.questions})
 
 
 def _check_questions(b: Briefing, report: Report) -> None:

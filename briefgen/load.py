@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def read_text(root: Path, path: Path, report: Report) -> str | None:
 
 
 def load_project(root: Path, report: Report) -> list[Briefing]:
+    root = root.resolve()  # so every path in a message is relative to it, however it was given
     content = root / "content"
     if not content.is_dir():
         report.error(Pos("content"), "no content/ folder here; run briefgen in the project root "
@@ -83,9 +85,10 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
     if text is None:
         return None
     doc = YamlDoc(name, report)
+    before = len(report.problems)
     node = doc.compose(text)
     if node is None:
-        if not text.strip():
+        if len(report.problems) == before:
             report.error(Pos(name), "briefing.yml is empty; it needs at least 'title' and 'as_of'")
         return None
     f = Fields(doc, node, "briefing.yml", BRIEFING_KEYS)
@@ -93,19 +96,21 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
         return None
     title, as_of = f.text("title", required=True), f.date("as_of", required=True)
     tags = tuple(t for t, _ in f.texts("tags"))
-    sources = load_sources(root, folder, doc, f, report)
-    reader = AnnotationReader(doc, set(sources))
+    sources, unloaded = load_sources(root, folder, doc, f, report)
+    reader = AnnotationReader(doc, set(sources) | unloaded)
     summary = reader.summary(f.items_of("summary"))
     facts = reader.facts(f.items_of("facts"))
     questions = reader.questions(f.items_of("questions"))
     timeline = reader.timeline(f.items_of("timeline"))
-    if title is None or as_of is None:
-        return None
-    return Briefing(folder.name, rel(root, folder), title, as_of, tags, sources, summary, facts,
-                    questions, timeline, Pos(name))
+    # A missing title or date is already an error, so nothing is built; the briefing still goes
+    # through check so that one run shows all of its problems.
+    return Briefing(folder.name, rel(root, folder), title or folder.name, as_of or datetime.date.min,
+                    tags, sources, summary, facts, questions, timeline, Pos(name), frozenset(unloaded))
 
 
-def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields, report: Report) -> dict[str, Source]:
+def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields,
+                 report: Report) -> tuple[dict[str, Source], set[str]]:
+    """The sources that loaded, and the ids of those that exist but failed (already reported)."""
     entries: dict[str, Fields] = {}
     node = f.value_node("sources")
     if node is not None and not node.tag.endswith(":null"):
@@ -124,7 +129,12 @@ def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields, report: Repo
         source = _load_source(root, sid, path, entries.get(sid), report)
         if source is not None:
             out[sid] = source
-    return out
+    return out, (set(entries) | set(files) | set(_stems(folder))) - set(out)
+
+
+def _stems(folder: Path) -> list[str]:
+    src = folder / "sources"
+    return [p.stem for p in src.iterdir() if p.suffix in (".md", ".txt")] if src.is_dir() else []
 
 
 def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fields],
@@ -184,8 +194,11 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
     m = _FRONT.match(text) if kind == "md" else None
     if m:
         doc = YamlDoc(name, report, line_offset=1)
+        before = len(report.problems)
         node = doc.compose(m.group(1) or "")
-        if node is not None and not node.tag.endswith(":null"):
+        if len(report.problems) > before:
+            return None  # reported; guessing its title and outlet would only add noise
+        if node is not None:
             front = Fields(doc, node, "front matter", SOURCE_KEYS)
         body, body_line = text[m.end():], text.count("\n", 0, m.end()) + 1
     layers = [x for x in (entry, front) if x is not None and x.ok]  # the entry wins key by key

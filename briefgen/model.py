@@ -137,6 +137,7 @@ class Briefing:
     questions: tuple[Question, ...]
     timeline: tuple[TimelineEvent, ...]
     pos: Pos
+    unloaded: frozenset[str] = frozenset()  # sources that exist but failed to load (reported)
 
 
 @dataclass(frozen=True)

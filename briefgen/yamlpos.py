@@ -33,13 +33,19 @@ class YamlDoc:
         return Pos(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
 
     def compose(self, text: str) -> Node | None:
+        """The document's root node; None for an empty document or one that does not parse."""
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            return None if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")) else node
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 + self.line_offset if mark else 1
             col = mark.column + 1 if mark else 1
             what = exc.problem or exc.context or "cannot be parsed"
+            ctx = exc.context_mark
+            if exc.context and ctx is not None and exc.problem_mark is not None and ctx.line != mark.line:
+                # "found X" is often far from the real mistake; name where the parser was too.
+                what += f" ({exc.context} started at line {ctx.line + 1 + self.line_offset}, column {ctx.column + 1})"
             self.report.error(Pos(self.path, line, col), f"invalid YAML: {what}")
         except yaml.YAMLError as exc:
             self.report.error(Pos(self.path, 1 + self.line_offset, 1), f"invalid YAML: {exc}")
