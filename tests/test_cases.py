@@ -1,0 +1,150 @@
+"""Golden tests: each folder in tests/cases/ is a small project and the exact output of `briefgen check`.
+
+A case folder holds:
+
+- `project/`       the site project (mkdocs.yml, content/...), invented text only;
+- `expected.txt`   the exact standard error of `briefgen -C project check` (trailing whitespace
+                   of each line and of the whole text is ignored, nothing else);
+- `exit_code.txt`  the expected exit status (default 1);
+- `args.txt`       the command and flags after `-C project` (default `check`);
+- `xfail`          optional: the reason (a known bug) the case fails today; run as a strict
+                   xfail, so the case starts failing the suite as soon as the bug is fixed and the
+                   file must be removed.
+
+The command runs with the case's parent folder as the working directory and `-C project`, the
+way a user points briefgen at a project folder; it runs on a copy, and the copy must come out
+unchanged (check builds nothing).
+
+To regenerate goldens after an intended change: `BRIEFGEN_UPDATE_GOLDEN=1 pytest tests/test_cases.py`,
+then read every changed expected.txt by eye (`git diff tests/cases`): each message must say
+where, what, and how to fix it. Cases with an `xfail` file are never regenerated: their
+expected.txt is hand-written and says what the output should be once the bug is fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import main
+
+CASES_DIR = Path(__file__).parent / "cases"
+UPDATE = os.environ.get("BRIEFGEN_UPDATE_GOLDEN") == "1"
+
+
+def _cases(with_xfail: bool = True) -> list:
+    params = []
+    for d in sorted(p for p in CASES_DIR.iterdir() if (p / "project").is_dir()):
+        marks = []
+        reason_file = d / "xfail"
+        if with_xfail and reason_file.is_file():
+            marks.append(pytest.mark.xfail(strict=True, reason=reason_file.read_text().strip()))
+        params.append(pytest.param(d, id=d.name, marks=marks))
+    return params
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(root.rglob("*"))}
+
+
+def _normal(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.rstrip().splitlines())
+
+
+def run_case(case: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int, BaseException | None]:
+    shutil.copytree(case / "project", workdir / "project")
+    before = _tree(workdir / "project")
+    args_file = case / "args.txt"
+    args = shlex.split(args_file.read_text()) if args_file.is_file() else ["check"]
+    monkeypatch.chdir(workdir)
+    result = CliRunner().invoke(main, ["-C", "project", *args])
+    assert _tree(workdir / "project") == before, "`briefgen check` changed files in the project"
+    exc = result.exception if not isinstance(result.exception, SystemExit) else None
+    return result.stderr, result.exit_code, exc
+
+
+def test_cases_exist() -> None:
+    assert len(_cases()) >= 18
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr, code, exc = run_case(case, tmp_path, monkeypatch)
+    # No mistake a user can make may end in a traceback or an "internal error".
+    assert exc is None, f"exception escaped: {exc!r}"
+    assert "Traceback" not in stderr
+    assert "internal error" not in stderr
+    expected_file, code_file = case / "expected.txt", case / "exit_code.txt"
+    if UPDATE and not (case / "xfail").exists():
+        expected_file.write_text(_normal(stderr) + "\n", encoding="utf-8")
+        code_file.write_text(f"{code}\n")
+        return
+    assert _normal(stderr) == _normal(expected_file.read_text(encoding="utf-8"))
+    want = int(code_file.read_text()) if code_file.is_file() else 1
+    assert code == want
+
+
+@pytest.mark.parametrize("case", _cases(with_xfail=False))
+def test_case_format(case: Path) -> None:
+    """Every golden line is `path:line:col: error|warning: message` with a project-relative path,
+    then one count line; errors mean exit 1."""
+    lines = _normal((case / "expected.txt").read_text(encoding="utf-8")).splitlines()
+    lines = [ln for ln in lines if not ln.startswith("INFO ")]
+    assert lines and lines[-1].startswith("briefgen: "), "the last line counts the problems"
+    problems = lines[:-1]
+    keys = []
+    for ln in problems:
+        path, line, col, rest = ln.split(":", 3)
+        assert not path.startswith("/") and ".." not in path.split("/"), ln
+        assert int(line) >= 1 and int(col) >= 1, ln
+        assert rest.startswith((" error: ", " warning: ")), ln
+        keys.append((path, int(line), int(col)))
+    assert keys == sorted(keys), "problems are sorted by file, line and column"
+    errors = sum(" error: " in ln for ln in problems)
+    warnings = len(problems) - errors
+    assert lines[-1].startswith(f"briefgen: {errors} error{'s' if errors != 1 else ''}, "
+                                f"{warnings} warning{'s' if warnings != 1 else ''}; ")
+    code_file = case / "exit_code.txt"
+    code = int(code_file.read_text()) if code_file.is_file() else 1
+    args_file = case / "args.txt"
+    strict = args_file.is_file() and "--strict" in args_file.read_text()
+    assert code == (1 if errors or (strict and warnings) else 0)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
+                    reason="root reads files whatever their mode")
+def test_unreadable_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source file that exists but cannot be read (no permission) is an error at :1:1."""
+    case = CASES_DIR / "clean"
+    shutil.copytree(case / "project", tmp_path / "project")
+    secret = tmp_path / "project" / "content" / "port" / "sources" / "ledger.md"
+    secret.chmod(0)
+    try:
+        monkeypatch.chdir(tmp_path)
+        result = CliRunner().invoke(main, ["-C", "project", "check"])
+    finally:
+        secret.chmod(0o644)
+    assert result.exit_code == 1
+    assert "content/port/sources/ledger.md:1:1: error: cannot read file: Permission denied" in result.stderr
+
+
+def test_unreadable_source_as_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs as root too: a `file:` that names a folder cannot be read either; it is an error, not a crash."""
+    shutil.copytree(CASES_DIR / "clean" / "project", tmp_path / "project")
+    briefing = tmp_path / "project" / "content" / "port"
+    (briefing / "sources" / "folder.txt").mkdir()
+    yml = briefing / "briefing.yml"
+    yml.write_text(yml.read_text().replace("file: sources/wire.txt", "file: sources/folder.txt"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["-C", "project", "check"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert "content/port/briefing.yml:7:11: error: " in result.stderr
+    assert "Traceback" not in result.stderr
