@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Pos
 from .fields import Fields
@@ -36,6 +37,10 @@ class AnnotationReader:
         return tuple(c for c in out if c is not None)
 
     def citation(self, node: Node, what: str) -> Citation | None:
+        if isinstance(node, ScalarNode) and isinstance(node.value, str) and node.value:
+            self.doc.report.error(self.doc.pos(node), f"a citation of {what} needs the quoted words: "
+                                  f"write `- {node.value}: \"exact words\"`")
+            return None
         items = self.doc.mapping(node, f"a citation of {what}")
         if items is None:
             return None
@@ -88,8 +93,9 @@ class AnnotationReader:
             if f.ok and not f.has("cite") and not f.has("assessment"):
                 self.doc.report.error(f.pos, f"summary statement {n} needs 'cite' or an 'assessment' "
                                       f"({'|'.join(CONFIDENCE)})")
-            if text is not None:
-                out.append(SummaryItem(f.slug("id") or f"summary-{n}", text, cites, assessment, f.pos))
+            # Kept even when a field is wrong (already an error, so nothing is built): its
+            # citations are still checked, so one run shows every problem.
+            out.append(SummaryItem(f.slug("id") or f"summary-{n}", text or "", cites, assessment, f.pos))
         return tuple(out)
 
     def facts(self, nodes: list[Node]) -> tuple[Fact, ...]:
@@ -98,8 +104,7 @@ class AnnotationReader:
             f = Fields(self.doc, node, f"fact {n}", ("id", "fact", "value", "cite"))
             fid, fact, value = f.slug("id", required=True), f.text("fact", required=True), f.text("value", required=True)
             cites = self.citations(f, f"fact {fid or n}", required=True)
-            if fid and fact and value:
-                out.append(Fact(fid, fact, value, cites, f.pos))
+            out.append(Fact(fid or f"?{n}", fact or "", value or "", cites, f.pos))
         return tuple(out)
 
     def questions(self, nodes: list[Node]) -> tuple[Question, ...]:
@@ -113,8 +118,7 @@ class AnnotationReader:
             hyps = self.hypotheses(f, name)
             evidence = self.evidence(f.items_of("evidence"), name)
             watch = tuple(t for t, _ in f.texts("watch"))
-            if qid and text:
-                out.append(Question(qid, text, status or "open", hyps, evidence, watch, f.pos))
+            out.append(Question(qid or name, text or "", status or "open", hyps, evidence, watch, f.pos))
         return tuple(out)
 
     def hypotheses(self, q: Fields, qid: str) -> tuple[Hypothesis, ...]:
@@ -126,8 +130,10 @@ class AnnotationReader:
         for node in nodes:
             f = Fields(self.doc, node, f"a hypothesis of '{qid}'", ("id", "label"))
             hid, label = f.slug("id", required=True), f.text("label", required=True)
-            if hid and label:
-                out.append(Hypothesis(hid, label, f.pos))
+            # Known by the id as written, so `bears` on it is not reported a second time.
+            written = hid or (f.text("id") if f.has("id") else None)
+            if written:
+                out.append(Hypothesis(written, label or "", f.pos))
         return tuple(out)
 
     def evidence(self, nodes: list[Node], qid: str) -> tuple[Evidence, ...]:
@@ -138,8 +144,7 @@ class AnnotationReader:
             text = f.text("text", required=True)
             cites = self.citations(f, what, required=True)
             bears = self.bears(f, what)
-            if text is not None:
-                out.append(Evidence(f.slug("id") or f"q-{qid}-e{n}", text, cites, bears, f.pos))
+            out.append(Evidence(f.slug("id") or f"q-{qid}-e{n}", text or "", cites, bears, f.pos))
         return tuple(out)
 
     def bears(self, f: Fields, what: str) -> tuple:
@@ -167,6 +172,6 @@ class AnnotationReader:
             f = Fields(self.doc, node, f"timeline event {n}", ("id", "date", "text", "cite"))
             date, text = f.date("date", required=True), f.text("text", required=True)
             cites = self.citations(f, f"timeline event {n}", required=True)
-            if date and text:
-                out.append(TimelineEvent(f.slug("id") or f"timeline-{n}", date, text, cites, f.pos))
+            out.append(TimelineEvent(f.slug("id") or f"timeline-{n}", date or datetime.date.min, text or "",
+                                     cites, f.pos))
         return tuple(sorted(out, key=lambda e: e.date))

@@ -70,7 +70,7 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
                      "it occurs exactly once")
         return
     near = doc.index.closest(c.quote)
-    tail = f'; did you mean "...{near}..."?' if near else ""
+    tail = f'; did you mean "...{near.rstrip(".")}..."?' if near else ""
     report.error(c.quote_pos, f"quote not found in {path}{tail}")
 
 

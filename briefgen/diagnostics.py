@@ -5,6 +5,7 @@ Every stage appends to a `Report` instead of raising, so one run shows every pro
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -30,7 +31,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.pos}: {self.severity}: {self.message}"
+        return f"{inert(str(self.pos))}: {self.severity}: {inert(self.message)}"
+
+
+def inert(text: str) -> str:
+    """User text in a message, with control and line-separator characters shown as escapes,
+    so a scraped article cannot forge a `path:line:col:` line or send terminal escapes."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
 @dataclass

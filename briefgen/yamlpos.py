@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Pos, Report
 
-_TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a value"}
+_TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a single value"}
 
 
 @dataclass
@@ -47,6 +47,12 @@ class YamlDoc:
                 # "found X" is often far from the real mistake; name where the parser was too.
                 what += f" ({exc.context} started at line {ctx.line + 1 + self.line_offset}, column {ctx.column + 1})"
             self.report.error(Pos(self.path, line, col), f"invalid YAML: {what}")
+        except yaml.reader.ReaderError as exc:
+            char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+            line = text.count("\n", 0, exc.position) + 1 + self.line_offset
+            col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            self.report.error(Pos(self.path, line, col), f"invalid YAML: control character "
+                              f"U+{ord(char):04X} is not allowed; delete it")
         except yaml.YAMLError as exc:
             self.report.error(Pos(self.path, 1 + self.line_offset, 1), f"invalid YAML: {exc}")
         return None
@@ -85,7 +91,12 @@ class YamlDoc:
         try:
             return SafeConstructor().construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
-            self.report.error(self.pos(node), f"{what} is not a valid value: {exc}")
+            if node.tag.endswith(":timestamp"):
+                message = f"{what} must be an ISO date like 2024-12-14, not {node.value!r} ({exc})"
+            else:
+                detail = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else exc
+                message = f"{what} is not a valid value: {detail}"
+            self.report.error(self.pos(node), message)
             return _INVALID
 
     def unknown_keys(self, fields: dict[str, tuple[Node, Node]], known: Iterable[str], what: str) -> None:
@@ -116,7 +127,7 @@ def type_name(node: Node) -> str:
     if isinstance(node, ScalarNode):
         if node.tag.endswith(":null"):
             return "empty"
-        return "a value"
+        return "a single value"
     return _TYPE_NAMES.get(type(node), "something else")
 
 

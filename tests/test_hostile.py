@@ -477,9 +477,6 @@ def test_messages_are_single_lines(tmp_path: Path) -> None:
     _assert_one_clean_line(_messages(tmp_path, "title: T\nas_of: 2024-11-06\ntitel: x\n"))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a key or source id holding a line break or ESC is echoed raw into "
-                   "the message (yamlpos.py:98 unknown_keys, check.py:61 _check_citation, and every other message that quotes a value with '...' instead of repr): hostile "
-                   "YAML can forge `path:line:col: error:` lines or send terminal escape codes")
 @pytest.mark.parametrize("briefing", [
     'title: T\nas_of: 2024-11-06\n"x\\ncontent/port/briefing.yml:1:1: error: forged": 1\n',
     'title: T\nas_of: 2024-11-06\n"x\\u001b[2J\\u001b[31m": 1\n',
@@ -489,9 +486,6 @@ def test_user_text_in_messages_is_escaped(tmp_path: Path, briefing: str) -> None
     _assert_one_clean_line(_messages(tmp_path, briefing))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a 'did you mean' passage is copied raw from the article, so an ESC "
-                   "sequence in a scraped source reaches the terminal (textmatch.py:210-217 "
-                   "SourceIndex._render keeps C0 controls other than whitespace; check.py:73)")
 def test_suggested_passage_is_escaped(tmp_path: Path) -> None:
     body = "Dock workers \x1b[2J\x1b[31mwalked out on Monday at the port.\n"
     lines = _messages(tmp_path, 'title: T\nas_of: 2024-11-06\nsummary:\n  - text: t\n    cite:\n'
@@ -500,18 +494,12 @@ def test_suggested_passage_is_escaped(tmp_path: Path) -> None:
     _assert_one_clean_line(lines)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: YAML with a control character (NUL, ESC) is reported at 1:1 with "
-                   "PyYAML's two-line text ('in \"<unicode string>\", position 8'): yamlpos.py:50-51 "
-                   "prints str(exc) of a ReaderError instead of using its .position")
 def test_control_character_in_yaml_is_located(tmp_path: Path) -> None:
     lines = _messages(tmp_path, "title: T\nas_of: 2024-11-06\ntags: [a\x00]\n")
     _assert_one_clean_line(lines)
     assert lines[0].startswith("content/port/briefing.yml:3:9: error: ")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unknown YAML tag (`!foo x`, `!!python/object:...`) gives a "
-                   "message of four lines with PyYAML's own mark dump: yamlpos.py:88 formats str(exc) "
-                   "instead of exc.problem")
 def test_unknown_tag_is_one_line(tmp_path: Path) -> None:
     lines = _messages(tmp_path, "title: !!python/object:os.system x\nas_of: 2024-11-06\n")
     _assert_one_clean_line(lines)

@@ -1,0 +1,332 @@
+"""Fixtures for the browser tests: one build of the example, one local server, one Chromium.
+
+The example project (content/ and mkdocs.yml of this repository) is copied to a temporary
+directory, given `site_url: http://127.0.0.1:<port>/`, built with briefgen and served by the
+standard library on 127.0.0.1. Chromium is Debian's, at /usr/bin/chromium; Playwright never
+downloads a browser here. Every request that is not for 127.0.0.1 is aborted, so the tests
+work without a network (the Google Fonts stylesheet Material links to simply fails).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def chromium_problem() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return (f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium); "
+                "`playwright install` is not used")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return 'playwright is not installed (pip install -e ".[test]")'
+    return None
+
+
+def require_chromium() -> None:
+    """Skip without Chromium, except in CI (env CI set), where that is a failure."""
+    problem = chromium_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but the browser tests cannot run: {problem}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {problem}")
+
+
+# -- the site ---------------------------------------------------------------------------------
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files; a missing path gets the site's own 404.html with status 404 (as on GitHub Pages)."""
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@dataclass
+class Site:
+    project: Path  # the copied project
+    root: Path  # its built site/
+    url: str  # the site_url, ending in "/"
+    briefing: str  # id of the example briefing, e.g. "khmeimim"
+    source: str  # id of one of its sources, e.g. "jpost"
+    data: dict  # the briefing.yml, parsed
+
+    def page(self, kind: str) -> str:
+        """Absolute URL of one page of each kind."""
+        return self.url + {
+            "index": "",
+            "summary": f"{self.briefing}/",
+            "facts": f"{self.briefing}/facts/",
+            "questions": f"{self.briefing}/questions/",
+            "source": f"{self.briefing}/sources/{self.source}/",
+            "404": "no-such-page/",
+        }[kind]
+
+
+PAGE_KINDS = ["index", "summary", "facts", "questions", "source", "404"]
+
+
+def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(directory)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name=f"serve {directory}", daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def _set_site_url(mkdocs_yml: Path, url: str) -> None:
+    lines = [line for line in mkdocs_yml.read_text(encoding="utf-8").splitlines()
+             if not line.startswith("site_url:")]
+    lines.insert(1, f"site_url: {url}")
+    mkdocs_yml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _build(project: Path) -> None:
+    from briefgen.pipeline import build
+
+    outcome = build(project)
+    assert not outcome.report.failed(False), f"briefgen build of {project} failed: {outcome.report}"
+    assert (project / "site" / "index.html").is_file(), f"no site built in {project / 'site'}"
+
+
+@contextmanager
+def _served_project(tmp: Path, fill: Callable[[Path], None]) -> Iterator[tuple[Path, str]]:
+    """Copy or write a project with `fill`, serve its site/ on 127.0.0.1:<free port>, build it."""
+    project = tmp / "project"
+    project.mkdir()
+    server, url = _serve(project / "site")  # the port must be known before the build
+    try:
+        fill(project)
+        _set_site_url(project / "mkdocs.yml", url)
+        _build(project)
+        yield project, url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The repository's example, built once with site_url pointing at a local server."""
+    require_chromium()
+
+    def fill(project: Path) -> None:
+        shutil.copytree(REPO / "content", project / "content")
+        shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+
+    with _served_project(tmp_path_factory.mktemp("example"), fill) as (project, url):
+        briefing_yml = sorted((project / "content").glob("*/briefing.yml"))[0]
+        sources = sorted((briefing_yml.parent / "sources").glob("*.md"))
+        # Prefer the source the first summary statement cites, so the citation tests and the
+        # "source" page kind look at the same page.
+        data = yaml.safe_load(briefing_yml.read_text(encoding="utf-8"))
+        ids = [s.stem for s in sources]
+        first = cite_of(data["summary"][0]["cite"][0])[0]
+        yield Site(project, project / "site", url, briefing_yml.parent.name,
+                   first if first in ids else ids[0], data)
+
+
+TINY_BRIEFING = """\
+title: Tiny briefing
+as_of: 2024-12-14
+summary:
+  - text: The harbour was empty on Friday.
+    cite:
+      - wire: "the harbour was empty on Friday morning"
+  - text: The ships left over several days and nobody says where they went.
+    cite:
+      - wire: "ships left one by one over the course of several days, and no official would say where they had gone"
+"""
+
+TINY_SOURCE = """\
+---
+title: Harbour empties
+outlet: Example Wire
+published: 2024-12-13
+url: https://wire.example/harbour-empties
+---
+
+Witnesses said the harbour was empty on Friday morning. The ships left one by one over the course of several days, and no official would say where they had gone.
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A one-source project whose source is NOT paraphrased (the example's sources all are)."""
+    require_chromium()
+
+    def fill(project: Path) -> None:
+        (project / "content" / "tiny" / "sources").mkdir(parents=True)
+        (project / "content" / "tiny" / "briefing.yml").write_text(TINY_BRIEFING, encoding="utf-8")
+        (project / "content" / "tiny" / "sources" / "wire.md").write_text(TINY_SOURCE, encoding="utf-8")
+        (project / "mkdocs.yml").write_text("site_name: tiny\ntheme:\n  name: material\n", encoding="utf-8")
+
+    with _served_project(tmp_path_factory.mktemp("tiny"), fill) as (project, url):
+        yield Site(project, project / "site", url, "tiny", "wire", yaml.safe_load(TINY_BRIEFING))
+
+
+def cite_of(cite: dict) -> tuple[str, str]:
+    """(source id, quote) of a citation in either of briefing.yml's two forms."""
+    if "source" in cite:
+        return cite["source"], cite["quote"]
+    key = next(k for k in cite if k not in {"origin", "note", "disputes"})
+    return key, cite[key]
+
+
+# -- the browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _offline(route) -> None:
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _context(chromium, site: Site, **options):
+    context = chromium.new_context(**options)
+    context.set_default_timeout(10_000)
+    context.route("**/*", _offline)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
+    return context
+
+
+@pytest.fixture(scope="session")
+def desktop(chromium, site: Site):
+    """One 1280x900 context shared by the tests that change nothing but the page they open."""
+    context = _context(chromium, site, viewport=DESKTOP)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def phone(chromium, site: Site):
+    """One 390x844 context, likewise shared."""
+    context = _context(chromium, site, viewport=PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def _desktop_page(desktop):
+    return desktop.new_page()
+
+
+@pytest.fixture(scope="session")
+def _phone_page(phone):
+    return phone.new_page()
+
+
+def _reset(page):
+    """Reuse one page (opening a page per test costs more than the test): blank, screen media."""
+    page.goto("about:blank")
+    page.emulate_media(media="screen")
+    page.mouse.move(0, 0)
+    return page
+
+
+@pytest.fixture
+def page(_desktop_page):
+    """The shared 1280x900 page, blanked."""
+    return _reset(_desktop_page)
+
+
+@pytest.fixture
+def phone_page(_phone_page):
+    """The shared 390x844 page, blanked."""
+    return _reset(_phone_page)
+
+
+@pytest.fixture
+def new_page(chromium, site: Site):
+    """new_page(viewport=DESKTOP, **context options): a page in a context of its own, for tests
+    that change state kept per context (the palette choice in localStorage)."""
+    contexts = []
+
+    def make(viewport: dict = DESKTOP, **options):
+        contexts.append(_context(chromium, site, viewport=viewport, **options))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    where = Path(os.environ.get("BRIEFGEN_SCREENSHOTS") or REPO / "test-output" / "screenshots")
+    where.mkdir(parents=True, exist_ok=True)
+    return where
+
+
+@pytest.fixture(scope="session")
+def axe_results(chromium, _desktop_page, site: Site) -> Iterator[dict]:
+    """axe-core violations per (scheme, page kind) at 1280x900, each run once and shared.
+
+    "light" is the default palette; "dark" is a context that prefers a dark colour scheme, so
+    Material starts in its slate palette.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, pages, contexts = Axe(), {"light": _desktop_page}, []
+
+    class Results(dict):
+        def __missing__(self, key: tuple[str, str]) -> list[dict]:
+            scheme, kind = key
+            if scheme not in pages:
+                contexts.append(_context(chromium, site, viewport=DESKTOP, color_scheme=scheme))
+                pages[scheme] = contexts[-1].new_page()
+            page = _reset(pages[scheme])
+            page.goto(site.page(kind), wait_until="load")
+            expected = "slate" if scheme == "dark" else "default"
+            actual = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+            assert actual == expected, f"{kind} page opened in palette {actual!r}, not {expected!r}"
+            self[key] = axe.run(page).response["violations"]
+            return self[key]
+
+    yield Results()
+    for context in contexts:
+        context.close()
