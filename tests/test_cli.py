@@ -1,0 +1,149 @@
+"""The `briefgen` command as a user runs it: help, version, new, init, check and build."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import briefgen
+from briefgen.cli import main
+from conftest import SiteReader, make_project, tree_hash
+
+COMMANDS = sorted(main.commands)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), prog_name="briefgen")
+
+
+def test_top_level_help_lists_every_command():
+    result = run("--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: briefgen [OPTIONS] COMMAND [ARGS]...")
+    for name in ("build", "check", "serve", "new", "init"):
+        assert re.search(rf"^\s+{name}\s+\S", result.output, re.M), f"{name} missing from --help"
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"briefgen, version {briefgen.__version__}"
+
+
+def test_python_dash_m_version_in_a_subprocess():
+    proc = subprocess.run([sys.executable, "-m", "briefgen", "--version"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"briefgen, version {briefgen.__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: briefgen {command} [OPTIONS]")
+    summary = main.commands[command].get_short_help_str(limit=200).rstrip(".")
+    assert summary and summary[:30] in " ".join(result.output.split())
+
+
+def test_new_creates_a_briefing_that_check_accepts_and_never_overwrites(tmp_path):
+    project = make_project(tmp_path, {})
+    result = run("-C", str(project), "new", "harbour-watch")
+    assert result.exit_code == 0, result.output
+    folder = project / "content" / "harbour-watch"
+    assert (folder / "briefing.yml").is_file() and any((folder / "sources").iterdir())
+
+    checked = run("-C", str(project), "check")
+    assert checked.exit_code == 0, checked.stderr
+    assert "0 errors" in checked.stderr
+
+    (folder / "briefing.yml").write_text((folder / "briefing.yml").read_text() + "# my own edits\n")
+    before = tree_hash(project)
+    again = run("-C", str(project), "new", "harbour-watch")
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr
+    assert tree_hash(project) == before
+
+
+def test_new_rejects_a_bad_or_reserved_id_without_creating_anything(tmp_path):
+    project = make_project(tmp_path, {})
+    for bad in ("Harbour Watch", "search"):
+        result = run("-C", str(project), "new", bad)
+        assert result.exit_code == 1, bad
+        assert result.stderr.startswith("error: "), result.stderr
+        assert "Traceback" not in result.output + result.stderr
+    assert not (project / "content").exists()
+
+
+def test_init_creates_a_project_that_builds_and_refuses_to_run_twice(tmp_path):
+    target = tmp_path / "newsroom"
+    result = run("init", str(target))
+    assert result.exit_code == 0, result.output
+    assert (target / "mkdocs.yml").is_file() and (target / "content").is_dir()
+
+    built = run("-C", str(target), "build")
+    assert built.exit_code == 0, built.stderr
+    site = target / "site"
+    assert (site / "index.html").is_file() and (site / "first-briefing" / "index.html").is_file()
+    counts = SiteReader(site).follow_everything()
+    assert counts["cite"] >= 1
+
+    before = tree_hash(target)
+    again = run("init", str(target))
+    assert again.exit_code == 1
+    assert "never overwrites" in again.stderr
+    assert tree_hash(target) == before
+
+
+def test_check_writes_nothing(tmp_path):
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    before = tree_hash(project)
+    result = run("-C", str(project), "check")
+    assert result.exit_code == 0, result.stderr
+    assert tree_hash(project) == before
+    assert not (project / "site").exists()
+
+
+def test_check_reports_errors_as_path_line_col_and_exits_1(tmp_path):
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    yml = project / "content/harbour/briefing.yml"
+    yml.write_text(yml.read_text().replace('"one thing worth briefing"', '"two things worth briefing"'))
+    result = run("-C", str(project), "check")
+    assert result.exit_code == 1
+    assert re.search(r"^content/harbour/briefing\.yml:\d+:\d+: error: quote not found", result.stderr, re.M)
+    assert result.stderr.rstrip().splitlines()[-1] == "briefgen: 1 error, 0 warnings; failed"
+    assert not (project / "site").exists()
+
+
+def test_build_ends_with_a_line_of_counts_and_the_time(tmp_path):
+    files = {}
+    for bid, sources in (("harbour", ("wire", "herald")), ("airfield", ("desk",))):
+        cites = "\n".join(f"      - {s}: \"{s} saw it at the {bid}\"" for s in sources)
+        files[f"content/{bid}/briefing.yml"] = (f"title: {bid.title()}\nas_of: 2024-05-02\nsummary:\n"
+                                                f"  - text: Seen.\n    cite:\n{cites}\n"
+                                                f"  - text: Seen again.\n    cite:\n{cites.splitlines()[0]}\n")
+        for s in sources:
+            files[f"content/{bid}/sources/{s}.md"] = (f"---\ntitle: Report\noutlet: {s.title()}\n---\n"
+                                                      f"The {s} saw it at the {bid} on Monday.\n")
+    project = make_project(tmp_path, files)
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0, result.stderr
+    last = result.stderr.rstrip().splitlines()[-1]
+    # 2 briefings, 3 sources; citations: harbour 2 + 1, airfield 1 + 1
+    assert re.fullmatch(r"INFO\s+-\s+Built 2 briefings, 3 sources, 5 citations \(\d+ pages\) "
+                        r"into site/ in \d+(\.\d+)? seconds", last), last
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_quiet_build_prints_nothing_on_success(tmp_path):
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    result = run("-C", str(project), "-q", "build")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "" and (project / "site/harbour/index.html").is_file()
