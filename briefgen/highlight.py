@@ -64,9 +64,21 @@ def _balanced(run: list[Token]) -> bool:
     return depth == 0
 
 
+def _top_level_after(children: list[Token], i: int) -> int:
+    """The first gap at or after i where no inline element is open: links must not nest."""
+    depth = sum(t.nesting for t in children[:i])
+    while depth > 0 and i < len(children):
+        depth += children[i].nesting
+        i += 1
+    return i
+
+
 def insert_mark(children: list[Token], start: int, end: int, attrs: dict[str, str],
                 after: list[Token]) -> list[Token] | None:
-    """Children with a mark around reader text [start, end) and `after` right behind it, or None."""
+    """Children with a mark around reader text [start, end), or None where it cannot nest.
+
+    `after` (the back-links) follows the mark, or the element the mark sits in, such as a
+    link of the source or a longer quote's mark, so it never splits quoted words."""
     children, start = _split(children, start)
     children, end = _split(children, end)
     starts, ends = _gaps_at(children, start), _gaps_at(children, end)
@@ -76,5 +88,7 @@ def insert_mark(children: list[Token], start: int, end: int, attrs: dict[str, st
         if a <= b and _balanced(children[a:b]):
             open_ = Token("bg_mark_open", "mark", 1, attrs=dict(attrs))
             close = Token("bg_mark_close", "mark", -1)
-            return children[:a] + [open_] + children[a:b] + [close] + after + children[b:]
+            marked = children[:a] + [open_] + children[a:b] + [close] + children[b:]
+            at = _top_level_after(marked, b + 2)
+            return marked[:at] + after + marked[at:]
     return None

@@ -157,6 +157,7 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
             claimed[target] = sid
             files[sid] = target
     by_stem: dict[str, list[Path]] = {}
+    clashed: set[str] = set()
     src_dir = folder / "sources"
     found = sorted(src_dir.glob("*.md")) + sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
     for path in found:
@@ -166,6 +167,7 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     for stem, paths in sorted(by_stem.items()):
         name = rel(root, paths[0])
         if len(paths) > 1:
+            clashed.add(stem)
             report.error(Pos(rel(root, paths[1])), f"two sources named '{stem}' ({', '.join(p.name for p in paths)});"
                          f" rename one or claim it with a `sources:` entry and `file:`")
         elif not is_slug(stem):
@@ -178,7 +180,7 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
         else:
             files[stem] = paths[0]
     for sid, e in entries.items():
-        if sid not in files and not e.has("file"):
+        if sid not in files and not e.has("file") and sid not in clashed:
             report.error(doc.pos(e.node), f"source '{sid}' has no file: expected "
                          f"{rel(root, src_dir)}/{sid}.md or .txt, or a 'file:' key")
     return files

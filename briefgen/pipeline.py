@@ -7,12 +7,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from .check import Checked, check_briefing
 from .diagnostics import Report
 from .export import briefing_json
 from .load import load_project
 from .markup import make_markdown
-from .render import Page, Renderer
+from .render import Page, Renderer, template_problem
 from .resolve import Resolved, resolve
 from .urls import Urls
 
@@ -66,7 +68,11 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") 
     log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
     if outcome.report.failed(strict):
         return outcome
-    files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name)
+    try:
+        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name)
+    except TemplateError as exc:
+        outcome.report.error(*template_problem(exc, project))
+        return outcome
     mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file)
     try:
         where = settings.site_dir.relative_to(project.resolve())

@@ -6,16 +6,19 @@ can override any page by name. Autoescape is on: article and annotation text is 
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote as urlquote
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateSyntaxError)
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import analysis
+from .diagnostics import Pos
 from .markup import inline, plain
 from .model import RELIABILITY, Briefing, Citation
 from .resolve import Resolved
@@ -36,6 +39,20 @@ class Page:
     description: str  # plain text, for link previews
     kind: str
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+def template_problem(exc: TemplateError, project: Path) -> tuple[Pos, str]:
+    """Where a template went wrong: a project's own template is the user's to fix."""
+    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename.endswith(".html")]
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        frames.append((exc.filename, exc.lineno))
+    path, line = frames[-1] if frames else ("templates", 1)
+    try:
+        path = Path(path).resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        pass
+    return Pos(str(path), line or 1, 1), f"template error: {exc.message or type(exc).__name__}"
 
 
 def text_fragment(words: str) -> str:

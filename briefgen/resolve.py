@@ -78,6 +78,9 @@ def _place(doc: SourceDoc, spans: dict[tuple[int, int, int], list[Citation]],
         inline = doc.tokens[block.token]
         words = block.text[start:end]
         name = _anchor_name(words, taken)
+        if doc.source.publish == "excerpts":
+            placed[key] = Passage(name, doc.source.id, words, block.text)
+            continue  # each excerpt is printed as its own element; the text is never rendered
         after = [Token("bg_cited_by", "", 0, meta={"anchor": name, "words": _whole_words(block.text, start, end)})]
         children = insert_mark(inline.children or [], start, end, {"id": name, "class": "bg-hl"}, after)
         if children is None:

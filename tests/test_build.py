@@ -321,10 +321,6 @@ def test_project_template_overrides_a_packaged_one_by_name(tmp_path):
     assert "Desk facts template" not in summary and "Bottom line" in summary  # others stay packaged
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a mistake in a project's own template (templates/facts.html) is "
-                   "reported as 'internal error: UndefinedError ... please report it' with exit 2, not as "
-                   "templates/facts.html:<line>:<col>: error with exit 1 (render.py Renderer._page does not "
-                   "catch jinja2.TemplateError; cli.py _guard treats it as a briefgen bug)")
 def test_a_broken_project_template_is_a_located_user_error(tmp_path):
     files = small_files()
     files["templates/facts.html"] = "<p>Facts</p>\n<p>{{ b.no_such_field }}</p>\n"
@@ -431,10 +427,6 @@ def test_excerpts_show_a_gap_between_separate_quotes(tmp_path):
     SiteReader(project / "site").follow_everything()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with publish: excerpts, two quotes that each half-overlap a third "
-                   "fall back to the same block anchor, and resolve.py merges them keeping only the first "
-                   "one's words (resolve.py `merged.setdefault(placed[key].anchor, ...)`); _excerpts.html "
-                   "prints p.words, so the second citation's link lands on an excerpt without its words")
 def test_excerpts_with_overlapping_quotes_still_land_on_their_words(tmp_path):
     project = excerpt_project(tmp_path, ["cranes would stay idle until",   # placed first (longest)
                                          "the northern cranes would",       # half-overlaps it

@@ -279,10 +279,6 @@ def test_two_files_with_the_same_stem_are_an_error_until_one_is_claimed(tmp_path
     assert sorted(outcome.checked[0].briefing.sources) == ["wire", "wire-text"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: two files with one stem and a metadata-only `sources:` entry "
-                   "also report 'source has no file: expected wire.md or .txt', although both exist "
-                   "(load.py _source_files: the clashing stem is not recorded, so the entry loop "
-                   "reports it as missing)")
 def test_same_stem_clash_with_a_metadata_entry_is_one_error(tmp_path, make_project):
     project = make_project(tmp_path, {
         "content/port/briefing.yml": """\
@@ -458,10 +454,6 @@ def test_quote_across_emphasis_gets_a_properly_nested_mark(tmp_path, make_projec
     assert "<em>northern cranes</em>" in outer  # the emphasis sits inside the outer mark
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a quote nested inside another quote gets its back-links "
-                   "(↩ Summary n, original ↗) inserted inside the outer <mark>, so the outer element's "
-                   "text splits the quoted words with link text (resolve.py _place puts `after` right "
-                   "behind every mark, highlight.insert_mark; nested marks are placed inside the outer one)")
 def test_nested_quote_backlinks_do_not_split_the_outer_quote(tmp_path, make_project):
     r, html, _ = source_page(tmp_path, make_project, ["said the northern cranes stopped", "northern cranes"])
     full = parse_html(html, keep_chrome=True)  # the element's text as a browser's textContent
@@ -585,11 +577,6 @@ class _NestedLinks(HTMLParser):
             self.depth -= 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a quote inside the text of a link in the source gets its mark "
-                   "and its back-links (<a class=bg-backlink>, <a class=bg-original>) inside the source's "
-                   "<a>: nested links are invalid HTML and browsers cut the source link short "
-                   "(highlight.py insert_mark puts `after` right behind the mark, inside the enclosing "
-                   "link_open/link_close)")
 def test_backlinks_are_not_nested_inside_a_link_of_the_source(tmp_path, make_project):
     src = ("---\ntitle: T\noutlet: O\nurl: https://example.com/o\n---\n"
            "Read [the harbour authority report on idle cranes](https://example.com/r) before Friday.\n")
