@@ -15,6 +15,12 @@
       });
     });
   }
+  // Material's search overlay is a dialog without a name (axe: aria-dialog-name).
+  function nameSearch() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+  nameSearch();
   if (window.document$) { window.document$.subscribe(function () { wire(document); }); }
   else { document.addEventListener("DOMContentLoaded", function () { wire(document); }); }
 })();
