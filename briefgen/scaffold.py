@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 from .diagnostics import UserError
@@ -29,7 +30,8 @@ def new_briefing(project: Path, briefing_id: str, title: str | None = None,
     if folder.exists():
         raise UserError(f"content/{briefing_id} already exists; briefgen never overwrites a briefing")
     day = (today or datetime.date.today()).isoformat()
-    safe_title = (title or briefing_id.replace("-", " ").capitalize()).replace('"', "'")
+    # A JSON string is a valid YAML scalar, whatever quotes or backslashes the title holds.
+    safe_title = json.dumps(title or briefing_id.replace("-", " ").capitalize(), ensure_ascii=False)
     (folder / "sources").mkdir(parents=True)
     (folder / "briefing.yml").write_text(_fill("briefing.yml", title=safe_title, today=day), encoding="utf-8")
     (folder / "sources" / "example.md").write_text(_fill("example.md", today=day), encoding="utf-8")
