@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from .diagnostics import Pos, Report
 from .model import Source
-from .textmatch import SourceIndex, normalise
+from .textmatch import SourceIndex, normalised
 
 _TEXTLIKE = {"text", "text_special", "code_inline"}
 _SPACES = {"softbreak", "hardbreak"}
@@ -72,13 +72,13 @@ def _top_level(tokens: list[Token]) -> list[tuple[int, int]]:
 def _drop(tokens: list[Token], source: Source) -> tuple[list[Token], list[tuple[str, Pos]]]:
     if not source.drop:
         return tokens, []
-    drops = [(normalise(s)[0], s, pos) for s, pos in source.drop]
+    drops = [(normalised(s), s, pos) for s, pos in source.drop]
     used: set[str] = set()
     kept: list[Token] = []
     for start, end in _top_level(tokens):
         part = tokens[start:end]
         text = " ".join(reader_text(t.children or []) if t.type == "inline" else t.content for t in part)
-        norm = normalise(text)[0]
+        norm = normalised(text)
         hit = next((raw for n, raw, _ in drops if n and norm.startswith(n)), None)
         if hit is None:
             kept += part

@@ -216,20 +216,31 @@ def test_random_slice_is_found_and_maps_back(text: str, data: st.DataObject) -> 
 
 
 def test_source_normalised_once_per_block_not_per_quote(monkeypatch) -> None:
-    calls: list[str] = []
-    real = textmatch.normalise
+    fast: list[str] = []
+    maps: list[str] = []
+    real_fast, real_map = textmatch.normalised, textmatch.normalise
 
-    def counting(text: str) -> tuple[str, list[int], list[int]]:
-        calls.append(text)
-        return real(text)
+    def count_fast(text: str) -> str:
+        fast.append(text)
+        return real_fast(text)
 
-    monkeypatch.setattr(textmatch, "normalise", counting)
-    blocks = [f"Paragraph {b}: " + " ".join(f"w{b}_{i:03d}" for i in range(50)) for b in range(5)]
+    def count_map(text: str) -> tuple[str, list[int], list[int]]:
+        maps.append(text)
+        return real_map(text)
+
+    monkeypatch.setattr(textmatch, "normalised", count_fast)
+    monkeypatch.setattr(textmatch, "normalise", count_map)
+    # Double spaces make the offset maps non-trivial (a block that normalising leaves as it is
+    # needs none); block 4 is never quoted.
+    blocks = [f"Paragraph \u201c{b}\u201d:  " + "  ".join(f"w{b}_{i:03d}" for i in range(50)) for b in range(5)]
     idx = SourceIndex(blocks)
-    assert len(calls) == len(blocks)
-    quotes = [f"w{q % 5}_{q % 50:03d}" for q in range(100)]
+    assert fast == blocks and maps == []
+    quotes = [f"w{q % 4}_{q % 50:03d}" for q in range(100)]
     for q in quotes:
-        assert len(idx.find(q)) == 1
-    # one normalisation per quote, none of the source again
-    assert len(calls) == len(blocks) + len(quotes)
-    assert not set(calls[len(blocks) :]) & set(blocks)
+        occ = idx.find(q)
+        assert len(occ) == 1 and _raw(blocks, occ[0]) == q
+    # Each quote is normalised once; no block is normalised again, and each quoted block's
+    # offset map is built once, on its first hit; the unquoted block never gets one.
+    assert [t for t in fast if t in blocks] == blocks
+    assert len(fast) == len(blocks) + len(quotes)
+    assert sorted(maps) == sorted(blocks[:4])
