@@ -113,7 +113,8 @@ class Renderer:
                                       ("questions", "questions.html", f"Open questions · {b.title}")):
             here = page_of(b.id, kind)
             html = self._page(template, **self._context(r, here))
-            pages.append(Page(here, title, html, self.description(b, kind), kind, {"briefing": b.id}))
+            pages.append(Page(here, title, html, self.description(b, kind), kind,
+                              {"briefing": b.id, "as_of": b.as_of.isoformat()}))
         for sid, s in b.sources.items():
             pages.append(self.source_page(r, sid))
         return pages

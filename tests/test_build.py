@@ -433,3 +433,20 @@ def test_excerpts_with_overlapping_quotes_still_land_on_their_words(tmp_path):
                                          "idle until June, said"])          # half-overlaps it too
     build_ok(project)
     SiteReader(project / "site").follow_everything()
+
+
+def test_nav_lists_only_the_newest_briefings_and_the_index_lists_all(tmp_path):
+    # Material renders the nav into every page: it must not grow with the number of briefings.
+    files = {"mkdocs.yml": "site_name: T\ntheme: {name: material}\nextra: {briefgen: {nav_briefings: 2}}\n"}
+    for n, b in enumerate(["old", "middle", "new"], 1):
+        files[f"content/{b}/briefing.yml"] = (f"title: Briefing {b}\nas_of: 2024-01-0{n}\n"
+                                              f"summary: [{{text: T., cite: [{{s: \"report {b}\"}}]}}]\n")
+        files[f"content/{b}/sources/s.md"] = f"---\ntitle: S\noutlet: O\n---\nThe report {b}.\n"
+    project = make_project(tmp_path, files)
+    build_ok(project)
+    page = (project / "site" / "old" / "facts" / "index.html").read_text()
+    nav = page[page.index('class="md-nav md-nav--primary"'):page.index('<div class="md-content"')]
+    assert "Briefing new" in nav and "Briefing middle" in nav and "Briefing old" not in nav
+    index = (project / "site" / "index.html").read_text()
+    assert [b for b in ("new", "middle", "old") if f"Briefing {b}</a>" in index] == ["new", "middle", "old"]
+    assert index.index("Briefing new</a>") < index.index("Briefing middle</a>") < index.index("Briefing old</a>")
