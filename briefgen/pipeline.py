@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from jinja2 import TemplateError
+from typing import TYPE_CHECKING, Any
 
 from .check import Checked, check_briefing
 from .diagnostics import Report
-from .export import briefing_json
 from .load import load_project
 from .markup import make_markdown
-from .render import Page, Renderer, template_problem
-from .resolve import Resolved, resolve
-from .urls import Urls
+
+if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
+    from .render import Page
+    from .resolve import Resolved
+    from .urls import Urls
 
 log = logging.getLogger("briefgen")
 
@@ -27,6 +28,7 @@ class Outcome:
     checked: list[Checked] = field(default_factory=list)
     resolved: list[Resolved] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    md: Any = None  # the one markdown-it instance of a run
 
     def counts(self) -> str:
         bs = [c.briefing for c in self.checked]
@@ -40,18 +42,23 @@ def check(project: Path) -> Outcome:
     report = Report()
     md = make_markdown()
     briefings = load_project(project, report)
-    return Outcome(report, [check_briefing(b, md, report) for b in briefings])
+    return Outcome(report, [check_briefing(b, md, report) for b in briefings], md=md)
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
-    md = make_markdown()
-    renderer = Renderer(project, urls, md, site_name)
+    from .export import briefing_json
+    from .render import Renderer
+    from .resolve import resolve
+
+    renderer = Renderer(project, urls, outcome.md or make_markdown(), site_name)
     outcome.resolved = [resolve(c) for c in outcome.checked]
     files: dict[str, str | bytes] = {}
     for r in outcome.resolved:
         outcome.pages += renderer.briefing_pages(r)
         files[f"{r.briefing.id}/briefing.json"] = briefing_json(r, urls)
+        for doc in r.docs.values():
+            doc.tokens = []  # rendered: the engine needs only the HTML, and a smaller heap
     outcome.pages.append(renderer.index_page(outcome.resolved))
     for name in ("briefgen.css", "briefgen.js"):
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
@@ -60,7 +67,11 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str) -> dict[
 
 
 def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") -> Outcome:
+    from jinja2 import TemplateError
+
     from .engine import mkdocs_engine  # only a build needs the engine
+    from .render import template_problem
+    from .urls import Urls
 
     started = time.perf_counter()
     settings = mkdocs_engine.read_settings(project, config_file)
@@ -73,7 +84,14 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") 
     except TemplateError as exc:
         outcome.report.error(*template_problem(exc, project))
         return outcome
-    mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file)
+    # Our objects live until the end of the build: keep the collector from scanning them
+    # again and again while MkDocs renders (unfrozen after, so `serve` does not accumulate).
+    gc.collect()
+    gc.freeze()
+    try:
+        mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file)
+    finally:
+        gc.unfreeze()
     try:
         where = settings.site_dir.relative_to(project.resolve())
     except ValueError:
