@@ -67,13 +67,6 @@ def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
                     nav_briefings=limit)
 
 
-def _front_matter(page: Page) -> str:
-    # MkDocs' theme templates do not autoescape: titles and descriptions go in pre-escaped.
-    meta = {"title": html.escape(page.title), "description": html.escape(page.description),
-            "hide": ["toc"]}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
-
-
 def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
     """User nav (or the user's pages), then the newest briefings, each with its own three pages.
 

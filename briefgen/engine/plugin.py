@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
+
+import yaml
 
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from ..render import Page
 from ..urls import Urls
-from . import mkdocs_engine
 
 log = logging.getLogger("mkdocs.briefgen")
+
+
+def front_matter(page: Page) -> str:
+    # MkDocs' theme templates do not autoescape: titles and descriptions go in pre-escaped.
+    meta = {"title": html.escape(page.title), "description": html.escape(page.description),
+            "hide": ["toc"]}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
 
 
 class BriefgenPlugin(BasePlugin):
@@ -27,7 +36,7 @@ class BriefgenPlugin(BasePlugin):
             if existing is not None:
                 log.warning(f"briefgen's page replaces {src} from the docs folder")
                 files.remove(existing)
-            files.append(File.generated(config, src, content=mkdocs_engine._front_matter(page) + "\n"))
+            files.append(File.generated(config, src, content=front_matter(page) + "\n"))
         for src, content in self.extra.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
