@@ -45,13 +45,14 @@ def check(project: Path) -> Outcome:
     return Outcome(report, [check_briefing(b, md, report) for b in briefings], md=md)
 
 
-def render(project: Path, outcome: Outcome, urls: Urls, site_name: str) -> dict[str, str | bytes]:
+def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
+           bytecode_cache: Any = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
     from .render import Renderer
     from .resolve import resolve
 
-    renderer = Renderer(project, urls, outcome.md or make_markdown(), site_name)
+    renderer = Renderer(project, urls, outcome.md or make_markdown(), site_name, bytecode_cache)
     outcome.resolved = [resolve(c) for c in outcome.checked]
     files: dict[str, str | bytes] = {}
     for r in outcome.resolved:
@@ -66,7 +67,10 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str) -> dict[
     return files
 
 
-def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") -> Outcome:
+def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
+          bytecode_cache: Any = None) -> Outcome:
+    """Check, render and build; `bytecode_cache` (a jinja2.BytecodeCache) lets rebuilds skip
+    compiling the theme's templates again."""
     from jinja2 import TemplateError
 
     from .engine import mkdocs_engine  # only a build needs the engine
@@ -80,7 +84,8 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") 
     if outcome.report.failed(strict):
         return outcome
     try:
-        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name)
+        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name,
+                       bytecode_cache)
     except TemplateError as exc:
         outcome.report.error(*template_problem(exc, project))
         return outcome
@@ -89,7 +94,7 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml") 
     gc.collect()
     gc.freeze()
     try:
-        mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file)
+        mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file, bytecode_cache)
     finally:
         gc.unfreeze()
     try:

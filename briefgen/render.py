@@ -67,11 +67,13 @@ def text_fragment(words: str) -> str:
 
 
 class Renderer:
-    def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = ""):
+    def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = "",
+                 bytecode_cache: Any = None):
         self.urls, self.md, self.site_name = urls, md, site_name
         loaders = [FileSystemLoader(str(project / "templates")), FileSystemLoader(str(package_templates()))]
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
-                               lstrip_blocks=True, undefined=StrictUndefined)
+                               lstrip_blocks=True, undefined=StrictUndefined,
+                               bytecode_cache=bytecode_cache)
         self.env.filters["md"] = lambda text: inline(self.md, text)
         self.env.filters["day"] = lambda d: f"{d.day} {d:%b %Y}" if d else ""
         self.env.globals.update(reliability=RELIABILITY, analysis=analysis)

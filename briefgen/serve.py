@@ -6,9 +6,28 @@ import logging
 from pathlib import Path
 from typing import Callable
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+
 from .diagnostics import Report, UserError
 
 log = logging.getLogger("briefgen")
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept between rebuilds; a bucket's key includes its source checksum,
+    so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], None]) -> None:
@@ -24,11 +43,12 @@ def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], N
     if not host or not port.isdigit():
         raise UserError(f"--dev-addr must look like 127.0.0.1:8000, not {dev_addr!r}")
     settings = read_settings(project)
+    cache = MemoryBytecodeCache()
 
     def rebuild() -> None:
         # A broken edit keeps the last good site on screen; the problems go to the terminal.
         try:
-            outcome = build(project)
+            outcome = build(project, bytecode_cache=cache)
         except UserError as exc:
             log.error(str(exc))
             return
@@ -37,7 +57,10 @@ def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], N
     rebuild()
     if not settings.site_dir.is_dir():
         raise UserError("the first build failed; fix the problems above and run `briefgen serve` again")
-    server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(settings.site_dir))
+    # Polling every 0.2 s instead of MkDocs' 0.5 s: an edit shows about 0.15 s sooner on average,
+    # and stat-ing a few hundred files that often costs next to nothing.
+    server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(settings.site_dir),
+                              polling_interval=0.2)
     for watched in ("content", "templates", "mkdocs.yml"):
         if (project / watched).exists():
             server.watch(str(project / watched))

@@ -92,7 +92,7 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
 
 
 def build(project: Path, settings: Settings, pages: list[Page], files: dict[str, str | bytes],
-          strict: bool = False, config_file: str = "mkdocs.yml") -> int:
+          strict: bool = False, config_file: str = "mkdocs.yml", bytecode_cache: Any = None) -> int:
     """Build the site into a staging folder and swap it in; return the number of MkDocs warnings."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported
     from mkdocs.commands.build import build as mkdocs_build
@@ -110,7 +110,7 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
     try:
         config = load_config(str(project / config_file), site_dir=str(staging / "site"),
                              docs_dir=str(settings.docs_dir or empty_docs), strict=strict)
-        plugin = BriefgenPlugin(pages, files, urls)
+        plugin = BriefgenPlugin(pages, files, urls, bytecode_cache)
         plugin.load_config({})
         config.plugins["briefgen"] = plugin
         config.nav = _nav(settings, config.nav, pages, urls)

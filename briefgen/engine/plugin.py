@@ -25,10 +25,18 @@ def front_matter(page: Page) -> str:
 
 
 class BriefgenPlugin(BasePlugin):
-    def __init__(self, pages: list[Page], files: dict[str, str | bytes], urls: Urls):
+    def __init__(self, pages: list[Page], files: dict[str, str | bytes], urls: Urls,
+                 bytecode_cache: Any = None):
         super().__init__()
         self.pages = {urls.src(p.name): p for p in pages}
         self.extra = files
+        self.bytecode_cache = bytecode_cache
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        # MkDocs makes a new theme environment every build; `serve` keeps compiled templates.
+        if self.bytecode_cache is not None:
+            env.bytecode_cache = self.bytecode_cache
+        return env
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         for src, page in self.pages.items():
