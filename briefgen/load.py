@@ -123,23 +123,19 @@ def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields,
                 report.error(doc.pos(key_node), f"source id {sid!r} is reserved (it is a citation key)")
                 continue
             entries[sid] = Fields(doc, value_node, what, ("file",) + SOURCE_KEYS)
-    files = _source_files(root, folder, doc, entries, report)
+    files, stems = _source_files(root, folder, doc, entries, report)
     out = {}
     for sid, path in files.items():
         source = _load_source(root, sid, path, entries.get(sid), report)
         if source is not None:
             out[sid] = source
-    return out, (set(entries) | set(files) | set(_stems(folder))) - set(out)
-
-
-def _stems(folder: Path) -> list[str]:
-    src = folder / "sources"
-    return [p.stem for p in src.iterdir() if p.suffix in (".md", ".txt")] if src.is_dir() else []
+    return out, (set(entries) | set(files) | stems) - set(out)
 
 
 def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fields],
-                  report: Report) -> dict[str, Path]:
-    """Which file each source id reads: claimed by an entry's `file:`, else found by its stem."""
+                  report: Report) -> tuple[dict[str, Path], set[str]]:
+    """Which file each source id reads (claimed by an entry's `file:`, else found by its stem),
+    and every stem found in sources/, so a file that fails is not later called unknown."""
     claimed: dict[Path, str] = {}
     files: dict[str, Path] = {}
     for sid, e in entries.items():
@@ -183,7 +179,7 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
         if sid not in files and not e.has("file") and sid not in clashed:
             report.error(doc.pos(e.node), f"source '{sid}' has no file: expected "
                          f"{rel(root, src_dir)}/{sid}.md or .txt, or a 'file:' key")
-    return files
+    return files, set(by_stem)
 
 
 def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report: Report) -> Source | None:

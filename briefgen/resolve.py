@@ -32,6 +32,7 @@ class Resolved:
     checked: Checked
     anchor_of: dict[Citation, str]
     passages: dict[str, list[Passage]]  # per source id, in document order
+    by_anchor: dict[tuple[str, str], Passage]  # (source id, anchor) -> its passage
 
     @property
     def briefing(self):
@@ -42,7 +43,7 @@ class Resolved:
         return self.checked.docs
 
     def passage(self, source: str, anchor: str) -> Passage:
-        return next(p for p in self.passages[source] if p.anchor == anchor)
+        return self.by_anchor[(source, anchor)]
 
     @property
     def citation_count(self) -> int:
@@ -121,4 +122,4 @@ def resolve(checked: Checked) -> Resolved:
                 p = by_anchor[(c.source, anchor_of[c])]
                 if st not in p.cited_by:
                     p.cited_by.append(st)
-    return Resolved(checked, anchor_of, passages)
+    return Resolved(checked, anchor_of, passages, by_anchor)

@@ -92,8 +92,8 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
 
 
 def build(project: Path, settings: Settings, pages: list[Page], files: dict[str, str | bytes],
-          strict: bool = False, config_file: str = "mkdocs.yml", bytecode_cache: Any = None) -> int:
-    """Build the site into a staging folder and swap it in; return the number of MkDocs warnings."""
+          strict: bool = False, config_file: str = "mkdocs.yml", bytecode_cache: Any = None) -> None:
+    """Build the site into a staging folder and swap it in (MkDocs itself enforces --strict)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -105,8 +105,6 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
     settings.site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".briefgen-", dir=settings.site_dir.parent))
     empty_docs = None if settings.docs_dir else Path(tempfile.mkdtemp(prefix=".briefgen-docs-"))
-    counter = _WarningCounter()
-    logging.getLogger("mkdocs").addHandler(counter)
     try:
         config = load_config(str(project / config_file), site_dir=str(staging / "site"),
                              docs_dir=str(settings.docs_dir or empty_docs), strict=strict)
@@ -122,11 +120,9 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
         built = staging / "site"
         os.chmod(built, 0o755)
         _swap(built, settings.site_dir)
-        return counter.count
     except MkDocsException as exc:
         raise UserError(f"the site could not be built: {exc}") from None
     finally:
-        logging.getLogger("mkdocs").removeHandler(counter)
         shutil.rmtree(staging, ignore_errors=True)
         if empty_docs:
             shutil.rmtree(empty_docs, ignore_errors=True)
@@ -151,12 +147,3 @@ def _swap(built: Path, site_dir: Path) -> None:
     built.rename(site_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
