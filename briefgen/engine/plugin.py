@@ -6,10 +6,9 @@ import html
 import logging
 from typing import Any
 
-import yaml
-
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
 
 from ..render import Page
 from ..urls import Urls
@@ -17,11 +16,43 @@ from ..urls import Urls
 log = logging.getLogger("mkdocs.briefgen")
 
 
-def front_matter(page: Page) -> str:
+def page_meta(page: Page) -> dict[str, Any]:
     # MkDocs' theme templates do not autoescape: titles and descriptions go in pre-escaped.
-    meta = {"title": html.escape(page.title), "description": html.escape(page.description),
+    return {"title": html.escape(page.title), "description": html.escape(page.description),
             "hide": ["toc"]}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+class RenderedPage(MkDocsPage):
+    """A page whose HTML briefgen has rendered: MkDocs gets its meta and content as they are.
+
+    Nothing to read and no Markdown to convert, so no front matter is written out and parsed
+    back, and no Python-Markdown instance is made per page. MkDocs uses a page a plugin sets
+    on `File.page` (as Material's blog plugin does)."""
+
+    def __init__(self, ours: Page, label: str | None, file: File, config: Any) -> None:
+        super().__init__(label, file, config)
+        self.ours = ours
+
+    def read_source(self, config: Any) -> None:
+        self.markdown, self.meta = "", page_meta(self.ours)
+
+    def render(self, config: Any, files: Files) -> None:
+        self.content = self.ours.html
+        self.toc = []  # type: ignore[assignment]  # pages hide the toc; headings carry their ids
+
+
+def nav_labels(nav: Any) -> dict[str, str]:
+    """{src: label} for every page named in an MkDocs nav config, so our pages keep their labels."""
+    found: dict[str, str] = {}
+    items = nav if isinstance(nav, list) else [nav]
+    for item in items:
+        if isinstance(item, dict):
+            for label, value in item.items():
+                if isinstance(value, str):
+                    found.setdefault(value, label)
+                else:
+                    found.update({k: v for k, v in nav_labels(value).items() if k not in found})
+    return found
 
 
 class BriefgenPlugin(BasePlugin):
@@ -39,26 +70,21 @@ class BriefgenPlugin(BasePlugin):
         return env
 
     def on_files(self, files: Files, *, config: Any) -> Files:
+        labels = nav_labels(config.nav or [])
         for src, page in self.pages.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
                 log.warning(f"briefgen's page replaces {src} from the docs folder")
                 files.remove(existing)
-            files.append(File.generated(config, src, content=front_matter(page) + "\n"))
+            file = File.generated(config, src, content="")
+            RenderedPage(page, labels.get(src), file, config)
+            files.append(file)
         for src, content in self.extra.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
         return files
-
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
-        # Our pages are already HTML: give Python-Markdown nothing to do.
-        return "" if page.file.src_uri in self.pages else markdown
-
-    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
-        ours = self.pages.get(page.file.src_uri)
-        return ours.html if ours is not None else html
 
     def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
         ours = self.pages.get(page.file.src_uri)
