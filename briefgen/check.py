@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from .analysis import corroboration
 from .diagnostics import Pos, Report
 from .model import Briefing, Citation, statements
+from .parsecache import ParseCache
 from .sourcetext import SourceDoc, parse_source
 from .textmatch import Occurrence
 
@@ -27,8 +28,8 @@ class Checked:
     matches: dict[Citation, Occurrence] = field(default_factory=dict)
 
 
-def check_briefing(b: Briefing, md: MarkdownIt, report: Report) -> Checked:
-    docs = {sid: parse_source(md, s, report) for sid, s in b.sources.items()}
+def check_briefing(b: Briefing, md: MarkdownIt, report: Report, cache: ParseCache | None = None) -> Checked:
+    docs = {sid: parse_source(md, s, cache) for sid, s in b.sources.items()}
     checked = Checked(b, docs)
     for doc in docs.values():
         for raw, pos in doc.unused_drops:

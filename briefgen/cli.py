@@ -83,26 +83,32 @@ def main(ctx: click.Context, project: Path, debug: bool, quiet: bool) -> None:
     _setup_logging(quiet)
 
 
+_NO_CACHE = click.option("--no-cache", is_flag=True,
+                         help="Parse every source again instead of reading .briefgen-cache/.")
+
+
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@_NO_CACHE
 @click.pass_context
-def build(ctx: click.Context, strict: bool) -> None:
+def build(ctx: click.Context, strict: bool, no_cache: bool) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .pipeline import build as run
 
-    outcome = _guard(ctx, lambda: run(_project(ctx), strict))
+    outcome = _guard(ctx, lambda: run(_project(ctx), strict, use_cache=not no_cache))
     _print_report(outcome.report, strict)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@_NO_CACHE
 @click.pass_context
-def check(ctx: click.Context, strict: bool) -> None:
+def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
     """Check everything and build nothing."""
     from .pipeline import check as run
 
-    outcome = _guard(ctx, lambda: run(_project(ctx)))
+    outcome = _guard(ctx, lambda: run(_project(ctx), use_cache=not no_cache))
     if not outcome.report.failed(strict):
         logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
     _print_report(outcome.report, strict, always=True)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .diagnostics import Pos, Report
+from .diagnostics import Pos
 from .model import Source
+from .parsecache import ParseCache, source_key
 from .textmatch import SourceIndex, normalised
 
 _TEXTLIKE = {"text", "text_special", "code_inline"}
@@ -34,10 +35,23 @@ class Block:
 @dataclass
 class SourceDoc:
     source: Source
-    tokens: list[Token]
     blocks: list[Block]
     index: SourceIndex
+    md: MarkdownIt
     unused_drops: list[tuple[str, Pos]] = field(default_factory=list)
+    _tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The token stream, parsed again when the blocks came from the cache: the same md and
+        text give the same tokens, so block indices still point at the right ones."""
+        if self._tokens is None:
+            self._tokens, _ = token_stream(self.md, self.source)
+        return self._tokens
+
+    def release(self) -> None:
+        """Rendered: only the HTML is needed from here on, and a smaller heap."""
+        self._tokens = []
 
 
 def reader_text(children: list[Token]) -> str:
@@ -98,20 +112,60 @@ def _id_holder(tokens: list[Token], i: int) -> int:
     return opener
 
 
-def parse_source(md: MarkdownIt, source: Source, report: Report) -> SourceDoc:
+def token_stream(md: MarkdownIt, source: Source) -> tuple[list[Token], list[tuple[str, Pos]]]:
+    """The tokens a source page renders: blocks numbered, dropped blocks gone, ids set."""
     tokens = md.parse(source.body) if source.kind == "md" else _txt_tokens(source.body)
     numbered = [(i, n) for n, i in enumerate((i for i, t in enumerate(tokens) if t.type == "inline"), 1)]
     for i, n in numbered:
         tokens[i].meta["bg_number"] = n
     tokens, unused = _drop(tokens, source)
+    for i, t in enumerate(tokens):
+        if t.type == "inline":
+            holder = tokens[_id_holder(tokens, i)]
+            if not holder.attrGet("id"):
+                holder.attrSet("id", f"p{t.meta['bg_number']}")
+    return tokens, unused
+
+
+def _blocks(tokens: list[Token], source: Source) -> list[Block]:
     blocks = []
     for i, t in enumerate(tokens):
-        if t.type != "inline":
-            continue
-        holder = _id_holder(tokens, i)
-        anchor = f"p{t.meta['bg_number']}"
-        if not tokens[holder].attrGet("id"):
-            tokens[holder].attrSet("id", anchor)
-        line = (t.map[0] if t.map else 0) + source.body_line
-        blocks.append(Block(i, holder, tokens[holder].attrGet("id"), reader_text(t.children or []), line))
-    return SourceDoc(source, tokens, blocks, SourceIndex([b.text for b in blocks]), unused)
+        if t.type == "inline":
+            holder = _id_holder(tokens, i)
+            line = (t.map[0] if t.map else 0) + source.body_line
+            blocks.append(Block(i, holder, str(tokens[holder].attrGet("id")),
+                                reader_text(t.children or []), line))
+    return blocks
+
+
+def _cached_block(row: list, body_line: int) -> Block:
+    tok, el, anchor, text, rel, norm = row
+    if not (isinstance(tok, int) and isinstance(el, int) and isinstance(rel, int)
+            and isinstance(anchor, str) and isinstance(text, str) and isinstance(norm, str)):
+        raise TypeError("not a cached block")
+    return Block(tok, el, anchor, text, rel + body_line)
+
+
+def parse_source(md: MarkdownIt, source: Source, cache: ParseCache | None = None) -> SourceDoc:
+    """Blocks of a source from the cache when its text, kind and drop strings are unchanged."""
+    drops = [raw for raw, _ in source.drop]
+    key = source_key(source.kind, source.body, drops) if cache is not None else ""
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None:
+        try:
+            rows = entry["blocks"]
+            blocks = [_cached_block(row, source.body_line) for row in rows]
+            index = SourceIndex([b.text for b in blocks], [row[5] for row in rows])
+            unused = [source.drop[k] for k in entry["unused"]]
+            return SourceDoc(source, blocks, index, md, unused)
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass  # not what we wrote: parse as if it were not there
+    tokens, unused = token_stream(md, source)
+    blocks = _blocks(tokens, source)
+    index = SourceIndex([b.text for b in blocks])
+    if cache is not None:
+        unused_raw = {raw for raw, _ in unused}
+        cache.put(key, {"blocks": [[b.token, b.element, b.anchor, b.text, b.line - source.body_line, norm]
+                                   for b, norm in zip(blocks, index.parts)],
+                        "unused": [k for k, raw in enumerate(drops) if raw in unused_raw]})
+    return SourceDoc(source, blocks, index, md, unused, tokens)

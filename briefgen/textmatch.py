@@ -110,22 +110,22 @@ class Occurrence:
 class SourceIndex:
     """Normalises every block of one source ONCE (keeping offset maps); each quote then costs one scan of the normalised text (str.find), never re-normalising the source."""
 
-    def __init__(self, blocks: Sequence[str]) -> None:
-        """Index the reader-visible text of each citable block of a source, in order."""
+    def __init__(self, blocks: Sequence[str], normalised_blocks: Sequence[str] | None = None) -> None:
+        """Index the reader-visible text of each citable block of a source, in order.
+
+        `normalised_blocks`, if given, must be `normalised()` of each block (as a cache kept it)."""
         self._blocks = list(blocks)
         # Offset maps cost a Python loop per character: built only for blocks a quote lands in.
         self._maps: list[tuple[list[int], list[int]] | None] = [None] * len(self._blocks)
+        self.parts = list(normalised_blocks) if normalised_blocks is not None else [normalised(b) for b in self._blocks]
         self._offsets: list[int] = []  # start of each block in self._text
         self._lengths: list[int] = []
-        parts: list[str] = []
         pos = 0
-        for block in self._blocks:
-            norm = normalised(block)
+        for norm in self.parts:
             self._offsets.append(pos)
             self._lengths.append(len(norm))
-            parts.append(norm)
             pos += len(norm) + len(_SEP)
-        self._text = _SEP.join(parts)
+        self._text = _SEP.join(self.parts)
 
     def find(self, quote: str) -> list[Occurrence]:
         """Return every occurrence (overlapping ones too) so callers can tell 'missing' from 'ambiguous'."""

@@ -99,13 +99,19 @@ def test_init_creates_a_project_that_builds_and_refuses_to_run_twice(tmp_path):
     assert tree_hash(target) == before
 
 
-def test_check_writes_nothing(tmp_path):
+def test_check_writes_only_its_cache(tmp_path):
     project = make_project(tmp_path, {})
     assert run("-C", str(project), "new", "harbour").exit_code == 0
     before = tree_hash(project)
-    result = run("-C", str(project), "check")
+    result = run("-C", str(project), "check", "--no-cache")
     assert result.exit_code == 0, result.stderr
     assert tree_hash(project) == before
+    result = run("-C", str(project), "check")
+    assert result.exit_code == 0, result.stderr
+    after = tree_hash(project)
+    assert {k: v for k, v in after.items() if not k.startswith(".briefgen-cache")} == before
+    assert sorted(k for k in after if k.startswith(".briefgen-cache")) == [".briefgen-cache",
+                                                                             ".briefgen-cache/sources.json"]
     assert not (project / "site").exists()
 
 

@@ -103,7 +103,7 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
 
     urls = Urls(settings.use_directory_urls)
     settings.site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".briefgen-", dir=settings.site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=".briefgen-build-", dir=settings.site_dir.parent))
     empty_docs = None if settings.docs_dir else Path(tempfile.mkdtemp(prefix=".briefgen-docs-"))
     try:
         config = load_config(str(project / config_file), site_dir=str(staging / "site"),
