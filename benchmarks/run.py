@@ -108,8 +108,8 @@ def bg_build(project: Path) -> list[str]:
     return [sys.executable, "-m", "briefgen", "-C", str(project), "-q", "build"]
 
 
-def bg_check(project: Path) -> list[str]:
-    return [sys.executable, "-m", "briefgen", "-C", str(project), "-q", "check"]
+def bg_check(project: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "briefgen", "-C", str(project), "-q", "check", *options]
 
 
 def twin_build(project: Path) -> list[str]:
@@ -184,16 +184,28 @@ def say(msg: str) -> None:
 
 # -- measurements ------------------------------------------------------------------------------
 
-def measure_pair(bg: Path, twin: Path, repeat: int, with_check: bool) -> tuple[Series, Series, Series]:
-    b, t, c = Series(), Series(), Series()
+def measure_pair(bg: Path, twin: Path, repeat: int, with_check: bool) -> tuple[Series, Series, Series, Series]:
+    """Builds of both, interleaved; with_check, also two checks per run: cold (--no-cache: every
+    source parsed) and, as while writing, after one source was edited (the others from the cache
+    the build left). The edit is undone after, so every build sees the same content."""
+    b, t, cold, edit = Series(), Series(), Series(), Series()
+    sources = sorted(bg.glob("content/*/sources/*.md"))
     for i in range(repeat):
         b.runs.append(run_child(bg_build(bg)))
         t.runs.append(run_child(twin_build(twin)))
         if with_check:
-            c.runs.append(run_child(bg_check(bg)))
+            cold.runs.append(run_child(bg_check(bg, "--no-cache")))
+            path = sources[i * 7 % len(sources)]
+            original = path.read_bytes()
+            path.write_bytes(original + f"\nA line the analyst just added, edit {i + 1}.\n".encode())
+            try:
+                edit.runs.append(run_child(bg_check(bg)))
+            finally:
+                path.write_bytes(original)
         say(f"  run {i + 1}/{repeat}: briefgen {b.runs[-1].wall:.2f} s, twin {t.runs[-1].wall:.2f} s"
-            + (f", check {c.runs[-1].wall:.2f} s" if with_check else ""))
-    return b, t, c
+            + (f", check cold {cold.runs[-1].wall:.2f} s, after an edit {edit.runs[-1].wall:.2f} s"
+               if with_check else ""))
+    return b, t, cold, edit
 
 
 def briefgen_nav_bound() -> int | None:
@@ -582,16 +594,17 @@ def _main(args: argparse.Namespace, scales: list[int], work: Path) -> int:
         run_child(bg_build(bg))
         run_child(twin_build(twin))
     say(f"1x: {B * S} sources, {n} interleaved runs")
-    b1, t1, chk = measure_pair(bg, twin, n, with_check=True)
+    b1, t1, cold, chk = measure_pair(bg, twin, n, with_check=True)
     pages_bg, pages_twin = len(html_pages(bg / "site")), len(html_pages(twin / "site"))
     src_kb, src_kb_twin = median_kb(source_pages(bg / "site")), median_kb(source_pages(twin / "site"))
     index_kb = (bg / "site" / "search" / "search_index.json").stat().st_size / 1024
     index_kb_twin = (twin / "site" / "search" / "search_index.json").stat().st_size / 1024
     ratio, ratio_cpu = b1.median() / t1.median(), b1.median("cpu") / t1.median("cpu")
     results.update(briefgen_s=b1.median(), twin_s=t1.median(), ratio=ratio, ratio_cpu=ratio_cpu,
-                   check_s=chk.median(), source_page_kb=src_kb)
+                   check_s=chk.median(), check_cold_s=cold.median(), source_page_kb=src_kb)
     verdicts += [f"build ratio briefgen/twin {ratio:.2f}x (cpu {ratio_cpu:.2f}x): {mark('ratio', ratio)}",
-                 f"briefgen check {chk.median():.2f} s: {mark('check', chk.median())}",
+                 f"briefgen check after a one-source edit {chk.median():.2f} s: {mark('check', chk.median())}",
+                 f"briefgen check cold (--no-cache) {cold.median():.2f} s: {mark('check', cold.median())}",
                  f"median source page {src_kb:.1f} KB: {mark('page_kb', src_kb)}"]
     emit(["",
           f"{'briefgen build':<{W}} {b1.median():7.2f} s   (cpu {b1.median('cpu'):.2f} s, runs {b1.spread()} s)",
@@ -600,8 +613,10 @@ def _main(args: argparse.Namespace, scales: list[int], work: Path) -> int:
           f"{limits('ratio', 'x')}   {mark('ratio', ratio)}",
           f"{'pages/s briefgen (' + str(pages_bg) + ' pages)':<{W}} {pages_bg / b1.median():7.1f}",
           f"{'pages/s twin (' + str(pages_twin) + ' pages)':<{W}} {pages_twin / t1.median():7.1f}",
-          f"{'briefgen check':<{W}} {chk.median():7.2f} s   (cpu {chk.median('cpu'):.2f} s, runs "
+          f"{'briefgen check, one source edited':<{W}} {chk.median():7.2f} s   (cpu {chk.median('cpu'):.2f} s, runs "
           f"{chk.spread()} s)   target {limits('check', ' s')}   {mark('check', chk.median())}",
+          f"{'briefgen check, cold (--no-cache)':<{W}} {cold.median():7.2f} s   (cpu {cold.median('cpu'):.2f} s, runs "
+          f"{cold.spread()} s)   target {limits('check', ' s')}   {mark('check', cold.median())}",
           f"{'peak memory briefgen / twin at ' + str(B * S) + ' sources':<{W}} {b1.peak():7.0f} MB / "
           f"{t1.peak():.0f} MB   (ru_maxrss of each build's child process, via os.wait4)",
           f"{'median source page briefgen':<{W}} {src_kb:7.1f} KB   target {limits('page_kb', ' KB')}   "
