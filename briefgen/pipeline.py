@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` 
     from .render import Page
     from .resolve import Resolved
     from .urls import Urls
+    from .warm import Warm
 
 log = logging.getLogger("briefgen")
 
@@ -66,13 +67,14 @@ def check(project: Path, use_cache: bool = True) -> Outcome:
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           bytecode_cache: Any = None) -> dict[str, str | bytes]:
+           warm: Warm | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
     from .render import Renderer
     from .resolve import resolve
 
-    renderer = Renderer(project, urls, outcome.md or make_markdown(), site_name, bytecode_cache)
+    renderer = Renderer(project, urls, outcome.md or make_markdown(), site_name,
+                        warm.templates if warm else None)
     outcome.resolved = [resolve(c) for c in outcome.checked]
     files: dict[str, str | bytes] = {}
     for r in outcome.resolved:
@@ -88,9 +90,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
 
 
 def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
-          bytecode_cache: Any = None, use_cache: bool = True) -> Outcome:
-    """Check, render and build; `bytecode_cache` (a jinja2.BytecodeCache) lets rebuilds skip
-    compiling the theme's templates again."""
+          warm: Warm | None = None, use_cache: bool = True) -> Outcome:
+    """Check, render and build; `warm` (serve) carries what one rebuild can reuse from the last."""
     from jinja2 import TemplateError
 
     from .engine import mkdocs_engine  # only a build needs the engine
@@ -104,8 +105,7 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
     if outcome.report.failed(strict):
         return outcome
     try:
-        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name,
-                       bytecode_cache)
+        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name, warm)
     except TemplateError as exc:
         outcome.report.error(*template_problem(exc, project))
         return outcome
@@ -114,7 +114,7 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
     gc.collect()
     gc.freeze()
     try:
-        mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file, bytecode_cache)
+        mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file, warm)
     finally:
         gc.unfreeze()
     try:

@@ -6,28 +6,10 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
-
 from .diagnostics import Report, UserError
+from .warm import Warm
 
 log = logging.getLogger("briefgen")
-
-
-class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates kept between rebuilds; a bucket's key includes its source checksum,
-    so an edited template is compiled again."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        data = self.store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], None]) -> None:
@@ -43,12 +25,12 @@ def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], N
     if not host or not port.isdigit():
         raise UserError(f"--dev-addr must look like 127.0.0.1:8000, not {dev_addr!r}")
     settings = read_settings(project)
-    cache = MemoryBytecodeCache()
+    warm = Warm()
 
     def rebuild() -> None:
         # A broken edit keeps the last good site on screen; the problems go to the terminal.
         try:
-            outcome = build(project, bytecode_cache=cache)
+            outcome = build(project, warm=warm)
         except UserError as exc:
             log.error(str(exc))
             return

@@ -92,7 +92,7 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
 
 
 def build(project: Path, settings: Settings, pages: list[Page], files: dict[str, str | bytes],
-          strict: bool = False, config_file: str = "mkdocs.yml", bytecode_cache: Any = None) -> None:
+          strict: bool = False, config_file: str = "mkdocs.yml", warm: Any = None) -> None:
     """Build the site into a staging folder and swap it in (MkDocs itself enforces --strict)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported
     from mkdocs.commands.build import build as mkdocs_build
@@ -108,7 +108,8 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
     try:
         config = load_config(str(project / config_file), site_dir=str(staging / "site"),
                              docs_dir=str(settings.docs_dir or empty_docs), strict=strict)
-        plugin = BriefgenPlugin(pages, files, urls, bytecode_cache)
+        plugin = BriefgenPlugin(pages, files, urls, warm.templates if warm else None,
+                                warm.pages if warm else None)
         plugin.load_config({})
         config.plugins["briefgen"] = plugin
         config.nav = _nav(settings, config.nav, pages, urls)

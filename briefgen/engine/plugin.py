@@ -6,12 +6,14 @@ import html
 import logging
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from ..render import Page
 from ..urls import Urls
+from .pagecache import TEMPLATE, PageOutputCache
 
 log = logging.getLogger("mkdocs.briefgen")
 
@@ -57,11 +59,15 @@ def nav_labels(nav: Any) -> dict[str, str]:
 
 class BriefgenPlugin(BasePlugin):
     def __init__(self, pages: list[Page], files: dict[str, str | bytes], urls: Urls,
-                 bytecode_cache: Any = None):
+                 bytecode_cache: Any = None, page_cache: PageOutputCache | None = None):
         super().__init__()
         self.pages = {urls.src(p.name): p for p in pages}
         self.extra = files
         self.bytecode_cache = bytecode_cache
+        self.page_cache = page_cache
+        self._caching = False
+        self._kept: dict[str, str] = {}  # src -> output reused from the last rebuild
+        self._keys: dict[str, str] = {}  # src -> key of a page rendered this time
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         # MkDocs makes a new theme environment every build; `serve` keeps compiled templates.
@@ -86,7 +92,37 @@ class BriefgenPlugin(BasePlugin):
             files.append(File.generated(config, src, content=content))
         return files
 
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        if self.page_cache is not None:
+            self._caching = self.page_cache.start(config, nav)
+        return nav
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        # The theme template is picked before on_page_context, so a kept page is decided here.
+        if self._caching and isinstance(page, RenderedPage):
+            key = self.page_cache.key(page)
+            output = self.page_cache.get(key)
+            if output is None:
+                self._keys[page.file.src_uri] = key
+            else:
+                self._kept[page.file.src_uri] = output
+                page.meta["template"] = TEMPLATE
+        return html
+
     def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
-        ours = self.pages.get(page.file.src_uri)
-        context["briefgen_page"] = ours
+        context["briefgen_page"] = self.pages.get(page.file.src_uri)
+        kept = self._kept.get(page.file.src_uri)
+        if kept is not None:
+            context["briefgen_cached"] = Markup(kept)
         return context
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        key = self._keys.get(page.file.src_uri)
+        if key is not None:
+            self.page_cache.put(key, output)
+        return output
+
+    def on_post_build(self, *, config: Any) -> None:
+        if self._caching:
+            self.page_cache.finish()
+            log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")

@@ -1,0 +1,86 @@
+"""What `serve` keeps between rebuilds (briefgen/warm.py): after each kind of edit, a warm
+rebuild must write exactly the site a fresh build of the same files writes, while reusing
+the pages the edit did not touch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen.warm import Warm
+from conftest import REPO, build_ok, tree_hash
+
+
+def _copy_example(root: Path) -> Path:
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def _site(project: Path) -> dict[str, str]:
+    return tree_hash(project / "site")
+
+
+def _fresh_build_of(project: Path, tmp_path: Path, name: str) -> dict[str, str]:
+    twin = tmp_path / name
+    shutil.copytree(project, twin, ignore=shutil.ignore_patterns("site", ".briefgen-cache"))
+    build_ok(twin)
+    return _site(twin)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = [
+    # (what, file, old, new, pages the edit changes: None = all of them)
+    ("a sentence added to a source", "content/khmeimim/sources/jpost.md", "\n\n",
+     "\n\nA sentence the analyst added while serving.\n\n", 1),
+    ("a briefing title (it is in the nav of every page)", "content/khmeimim/briefing.yml",
+     "title: ", "title: Revised - ", None),
+    ("the site name in mkdocs.yml", "mkdocs.yml", "site_name: ", "site_name: Renamed ", None),
+]
+
+
+@pytest.mark.parametrize("what,file,old,new,changed", EDITS, ids=[e[0] for e in EDITS])
+def test_a_warm_rebuild_writes_what_a_fresh_build_writes(tmp_path, what, file, old, new, changed):
+    project = _copy_example(tmp_path / "served")
+    warm = Warm()
+    build_ok(project, warm=warm)
+    _edit(project / file, old, new)
+    outcome = build_ok(project, warm=warm)
+    assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
+    if changed is None:
+        assert warm.pages.hits == 0
+    else:
+        assert warm.pages.hits == len(outcome.pages) - changed
+
+
+def test_an_override_template_added_while_serving_renders_every_page_again(tmp_path):
+    project = _copy_example(tmp_path / "served")
+    warm = Warm()
+    build_ok(project, warm=warm)
+    theme = project / "templates" / "theme"
+    theme.mkdir(parents=True)
+    (theme / "main.html").write_text('{% extends "base.html" %}\n'
+                                     '{% block announce %}Edited while serving{% endblock %}\n')
+    build_ok(project, warm=warm)
+    assert warm.pages.hits == 0
+    assert "Edited while serving" in (project / "site/khmeimim/facts/index.html").read_text()
+    assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
+
+
+def test_with_a_plugin_it_does_not_know_nothing_is_kept(tmp_path):
+    project = _copy_example(tmp_path / "served")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins:\n  - search", "plugins:\n  - search\n  - tags"))
+    warm = Warm()
+    build_ok(project, warm=warm)
+    _edit(project / "content/khmeimim/sources/jpost.md", "\n\n", "\n\nAnother added sentence.\n\n")
+    build_ok(project, warm=warm)
+    assert warm.pages.hits == 0
+    assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
