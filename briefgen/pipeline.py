@@ -54,34 +54,57 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def check(project: Path, use_cache: bool = True) -> Outcome:
+def check(project: Path, use_cache: bool = True, warm: Warm | None = None) -> Outcome:
     """Load and check every briefing; `use_cache`: read and update .briefgen-cache/."""
     report = Report()
     md = make_markdown()
     cache = ParseCache(project / CACHE_DIR if use_cache else None)
+    checked: list[Checked] = []
     with _no_cycle_collection():
         briefings = load_project(project, report)
-        outcome = Outcome(report, [check_briefing(b, md, report, cache) for b in briefings], md=md)
+        if warm is not None:
+            warm.start({b.id for b in briefings})
+        for b in briefings:
+            kept = warm.checked(b) if warm is not None else None
+            if kept is not None:
+                report.problems += kept.problems
+                checked.append(kept.checked)
+                continue
+            before = len(report.problems)
+            checked.append(check_briefing(b, md, report, cache))
+            if warm is not None:
+                warm.keep_checked(b, checked[-1], report.problems[before:])
     cache.save()
-    return outcome
+    return Outcome(report, checked, md=md)
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            warm: Warm | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
-    from .render import Renderer
+    from .render import Renderer, package_templates
     from .resolve import resolve
+    from .warm import templates_state
 
     renderer = Renderer(project, urls, outcome.md or make_markdown(), site_name,
                         warm.templates if warm else None)
-    outcome.resolved = [resolve(c) for c in outcome.checked]
+    stamp = ((urls.directory_urls, site_name, templates_state([project / "templates", package_templates()]))
+             if warm is not None else None)
     files: dict[str, str | bytes] = {}
-    for r in outcome.resolved:
-        outcome.pages += renderer.briefing_pages(r)
-        files[f"{r.briefing.id}/briefing.json"] = briefing_json(r, urls)
-        for doc in r.docs.values():
-            doc.release()
+    for c in outcome.checked:
+        kept = warm.rendered(c, stamp) if warm is not None else None
+        if kept is not None:
+            r, pages, exported = kept
+        else:
+            r = resolve(c)
+            pages, exported = renderer.briefing_pages(r), briefing_json(r, urls)
+            for doc in r.docs.values():
+                doc.release()
+            if warm is not None:
+                warm.keep_rendered(c, stamp, r, pages, exported)
+        outcome.resolved.append(r)
+        outcome.pages += pages
+        files[f"{r.briefing.id}/briefing.json"] = exported
     outcome.pages.append(renderer.index_page(outcome.resolved))
     for name in ("briefgen.css", "briefgen.js"):
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
@@ -100,7 +123,7 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
 
     started = time.perf_counter()
     settings = mkdocs_engine.read_settings(project, config_file)
-    outcome = check(project, use_cache)
+    outcome = check(project, use_cache, warm)
     log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
     if outcome.report.failed(strict):
         return outcome

@@ -50,8 +50,9 @@ class SourceDoc:
         return self._tokens
 
     def release(self) -> None:
-        """Rendered: only the HTML is needed from here on, and a smaller heap."""
-        self._tokens = []
+        """Rendered: only the HTML is needed from here on, and a smaller heap. (Resolving marks
+        up the tokens, so rendering this source again starts from a fresh parse.)"""
+        self._tokens = None
 
 
 def reader_text(children: list[Token]) -> str:

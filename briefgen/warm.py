@@ -1,14 +1,26 @@
 """What `briefgen serve` keeps between rebuilds, so a one-file edit costs little more than the
-pages it changes."""
+pages it changes.
+
+Briefings are independent of each other: one whose loaded content is equal to last time's
+(every field, source text and position) gives the same problems, and, while the templates and
+site settings are unchanged, the same pages. So each briefing's check and render are kept and
+reused on that condition; the index page, which lists them all, is always rendered again.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
+from .check import Checked
+from .diagnostics import Problem
 from .engine.pagecache import PageOutputCache
+from .model import Briefing
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -28,6 +40,55 @@ class MemoryBytecodeCache(BytecodeCache):
 
 
 @dataclass
+class KeptBriefing:
+    briefing: Briefing
+    checked: Checked
+    problems: list[Problem]
+    rendered: tuple[Any, ...] | None = None  # (render stamp, resolved, pages, briefing.json)
+
+
+def templates_state(folders: list[Path]) -> list[tuple[str, int, int]]:
+    """Path, mtime and size of every template file: a change to any of them renders everything."""
+    state = []
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            for name in names:
+                st = os.stat(os.path.join(root, name))
+                state.append((os.path.join(root, name), st.st_mtime_ns, st.st_size))
+    return sorted(state)
+
+
+@dataclass
 class Warm:
     templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     pages: PageOutputCache = field(default_factory=PageOutputCache)
+    briefings: dict[str, KeptBriefing] = field(default_factory=dict)
+    reused_checks: int = 0
+    reused_renders: int = 0
+
+    def checked(self, b: Briefing) -> KeptBriefing | None:
+        kept = self.briefings.get(b.id)
+        if kept is not None and kept.briefing == b:
+            self.reused_checks += 1
+            return kept
+        return None
+
+    def keep_checked(self, b: Briefing, checked: Checked, problems: list[Problem]) -> None:
+        self.briefings[b.id] = KeptBriefing(b, checked, problems)
+
+    def start(self, ids: set[str]) -> None:
+        """A new rebuild: forget briefings that are gone."""
+        self.reused_checks = self.reused_renders = 0
+        self.briefings = {k: v for k, v in self.briefings.items() if k in ids}
+
+    def rendered(self, checked: Checked, stamp: Any) -> tuple[Any, ...] | None:
+        kept = self.briefings.get(checked.briefing.id)
+        if kept is not None and kept.checked is checked and kept.rendered and kept.rendered[0] == stamp:
+            self.reused_renders += 1
+            return kept.rendered[1:]
+        return None
+
+    def keep_rendered(self, checked: Checked, stamp: Any, *rendered: Any) -> None:
+        kept = self.briefings.get(checked.briefing.id)
+        if kept is not None and kept.checked is checked:
+            kept.rendered = (stamp, *rendered)

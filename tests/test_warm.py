@@ -84,3 +84,38 @@ def test_with_a_plugin_it_does_not_know_nothing_is_kept(tmp_path):
     build_ok(project, warm=warm)
     assert warm.pages.hits == 0
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
+
+
+def _two_briefings(root: Path) -> Path:
+    project = _copy_example(root)
+    shutil.copytree(project / "content/khmeimim", project / "content/second")
+    return project
+
+
+def _problems(outcome) -> list[str]:
+    return [str(p) for p in outcome.report.sorted()]
+
+
+def test_an_unchanged_briefing_is_neither_checked_nor_rendered_again_and_its_warnings_stay(tmp_path):
+    project = _two_briefings(tmp_path / "served")
+    warm = Warm()
+    first = build_ok(project, warm=warm)
+    assert any("one origin" in p and "content/second/" in p for p in _problems(first))
+    _edit(project / "content/khmeimim/sources/jpost.md", "\n\n", "\n\nOne more sentence.\n\n")
+    again = build_ok(project, warm=warm)
+    assert (warm.reused_checks, warm.reused_renders) == (1, 1)
+    assert _problems(again) == _problems(first)
+    assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
+
+
+def test_a_template_edit_renders_every_briefing_again_without_checking_them_again(tmp_path):
+    project = _two_briefings(tmp_path / "served")
+    warm = Warm()
+    build_ok(project, warm=warm)
+    (project / "templates").mkdir()
+    summary = (REPO / "templates/summary.html").read_text()
+    (project / "templates/summary.html").write_text(summary.replace("</h1>", "</h1><p>Draft</p>", 1))
+    build_ok(project, warm=warm)
+    assert (warm.reused_checks, warm.reused_renders) == (2, 0)
+    assert "<p>Draft</p>" in (project / "site/second/index.html").read_text()
+    assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
