@@ -27,13 +27,18 @@ _FORMAT = 1  # bump when what is stored, or how a source becomes blocks, changes
 
 
 def _stamp() -> str:
+    """Entries are valid for this markdown-it-py and this code: the modules that turn a source
+    into blocks are hashed too, so an edited briefgen never reads blocks an older one wrote."""
     from . import __version__
 
     try:
         mdit = version("markdown-it-py")
     except PackageNotFoundError:  # pragma: no cover - it is a dependency
         mdit = "?"
-    return f"{_FORMAT}/{__version__}/{mdit}"
+    h = hashlib.blake2b(digest_size=8)
+    for module in ("sourcetext.py", "textmatch.py", "markup.py", "parsecache.py"):
+        h.update(Path(__file__).with_name(module).read_bytes())
+    return f"{_FORMAT}/{__version__}/{mdit}/{h.hexdigest()}"
 
 
 def source_key(kind: str, body: str, drops: list[str]) -> str:
