@@ -9,8 +9,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
-
 from .analysis import corroboration
 from .diagnostics import Pos, Report
 from .model import Briefing, Citation, statements
@@ -28,8 +26,8 @@ class Checked:
     matches: dict[Citation, Occurrence] = field(default_factory=dict)
 
 
-def check_briefing(b: Briefing, md: MarkdownIt, report: Report, cache: ParseCache | None = None) -> Checked:
-    docs = {sid: parse_source(md, s, cache) for sid, s in b.sources.items()}
+def check_briefing(b: Briefing, report: Report, cache: ParseCache | None = None) -> Checked:
+    docs = {sid: parse_source(s, cache) for sid, s in b.sources.items()}
     checked = Checked(b, docs)
     for doc in docs.values():
         for raw, pos in doc.unused_drops:

@@ -6,8 +6,6 @@ import datetime
 import re
 from pathlib import Path
 
-from yaml.nodes import MappingNode
-
 from .annotations import AnnotationReader
 from .diagnostics import Pos, Report
 from .fields import Fields, is_slug

@@ -6,10 +6,14 @@ images from articles are shown as their description rather than loaded from a st
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 def _http_only(url: str) -> bool:
@@ -28,12 +32,20 @@ def _link_open(self, tokens, idx, options, env) -> str:
 
 
 def make_markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # on first use: a check served from the cache never parses
+
     md = MarkdownIt("js-default")
     md.validateLink = _http_only
     md.add_render_rule("image", _image_as_text)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("bg_cited_by", _cited_by)
     return md
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """The process's one instance: it keeps no state between calls (each parse gets its own)."""
+    return make_markdown()
 
 
 def inline(md: MarkdownIt, text: str) -> Markup:

@@ -8,12 +8,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .check import Checked, check_briefing
 from .diagnostics import Report
 from .load import load_project
-from .markup import make_markdown
+from .markup import markdown
 from .parsecache import CACHE_DIR, ParseCache
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
@@ -31,7 +31,6 @@ class Outcome:
     checked: list[Checked] = field(default_factory=list)
     resolved: list[Resolved] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
-    md: Any = None  # the one markdown-it instance of a run
 
     def counts(self) -> str:
         bs = [c.briefing for c in self.checked]
@@ -57,7 +56,6 @@ def _no_cycle_collection() -> Iterator[None]:
 def check(project: Path, use_cache: bool = True, warm: Warm | None = None) -> Outcome:
     """Load and check every briefing; `use_cache`: read and update .briefgen-cache/."""
     report = Report()
-    md = make_markdown()
     cache = ParseCache(project / CACHE_DIR if use_cache else None)
     checked: list[Checked] = []
     with _no_cycle_collection():
@@ -71,11 +69,11 @@ def check(project: Path, use_cache: bool = True, warm: Warm | None = None) -> Ou
                 checked.append(kept.checked)
                 continue
             before = len(report.problems)
-            checked.append(check_briefing(b, md, report, cache))
+            checked.append(check_briefing(b, report, cache))
             if warm is not None:
                 warm.keep_checked(b, checked[-1], report.problems[before:])
     cache.save()
-    return Outcome(report, checked, md=md)
+    return Outcome(report, checked)
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
@@ -86,7 +84,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     from .resolve import resolve
     from .warm import templates_state
 
-    renderer = Renderer(project, urls, outcome.md or make_markdown(), site_name,
+    renderer = Renderer(project, urls, markdown(), site_name,
                         warm.templates if warm else None)
     stamp = ((urls.directory_urls, site_name, templates_state([project / "templates", package_templates()]))
              if warm is not None else None)

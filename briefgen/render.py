@@ -9,12 +9,11 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote as urlquote
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateSyntaxError)
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import analysis
@@ -23,6 +22,9 @@ from .markup import inline, plain
 from .model import RELIABILITY, Briefing, Citation
 from .resolve import Resolved
 from .urls import Urls, page_of
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 def package_templates() -> Path:

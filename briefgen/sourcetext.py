@@ -8,14 +8,16 @@ syntax gone, entities decoded, images and code blocks left out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from .diagnostics import Pos
+from .markup import markdown
 from .model import Source
 from .parsecache import ParseCache, source_key
 from .textmatch import SourceIndex, normalised
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _TEXTLIKE = {"text", "text_special", "code_inline"}
 _SPACES = {"softbreak", "hardbreak"}
@@ -37,7 +39,6 @@ class SourceDoc:
     source: Source
     blocks: list[Block]
     index: SourceIndex
-    md: MarkdownIt
     unused_drops: list[tuple[str, Pos]] = field(default_factory=list)
     _tokens: list[Token] | None = None
 
@@ -46,7 +47,7 @@ class SourceDoc:
         """The token stream, parsed again when the blocks came from the cache: the same md and
         text give the same tokens, so block indices still point at the right ones."""
         if self._tokens is None:
-            self._tokens, _ = token_stream(self.md, self.source)
+            self._tokens, _ = token_stream(self.source)
         return self._tokens
 
     def release(self) -> None:
@@ -61,6 +62,8 @@ def reader_text(children: list[Token]) -> str:
 
 
 def _txt_tokens(body: str) -> list[Token]:
+    from markdown_it.token import Token
+
     tokens = []
     for n, line in enumerate(body.split("\n")):
         if not line.strip():
@@ -113,9 +116,9 @@ def _id_holder(tokens: list[Token], i: int) -> int:
     return opener
 
 
-def token_stream(md: MarkdownIt, source: Source) -> tuple[list[Token], list[tuple[str, Pos]]]:
+def token_stream(source: Source) -> tuple[list[Token], list[tuple[str, Pos]]]:
     """The tokens a source page renders: blocks numbered, dropped blocks gone, ids set."""
-    tokens = md.parse(source.body) if source.kind == "md" else _txt_tokens(source.body)
+    tokens = markdown().parse(source.body) if source.kind == "md" else _txt_tokens(source.body)
     numbered = [(i, n) for n, i in enumerate((i for i, t in enumerate(tokens) if t.type == "inline"), 1)]
     for i, n in numbered:
         tokens[i].meta["bg_number"] = n
@@ -147,7 +150,7 @@ def _cached_block(row: list, body_line: int) -> Block:
     return Block(tok, el, anchor, text, rel + body_line)
 
 
-def parse_source(md: MarkdownIt, source: Source, cache: ParseCache | None = None) -> SourceDoc:
+def parse_source(source: Source, cache: ParseCache | None = None) -> SourceDoc:
     """Blocks of a source from the cache when its text, kind and drop strings are unchanged."""
     drops = [raw for raw, _ in source.drop]
     key = source_key(source.kind, source.body, drops) if cache is not None else ""
@@ -158,10 +161,10 @@ def parse_source(md: MarkdownIt, source: Source, cache: ParseCache | None = None
             blocks = [_cached_block(row, source.body_line) for row in rows]
             index = SourceIndex([b.text for b in blocks], [row[5] for row in rows])
             unused = [source.drop[k] for k in entry["unused"]]
-            return SourceDoc(source, blocks, index, md, unused)
+            return SourceDoc(source, blocks, index, unused)
         except (KeyError, TypeError, ValueError, IndexError):
             pass  # not what we wrote: parse as if it were not there
-    tokens, unused = token_stream(md, source)
+    tokens, unused = token_stream(source)
     blocks = _blocks(tokens, source)
     index = SourceIndex([b.text for b in blocks])
     if cache is not None:
@@ -169,4 +172,4 @@ def parse_source(md: MarkdownIt, source: Source, cache: ParseCache | None = None
         cache.put(key, {"blocks": [[b.token, b.element, b.anchor, b.text, b.line - source.body_line, norm]
                                    for b, norm in zip(blocks, index.parts)],
                         "unused": [k for k, raw in enumerate(drops) if raw in unused_raw]})
-    return SourceDoc(source, blocks, index, md, unused, tokens)
+    return SourceDoc(source, blocks, index, unused, tokens)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from conftest import SiteReader, build_ok, grep_site, make_project, norm, tree_hash
+from conftest import SiteReader, build_ok, grep_site, make_project, tree_hash
 
 # -- a small project with every kind of statement -----------------------------------------------
 

@@ -59,9 +59,9 @@ def parses(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = sourcetext.token_stream
 
-    def counting(md, source):
+    def counting(source):
         seen.append(source.id)
-        return real(md, source)
+        return real(source)
 
     monkeypatch.setattr(sourcetext, "token_stream", counting)
     return seen

@@ -10,8 +10,6 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from briefgen import pipeline
 from briefgen.diagnostics import Report
 from briefgen.load import load_project
