@@ -11,6 +11,7 @@ import posixpath
 class Urls:
     def __init__(self, directory_urls: bool = True):
         self.directory_urls = directory_urls
+        self._rel: dict[tuple[str, str], str] = {}  # a site has few page pairs, linked many times
 
     def src(self, page: str) -> str:
         """The docs-relative source name of a page, e.g. 'khmeimim/facts.md'."""
@@ -29,11 +30,14 @@ class Urls:
 
     def rel(self, from_page: str, to_page: str, fragment: str = "") -> str:
         """A link from one page to another (plus #fragment), relative."""
-        here, there = self.url(from_page), self.url(to_page)
-        here_dir = here if here == "" or here.endswith("/") else posixpath.dirname(here) + "/"
-        target = posixpath.relpath("/" + there, "/" + here_dir)
-        if (there == "" or there.endswith("/")) and not target.endswith("/"):
-            target += "/"
+        target = self._rel.get((from_page, to_page))
+        if target is None:
+            here, there = self.url(from_page), self.url(to_page)
+            here_dir = here if here == "" or here.endswith("/") else posixpath.dirname(here) + "/"
+            target = posixpath.relpath("/" + there, "/" + here_dir)
+            if (there == "" or there.endswith("/")) and not target.endswith("/"):
+                target += "/"
+            self._rel[(from_page, to_page)] = target
         return target + (f"#{fragment}" if fragment else "")
 
 
