@@ -155,7 +155,7 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     src_dir = folder / "sources"
     found = sorted(src_dir.glob("*.md")) + sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
     for path in found:
-        if path.resolve() in claimed or not path.is_file():
+        if (claimed and path.resolve() in claimed) or not path.is_file():
             continue
         by_stem.setdefault(path.stem, []).append(path)
     for stem, paths in sorted(by_stem.items()):
