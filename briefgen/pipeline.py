@@ -80,14 +80,12 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            warm: Warm | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
-    from .render import Renderer, package_templates
+    from .render import Renderer
     from .resolve import resolve
-    from .warm import templates_state
 
     renderer = Renderer(project, urls, markdown(), site_name,
                         warm.templates if warm else None)
-    stamp = ((urls.directory_urls, site_name, templates_state([project / "templates", package_templates()]))
-             if warm is not None else None)
+    stamp = warm.render_stamp(project, urls.directory_urls, site_name) if warm is not None else None
     files: dict[str, str | bytes] = {}
     for c in outcome.checked:
         kept = warm.rendered(c, stamp) if warm is not None else None

@@ -9,7 +9,6 @@ reused on that condition; the index page, which lists them all, is always render
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from jinja2.bccache import Bucket
 
 from .check import Checked
 from .diagnostics import Problem
-from .engine.pagecache import PageOutputCache
+from .engine.pagecache import PageOutputCache, files_state
 from .model import Briefing
 
 
@@ -47,17 +46,6 @@ class KeptBriefing:
     rendered: tuple[Any, ...] | None = None  # (render stamp, resolved, pages, briefing.json)
 
 
-def templates_state(folders: list[Path]) -> list[tuple[str, int, int]]:
-    """Path, mtime and size of every template file: a change to any of them renders everything."""
-    state = []
-    for folder in folders:
-        for root, _, names in os.walk(folder):
-            for name in names:
-                st = os.stat(os.path.join(root, name))
-                state.append((os.path.join(root, name), st.st_mtime_ns, st.st_size))
-    return sorted(state)
-
-
 @dataclass
 class Warm:
     templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
@@ -80,6 +68,13 @@ class Warm:
         """A new rebuild: forget briefings that are gone."""
         self.reused_checks = self.reused_renders = 0
         self.briefings = {k: v for k, v in self.briefings.items() if k in ids}
+
+    @staticmethod
+    def render_stamp(project: Path, directory_urls: bool, site_name: str) -> Any:
+        """What a briefing's pages are made with besides its content: a change renders all."""
+        from .render import package_templates
+
+        return directory_urls, site_name, files_state([project / "templates", package_templates()])
 
     def rendered(self, checked: Checked, stamp: Any) -> tuple[Any, ...] | None:
         kept = self.briefings.get(checked.briefing.id)

@@ -24,9 +24,9 @@ def _nav_signature(items: Any) -> list:
             for i in items]
 
 
-def _files_state(dirs: list[str]) -> list[tuple[str, int, int]]:
-    """Path, mtime and size of every file in the theme folders that are not an installed package:
-    the user's and ours. (Installed themes do not change while serve runs.)"""
+def files_state(dirs: list[str] | list[Path]) -> list[tuple[str, int, int]]:
+    """Path, mtime and size of every file under the folders that are not an installed package
+    (installed themes and briefgen's own templates do not change while serve runs)."""
     state = []
     for d in dirs:
         if "site-packages" in Path(d).parts or "dist-packages" in Path(d).parts:
@@ -54,7 +54,7 @@ class PageOutputCache:
         h = hashlib.blake2b(digest_size=16)
         with open(config.config_file_path, "rb") as f:
             h.update(f.read())
-        h.update(repr((_files_state(config.theme.dirs), _nav_signature(nav.items))).encode())
+        h.update(repr((files_state(config.theme.dirs), _nav_signature(nav.items))).encode())
         self._base = h.hexdigest()
         return True
 
