@@ -6,9 +6,9 @@ import gc
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .check import Checked, check_briefing
 from .diagnostics import Report
@@ -80,24 +80,27 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            warm: Warm | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
+    from .forked import map_shared
     from .render import Renderer
     from .resolve import resolve
 
     renderer = Renderer(project, urls, markdown(), site_name,
                         warm.templates if warm else None)
-    stamp = warm.render_stamp(project, urls.directory_urls, site_name) if warm is not None else None
+
+    def render_one(c: Checked) -> tuple[Resolved, list[Page], str]:
+        r = resolve(c)
+        pages, exported = renderer.briefing_pages(r), briefing_json(r, urls)
+        for doc in r.docs.values():
+            doc.release()
+        return r, pages, exported
+
+    if warm is None:
+        results = _render_shared(outcome.checked, render_one, map_shared)
+    else:
+        results = _render_warm(outcome.checked, render_one, warm,
+                               warm.render_stamp(project, urls.directory_urls, site_name))
     files: dict[str, str | bytes] = {}
-    for c in outcome.checked:
-        kept = warm.rendered(c, stamp) if warm is not None else None
-        if kept is not None:
-            r, pages, exported = kept
-        else:
-            r = resolve(c)
-            pages, exported = renderer.briefing_pages(r), briefing_json(r, urls)
-            for doc in r.docs.values():
-                doc.release()
-            if warm is not None:
-                warm.keep_rendered(c, stamp, r, pages, exported)
+    for r, pages, exported in results:
         outcome.resolved.append(r)
         outcome.pages += pages
         files[f"{r.briefing.id}/briefing.json"] = exported
@@ -106,6 +109,38 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
         files[f"assets/briefgen/{name}"] = source
     return files
+
+
+Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its pages, its briefing.json
+
+
+def _render_shared(checked: list[Checked], render_one: Callable[[Checked], Rendered],
+                   map_shared: Callable) -> list[Rendered]:
+    """Briefings render independently, so a forked child may take half of them (forked.py).
+    Only results travel back: each Resolved leaves its Checked here and gets it back after."""
+    def detached(c: Checked) -> Rendered:
+        r, pages, exported = render_one(c)
+        return replace(r, checked=None), pages, exported
+
+    done = map_shared(detached, checked)
+    for c in checked:  # tokens parsed here for briefings the child rendered
+        for doc in c.docs.values():
+            doc.release()
+    return [(replace(r, checked=c), pages, exported) for c, (r, pages, exported) in zip(checked, done)]
+
+
+def _render_warm(checked: list[Checked], render_one: Callable[[Checked], Rendered], warm: Warm,
+                 stamp: object) -> list[Rendered]:
+    """serve: a briefing whose check was reused is not rendered again either, while the
+    templates and settings (the stamp) are unchanged."""
+    results = []
+    for c in checked:
+        kept = warm.rendered(c, stamp)
+        if kept is None:
+            kept = render_one(c)
+            warm.keep_rendered(c, stamp, *kept)
+        results.append(kept)
+    return results
 
 
 def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
