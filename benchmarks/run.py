@@ -384,6 +384,7 @@ def stages_child(kind: str, project: Path) -> None:
 
     started, cpu = time.perf_counter(), time.process_time()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    os.environ["BRIEFGEN_JOBS"] = "1"  # timers see only this process: render every briefing here
     acc: dict[str, float] = {}
     _install_timers(acc, kind)  # imports (briefgen,) mkdocs, Material and Jinja2 first
     acc["imports (briefgen, mkdocs, Material)"] = time.perf_counter() - started
@@ -448,7 +449,8 @@ def stages_table(bgs: dict, tws: dict, bg_wall: float, tw_wall: float, n: int) -
         return f"  {label:<{w}} {num(bw, 8)} {num(bc, 8)} {num(tw, 8)} {num(tc, 8)}"
 
     lines = [f"where the time goes (child processes with timers, median of {n}; seconds of wall "
-             "and of CPU time; indented rows are parts of the row above)",
+             "and of CPU time; indented rows are parts of the row above; briefgen renders in one "
+             "process here, BRIEFGEN_JOBS=1, so its total is more than its build takes)",
              f"  {'stage':<{w}} {'briefgen':>8} {'bg cpu':>8} {'twin':>8} {'twin cpu':>8}",
              row("process wall time (parent clock)", b=bg_wall, t=tw_wall),
              row("python start-up (wall - in-process total)",
@@ -478,6 +480,7 @@ def profile_child(kind: str, project: Path, top: int) -> None:
     import logging
 
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    os.environ["BRIEFGEN_JOBS"] = "1"  # cProfile sees only this process: render every briefing here
     for name in ("mkdocs", "briefgen"):
         logging.getLogger(name).setLevel(logging.WARNING)
     prof = cProfile.Profile()
