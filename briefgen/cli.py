@@ -18,11 +18,13 @@ class _MkDocsStyle(logging.Formatter):
 
 
 class _HideStaging(logging.Filter):
-    """MkDocs names the staging folder it builds in; users only need to know about site/."""
+    """MkDocs names the staging folder it builds in, and times its own part of the build;
+    users only need to know about site/ and the whole build (briefgen's own line says both)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         msg = record.getMessage()
-        return not msg.startswith(("Cleaning site directory", "Building documentation to directory"))
+        return not msg.startswith(("Cleaning site directory", "Building documentation to directory",
+                                   "Documentation built in"))
 
 
 def _setup_logging(quiet: bool) -> None:
