@@ -55,7 +55,7 @@ class ParseCache:
     def __init__(self, folder: Path | None) -> None:
         """`folder` None: a cache that remembers nothing (`--no-cache`)."""
         self.path = folder / "sources.json" if folder else None
-        self.stamp = _stamp()
+        self.stamp = _stamp() if self.path else ""  # reads four modules: only for a real cache
         self._old: dict[str, Any] = self._read() if self.path else {}
         self._used: dict[str, Any] = {}
         self._changed = False

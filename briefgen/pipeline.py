@@ -80,7 +80,6 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            warm: Warm | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
-    from .forked import map_shared
     from .render import Renderer
     from .resolve import resolve
 
@@ -95,7 +94,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         return r, pages, exported
 
     if warm is None:
-        results = _render_shared(outcome.checked, render_one, map_shared)
+        results = _render_shared(outcome.checked, render_one)
     else:
         results = _render_warm(outcome.checked, render_one, warm,
                                warm.render_stamp(project, urls.directory_urls, site_name))
@@ -114,10 +113,11 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
 Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its pages, its briefing.json
 
 
-def _render_shared(checked: list[Checked], render_one: Callable[[Checked], Rendered],
-                   map_shared: Callable) -> list[Rendered]:
+def _render_shared(checked: list[Checked], render_one: Callable[[Checked], Rendered]) -> list[Rendered]:
     """Briefings render independently, so a forked child may take half of them (forked.py).
     Only results travel back: each Resolved leaves its Checked here and gets it back after."""
+    from .forked import map_shared
+
     def detached(c: Checked) -> Rendered:
         r, pages, exported = render_one(c)
         return replace(r, checked=None), pages, exported

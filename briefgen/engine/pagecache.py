@@ -33,8 +33,9 @@ def files_state(dirs: list[str] | list[Path]) -> list[tuple[str, int, int]]:
             continue
         for root, _, names in os.walk(d):
             for name in names:
-                st = os.stat(os.path.join(root, name))
-                state.append((os.path.join(root, name), st.st_mtime_ns, st.st_size))
+                path = os.path.join(root, name)
+                st = os.stat(path)
+                state.append((path, st.st_mtime_ns, st.st_size))
     return sorted(state)
 
 

@@ -66,7 +66,7 @@ class BriefgenPlugin(BasePlugin):
         self.bytecode_cache = bytecode_cache
         self.page_cache = page_cache
         self._caching = False
-        self._kept: dict[str, str] = {}  # src -> output reused from the last rebuild
+        self._reused: dict[str, str] = {}  # src -> output kept from the last rebuild
         self._keys: dict[str, str] = {}  # src -> key of a page rendered this time
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
@@ -105,15 +105,15 @@ class BriefgenPlugin(BasePlugin):
             if output is None:
                 self._keys[page.file.src_uri] = key
             else:
-                self._kept[page.file.src_uri] = output
+                self._reused[page.file.src_uri] = output
                 page.meta["template"] = TEMPLATE
         return html
 
     def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
         context["briefgen_page"] = self.pages.get(page.file.src_uri)
-        kept = self._kept.get(page.file.src_uri)
-        if kept is not None:
-            context["briefgen_cached"] = Markup(kept)
+        reused = self._reused.get(page.file.src_uri)
+        if reused is not None:
+            context["briefgen_cached"] = Markup(reused)
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
