@@ -511,3 +511,20 @@ def test_txt_and_check_work_without_trafilatura(project: Path, tmp_path: Path) -
     assert "The ferry crews returned to work on Friday." in written.read_text(encoding="utf-8")
     checked = run_blocked(project, "check")
     assert "0 errors" in checked.stderr, checked.stderr
+
+
+def test_init_new_and_build_work_without_trafilatura(tmp_path: Path) -> None:
+    site = tmp_path / "site-project"
+    for project, args in ((tmp_path, ("init", str(site))), (site, ("new", "harbour")),
+                          (site, ("build",))):
+        result = run_blocked(project, *args)
+        assert result.returncode == 0, (args, result.stderr)
+    assert (site / "content" / "harbour" / "briefing.yml").is_file()
+    assert (site / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_timeout_must_be_a_positive_number(project: Path, value: str) -> None:
+    result = CliRunner().invoke(main, ["-C", str(project), "add-source", "port",
+                                       "http://127.0.0.1:9/", "--timeout", value])
+    assert result.exit_code == 2 and "--timeout" in result.output
