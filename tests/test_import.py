@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -299,7 +300,7 @@ class Pages(http.server.BaseHTTPRequestHandler):
                  "/to-ftp": lambda: self.redirect("ftp://127.0.0.1/rail.html"),
                  "/to-file": lambda: self.redirect("file:///etc/passwd"),
                  "/drip": self.drip, "/drip-headers": self.drip_headers,
-                 "/says-huge": self.says_huge, "/floods": self.floods}.get(self.path.split("?")[0])
+                 "/says-huge": self.says_huge, "/floods": self.floods}.get(urlsplit(self.path).path)
         if route is None:
             self.send_error(404, "Not Found")
         else:
@@ -380,6 +381,16 @@ def test_url_import_follows_http_redirects(project: Path, server: str) -> None:
     assert "Crews worked in shifts around the clock" in collapse(body)
 
 
+def test_url_import_goes_through_the_proxy_the_environment_names(
+        project: Path, server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The local server plays the proxy: a proxied request names the whole URL, which it serves.
+    monkeypatch.setenv("http_proxy", server)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    meta, _ = read_source(add(project, "http://news.invalid/rail", timeout=10))
+    assert meta["url"] == "http://news.invalid/rail"
+
+
 @pytest.mark.parametrize("path,scheme", [("/to-ftp", "ftp://"), ("/to-file", "file://")])
 def test_redirect_to_another_scheme_is_refused(project: Path, server: str, path: str,
                                                scheme: str) -> None:
@@ -392,7 +403,7 @@ def test_redirect_to_another_scheme_is_refused(project: Path, server: str, path:
 def test_timeout_bounds_the_whole_download(project: Path, server: str, path: str) -> None:
     # Every read gets a byte within 0.1 s, so a per-read timeout would wait for 17 minutes.
     started = time.monotonic()
-    with pytest.raises(UserError, match=r"no complete answer within 1\.5 s \(--timeout\)"):
+    with pytest.raises(UserError, match=r"no complete answer within 1\.5 s; pass a longer --timeout"):
         add(project, server + path, timeout=1.5)
     assert time.monotonic() - started < 5
 

@@ -79,7 +79,8 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str]:
     except (OSError, http.client.HTTPException, ValueError) as exc:  # URLError, timeouts: OSError
         reason = str(getattr(exc, "reason", None) or exc) or type(exc).__name__
     if watch.expired:
-        reason = f"no complete answer within {timeout:g} s (--timeout)"
+        raise UserError(f"could not fetch {url}: no complete answer within {timeout:g} s; pass a "
+                        "longer --timeout, or save the page and pass the .html file instead")
     raise UserError(f"could not fetch {url}: {reason} {OFFLINE}")
 
 
