@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import http.server
 import re
+import socketserver
 import subprocess
 import sys
 import threading
@@ -406,6 +407,31 @@ def test_timeout_bounds_the_whole_download(project: Path, server: str, path: str
     with pytest.raises(UserError, match=r"no complete answer within 1\.5 s; pass a longer --timeout"):
         add(project, server + path, timeout=1.5)
     assert time.monotonic() - started < 5
+
+
+class SlowHandshake(socketserver.BaseRequestHandler):
+    """Starts a TLS handshake record of 16 kB and sends it a byte every 0.1 s."""
+
+    def handle(self) -> None:
+        self.request.sendall(b"\x16\x03\x03\x40\x00")
+        started = time.monotonic()
+        while time.monotonic() - started < 10:
+            try:
+                self.request.sendall(b"\x02")
+            except OSError:
+                return
+            time.sleep(0.1)
+
+
+def test_timeout_bounds_a_dripping_tls_handshake(project: Path) -> None:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), SlowHandshake) as tls:
+        tls.daemon_threads = True
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        started = time.monotonic()
+        with pytest.raises(UserError, match=r"no complete answer within 1\.5 s"):
+            add(project, f"https://127.0.0.1:{tls.server_address[1]}/", timeout=1.5)
+        assert time.monotonic() - started < 5
+        tls.shutdown()
 
 
 @pytest.mark.parametrize("path", ["/says-huge", "/floods"])

@@ -61,68 +61,80 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str]:
     """The body of `url` and the address it ended at; the whole download takes at most `timeout`
     seconds, follows only http(s) redirects and is refused past MAX_BYTES."""
     check_http_url(url, "cannot import")
-    watch = _Deadline(timeout)
+    deadline = _Deadline(timeout)
+    outcome: dict[str, object] = {}
+
+    def download() -> None:
+        try:
+            outcome["page"] = _download(url, deadline)
+        except BaseException as exc:  # handed to the caller's thread, which reports it
+            outcome["error"] = exc
+
+    # Socket timeouts bound each read, not a download: a server dripping a byte a second never
+    # times out, and name lookup and the TLS handshake have no total bound at all. So the
+    # download runs in a worker that we wait for at most `timeout` seconds; then its sockets
+    # are shut down, which ends whatever read it is in.
+    worker = threading.Thread(target=download, name="briefgen-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive() or deadline.expired:
+        deadline.expire()
+        raise UserError(f"could not fetch {url}: no complete answer within {timeout:g} s; pass a "
+                        "longer --timeout, or save the page and pass the .html file instead")
+    if "error" in outcome:
+        raise _user_error(outcome["error"], url)
+    return outcome["page"]  # type: ignore[return-value]
+
+
+def _download(url: str, deadline: _Deadline) -> tuple[bytes, str]:
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), _HTTPHandler(watch), _HTTPSHandler(watch),
+    for handler in (urllib.request.ProxyHandler(), _HTTPHandler(deadline), _HTTPSHandler(deadline),
                     urllib.request.HTTPDefaultErrorHandler(), _RedirectHandler(),
                     urllib.request.HTTPErrorProcessor(), urllib.request.UnknownHandler()):
         opener.add_handler(handler)  # no ftp:, file: or data: handlers, unlike urlopen's
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with watch:
-            with opener.open(request, timeout=timeout) as response:
-                return _read_body(response, url, watch), response.geturl() or url
-    except UserError:
-        raise
-    except urllib.error.HTTPError as exc:
+    with opener.open(request, timeout=deadline.seconds) as response:
+        return _read_body(response, url), response.geturl() or url
+
+
+def _user_error(exc: BaseException, url: str) -> BaseException:
+    """What went wrong in the worker, as the one line the user sees (a bug stays itself)."""
+    if isinstance(exc, UserError):
+        return exc
+    if isinstance(exc, urllib.error.HTTPError):
         reason = f"HTTP {exc.code} {exc.reason}"
-    except (OSError, http.client.HTTPException, ValueError) as exc:  # URLError, timeouts: OSError
+    elif isinstance(exc, (OSError, http.client.HTTPException, ValueError)):  # URLError, timeouts
         reason = str(getattr(exc, "reason", None) or exc) or type(exc).__name__
-    if watch.expired:
-        raise UserError(f"could not fetch {url}: no complete answer within {timeout:g} s; pass a "
-                        "longer --timeout, or save the page and pass the .html file instead")
-    raise UserError(f"could not fetch {url}: {reason} {OFFLINE}")
+    else:
+        return exc
+    return UserError(f"could not fetch {url}: {reason} {OFFLINE}")
 
 
-def _read_body(response: http.client.HTTPResponse, url: str, watch: _Deadline) -> bytes:
+def _read_body(response: http.client.HTTPResponse, url: str) -> bytes:
     too_big = UserError(f"could not fetch {url}: the page is larger than {MAX_BYTES // 2**20} MB")
     length = response.headers.get("Content-Length", "")
     if length.strip().isdigit() and int(length) > MAX_BYTES:
         raise too_big  # before reading any of it
     chunks, size = [], 0
-    while chunk := response.read1(CHUNK):  # read1: one socket read, so the deadline is seen
+    while chunk := response.read1(CHUNK):
         size += len(chunk)
         if size > MAX_BYTES:
             raise too_big
         chunks.append(chunk)
-        if watch.expired:
-            break
-    if watch.expired:  # the watchdog cut the socket: what arrived is not the whole page
-        raise OSError("deadline passed")
     return b"".join(chunks)
 
 
 class _Deadline:
-    """One deadline for every connection of a download. A socket timeout only bounds each read,
-    so a server dripping a byte a second would never time out; at the deadline a timer shuts the
-    sockets down, which ends any read in progress."""
+    """The end of one download's time, and the sockets to shut down when it passes."""
 
     def __init__(self, seconds: float):
         self.seconds, self.expired = seconds, False
+        self._end = time.monotonic() + seconds
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Deadline:
-        self._end = time.monotonic() + self.seconds
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
 
     def remaining(self) -> float:
+        """Seconds left, for a connection's own timeout; past the end, a TimeoutError."""
         left = self._end - time.monotonic()
         if left <= 0:
             self.expired = True
@@ -135,7 +147,7 @@ class _Deadline:
             if self.expired:
                 self._shut(sock)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
             self.expired = True
             for sock in self._sockets:
@@ -149,32 +161,32 @@ class _Deadline:
             pass  # already closed by its owner: nothing left to stop
 
 
-def _watched(base: type[http.client.HTTPConnection], watch: _Deadline):
+def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline):
     """A connection class whose connect waits only for what is left of the deadline and hands
-    its socket to the watchdog."""
+    its socket to the deadline, to be shut down when the caller stops waiting."""
 
     class Watched(base):  # type: ignore[misc, valid-type]
         def connect(self) -> None:
-            self.timeout = watch.remaining()
+            self.timeout = deadline.remaining()
             super().connect()
-            watch.watch(self.sock)
+            deadline.watch(self.sock)
 
     return Watched
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, watch: _Deadline):
+    def __init__(self, deadline: _Deadline):
         super().__init__()
-        self._conn = _watched(http.client.HTTPConnection, watch)
+        self._conn = _watched(http.client.HTTPConnection, deadline)
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(self._conn, req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, watch: _Deadline):
+    def __init__(self, deadline: _Deadline):
         super().__init__()
-        self._conn = _watched(http.client.HTTPSConnection, watch)
+        self._conn = _watched(http.client.HTTPSConnection, deadline)
         self._ssl = ssl.create_default_context()
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
