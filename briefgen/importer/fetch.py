@@ -77,12 +77,15 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str]:
     worker = threading.Thread(target=download, name="briefgen-fetch", daemon=True)
     worker.start()
     worker.join(timeout)
-    if worker.is_alive() or deadline.expired:
+    error = outcome.get("error")
+    # Every socket timeout is what was left of the deadline, so one firing means it passed.
+    timed_out = isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError)
+    if worker.is_alive() or deadline.expired or timed_out:
         deadline.expire()
         raise UserError(f"could not fetch {url}: no complete answer within {timeout:g} s; pass a "
                         "longer --timeout, or save the page and pass the .html file instead")
-    if "error" in outcome:
-        raise _user_error(outcome["error"], url)
+    if error is not None:
+        raise _user_error(error, url)
     return outcome["page"]  # type: ignore[return-value]
 
 
