@@ -71,9 +71,9 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str]:
             outcome["error"] = exc
 
     # Socket timeouts bound each read, not a download: a server dripping a byte a second never
-    # times out, and name lookup and the TLS handshake have no total bound at all. So the
-    # download runs in a worker that we wait for at most `timeout` seconds; then its sockets
-    # are shut down, which ends whatever read it is in.
+    # times out, and name lookup has no bound at all. So the download runs in a worker that we
+    # wait for at most `timeout` seconds; then its sockets are shut down, which ends whatever
+    # read it is in (a lookup still running ends with the process: the thread is a daemon).
     worker = threading.Thread(target=download, name="briefgen-fetch", daemon=True)
     worker.start()
     worker.join(timeout)
