@@ -156,13 +156,17 @@ def init(ctx: click.Context, directory: Path) -> None:
 @click.argument("target")
 @click.option("--id", "source_id", default=None, help="The source id (default: from outlet and title).")
 @click.option("--outlet", default=None, help="The outlet, when the page does not say.")
-@click.option("--title", default=None, help="The headline, when the page does not say.")
+@click.option("--title", default=None,
+              help="The headline, when the page does not say (a .txt file's lines are then all text).")
 @click.option("--url", default=None, help="The original URL, for a saved page or text file.")
-@click.option("--timeout", default=20.0, show_default=True, help="Seconds to wait for a URL.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a URL's whole download may take.")
 @click.pass_context
 def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str | None,
                outlet: str | None, title: str | None, url: str | None, timeout: float) -> None:
-    """Import an article (saved .html, .txt or a URL) into content/BRIEFING_ID/sources/."""
+    """Import an article (saved .html, .txt or a URL) into content/BRIEFING_ID/sources/.
+
+    HTML pages and URLs need the import extra: pip install "briefgen[import]"."""
     from .importer import add_source as run
 
     project = _project(ctx)

@@ -17,7 +17,8 @@ RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}
 SOURCE_KEYS = ("title", "outlet", "author", "published", "url", "accessed", "reliability", "drop",
                "publish", "paraphrased")
 BRIEFING_KEYS = ("title", "as_of", "tags", "sources", "summary", "facts", "questions", "timeline")
-_FRONT = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# Also read by the importer, so both agree on where front matter ends.
+FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def rel(root: Path, path: Path) -> str:
@@ -187,7 +188,7 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
         return None
     kind = "md" if path.suffix == ".md" else "txt"
     front, body, body_line = None, text, 1
-    m = _FRONT.match(text) if kind == "md" else None
+    m = FRONT_MATTER.match(text) if kind == "md" else None
     if m:
         doc = YamlDoc(name, report, line_offset=1)
         before = len(report.problems)

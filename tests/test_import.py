@@ -1,22 +1,29 @@
 """`briefgen add`: importing saved pages, text files and URLs as sources.
 
 The fixtures in tests/fixtures/import/ are invented pages written for these tests. No test
-touches the network: URL imports use a patched urlopen or a local port nobody listens on.
+touches the network: URL imports talk to a real HTTP server on 127.0.0.1 started here.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
+import http.server
 import re
-import urllib.error
-import urllib.request
+import socketserver
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from briefgen.diagnostics import UserError
+from briefgen.cli import main
 from briefgen.importer import _derive_id, add_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -274,11 +281,168 @@ def test_empty_extraction(project: Path, tmp_path: Path) -> None:
 
 
 def test_bad_url_override(project: Path) -> None:
-    with pytest.raises(UserError, match="http or https"):
+    with pytest.raises(UserError, match="only http and https"):
         add(project, ARTICLE, url="javascript:alert(1)")
 
 
-# --- URLs (no network) ---------------------------------------------------------------------
+# --- URLs, from a real server on 127.0.0.1 (never the network) ------------------------------
+
+
+class Pages(http.server.BaseHTTPRequestHandler):
+    """Each path plays one kind of server: a good page, redirects, a drip, a flood."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:  # keep the test output quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        route = {"/rail": self.page, "/to-rail": lambda: self.redirect("/rail?utm=x"),
+                 "/to-ftp": lambda: self.redirect("ftp://127.0.0.1/rail.html"),
+                 "/to-file": lambda: self.redirect("file:///etc/passwd"),
+                 "/drip": self.drip, "/drip-headers": self.drip_headers,
+                 "/says-huge": self.says_huge, "/floods": self.floods}.get(urlsplit(self.path).path)
+        if route is None:
+            self.send_error(404, "Not Found")
+        else:
+            route()
+
+    def page(self) -> None:
+        body = NO_OG.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def drip(self) -> None:
+        """A page announced at 10 kB that arrives a byte every 0.1 s (it would take 17 min)."""
+        self.send_response(200)
+        self.send_header("Content-Length", "10000")
+        self.end_headers()
+        self.slowly(b"<p>" + b"x" * 9997)
+
+    def drip_headers(self) -> None:
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        self.slowly(b"X-Slow: " + b"y" * 9000)
+
+    def slowly(self, data: bytes) -> None:
+        started = time.monotonic()
+        for byte in data:  # stops by itself after 20 s, should the client never hang up
+            if time.monotonic() - started > 20:
+                return
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.1)
+
+    def says_huge(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(21 * 2**20))
+        self.end_headers()
+        self.wfile.write(b"<html>")
+
+    def floods(self) -> None:
+        """More than 20 MB with no Content-Length, so only counting can stop it."""
+        self.send_response(200)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b"<p>flood</p>" * 10000
+        try:
+            for _ in range(25 * 2**20 // len(chunk)):
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_url_import_follows_http_redirects(project: Path, server: str) -> None:
+    path = add(project, f"{server}/to-rail", timeout=10)
+    meta, body = read_source(path)
+    assert meta["outlet"].startswith("127.0.0.1")  # the page names no outlet: its host
+    assert meta["url"] == f"{server}/rail?utm=x"  # where the redirect ended
+    assert "Crews worked in shifts around the clock" in collapse(body)
+
+
+def test_url_import_goes_through_the_proxy_the_environment_names(
+        project: Path, server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The local server plays the proxy: a proxied request names the whole URL, which it serves.
+    monkeypatch.setenv("http_proxy", server)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    meta, _ = read_source(add(project, "http://news.invalid/rail", timeout=10))
+    assert meta["url"] == "http://news.invalid/rail"
+
+
+@pytest.mark.parametrize("path,scheme", [("/to-ftp", "ftp://"), ("/to-file", "file://")])
+def test_redirect_to_another_scheme_is_refused(project: Path, server: str, path: str,
+                                               scheme: str) -> None:
+    with pytest.raises(UserError, match=f"redirects to '{scheme}.*only http and https"):
+        add(project, server + path, timeout=10)
+    assert not (project / "content" / "port" / "sources").exists()
+
+
+@pytest.mark.parametrize("path", ["/drip", "/drip-headers"])
+def test_timeout_bounds_the_whole_download(project: Path, server: str, path: str) -> None:
+    # Every read gets a byte within 0.1 s, so a per-read timeout would wait for 17 minutes.
+    started = time.monotonic()
+    with pytest.raises(UserError, match=r"no complete answer within 1\.5 s; pass a longer --timeout"):
+        add(project, server + path, timeout=1.5)
+    assert time.monotonic() - started < 5
+
+
+class SlowHandshake(socketserver.BaseRequestHandler):
+    """Starts a TLS handshake record of 16 kB and sends it a byte every 0.1 s."""
+
+    def handle(self) -> None:
+        self.request.sendall(b"\x16\x03\x03\x40\x00")
+        started = time.monotonic()
+        while time.monotonic() - started < 10:
+            try:
+                self.request.sendall(b"\x02")
+            except OSError:
+                return
+            time.sleep(0.1)
+
+
+def test_timeout_bounds_a_dripping_tls_handshake(project: Path) -> None:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), SlowHandshake) as tls:
+        tls.daemon_threads = True
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        started = time.monotonic()
+        with pytest.raises(UserError, match=r"no complete answer within 1\.5 s"):
+            add(project, f"https://127.0.0.1:{tls.server_address[1]}/", timeout=1.5)
+        assert time.monotonic() - started < 5
+        tls.shutdown()
+
+
+@pytest.mark.parametrize("path", ["/says-huge", "/floods"])
+def test_oversized_download_is_refused(project: Path, server: str, path: str) -> None:
+    with pytest.raises(UserError, match="larger than 20 MB"):
+        add(project, server + path, timeout=30)
+
+
+def test_url_http_error(project: Path, server: str) -> None:
+    with pytest.raises(UserError, match="could not fetch .*HTTP 404 Not Found"):
+        add(project, f"{server}/gone", timeout=10)
 
 
 def test_url_fetch_failure_is_a_user_error(project: Path) -> None:
@@ -287,45 +451,117 @@ def test_url_fetch_failure_is_a_user_error(project: Path) -> None:
         add(project, "http://127.0.0.1:9/article", timeout=2)
 
 
-class FakeResponse(io.BytesIO):
-    def __init__(self, data: bytes, url: str) -> None:
-        super().__init__(data)
-        self.url = url
-
-    def geturl(self) -> str:
-        return self.url
-
-
-def test_url_import_with_patched_fetch(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: dict[str, object] = {}
-
-    def fake_urlopen(request: urllib.request.Request, timeout: float) -> FakeResponse:
-        seen.update(url=request.full_url, agent=request.get_header("User-agent"), timeout=timeout)
-        return FakeResponse(NO_OG.read_bytes(), "https://www.valley-post.example/rail?utm=x")
-
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    path = add(project, "https://valley-post.example/r", timeout=3)
-    assert seen["url"] == "https://valley-post.example/r" and seen["timeout"] == 3
-    assert seen["agent"]
-    meta, body = read_source(path)
-    assert meta["outlet"] == "valley-post.example"
-    assert meta["url"] == "https://www.valley-post.example/rail?utm=x"  # after redirects
-    assert "Crews worked in shifts around the clock" in collapse(body)
+@pytest.mark.parametrize("target", ["http://[::1", "http://[::1/x", "https://", "http:// spaced"])
+def test_malformed_url_is_one_line_on_the_command_line(project: Path, target: str) -> None:
+    result = CliRunner().invoke(main, ["-C", str(project), "add-source", "port", target])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"error: cannot import {target!r}") and "valid URL" in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
 
-def test_url_http_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake_urlopen(request: urllib.request.Request, timeout: float) -> FakeResponse:
-        raise urllib.error.HTTPError(request.full_url, 404, "Not Found", None, None)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    with pytest.raises(UserError, match="could not fetch .*HTTP 404 Not Found"):
-        add(project, "https://news.example/gone")
+# --- files on disk -------------------------------------------------------------------------
 
 
-def test_url_timeout(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake_urlopen(request: urllib.request.Request, timeout: float) -> FakeResponse:
-        raise TimeoutError("timed out")
+@pytest.mark.parametrize("name", ["huge.html", "huge.txt"])
+def test_oversized_file_is_refused(project: Path, tmp_path: Path, name: str) -> None:
+    big = tmp_path / name
+    with big.open("wb") as out:  # sparse: 21 MB on disk costs nothing
+        out.truncate(21 * 2**20)
+    started = time.monotonic()
+    with pytest.raises(UserError, match=f"{name} is larger than 20 MB"):
+        add(project, big, outlet="X", title="Big")
+    assert time.monotonic() - started < 5
 
-    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
-    with pytest.raises(UserError, match="could not fetch .*timed out"):
-        add(project, "https://news.example/slow")
+
+def test_txt_with_title_keeps_every_line(project: Path, tmp_path: Path) -> None:
+    txt = tmp_path / "notes.txt"
+    txt.write_text("Ferry crews returned to work on Friday.\nFares rose.\n", encoding="utf-8")
+    meta, body = read_source(add(project, txt, outlet="Harbour Radio", title="Ferry strike ends"))
+    assert meta["title"] == "Ferry strike ends"
+    assert body.strip().split("\n\n") == ["Ferry crews returned to work on Friday.", "Fares rose."]
+
+
+def test_txt_with_title_may_be_one_line(project: Path, tmp_path: Path) -> None:
+    txt = tmp_path / "one.txt"
+    txt.write_text("Only one line of reporting here.\n", encoding="utf-8")
+    _, body = read_source(add(project, txt, outlet="X", title="One"))
+    assert body.strip() == "Only one line of reporting here."
+    with pytest.raises(UserError, match="a title line, then the text"):
+        add(project, txt, outlet="X", source_id="again")
+
+
+# --- hostile page metadata -----------------------------------------------------------------
+
+
+HOSTILE = """<!DOCTYPE html><html><head>
+<meta property="og:site_name" content="Evil&#10;url: javascript:alert(1)&#10;reliability: A&#8238;reversed">
+<meta property="og:title" content="Title&#13;&#10;---&#10;publish: excerpts &#x2067;iso&#x2069; end">
+<meta name="author" content="&#x202D;Eve&#9;&#11;Smith&#x200F;">
+<meta property="og:url" content="javascript:alert(1)">
+<meta property="article:published_time" content="20x4-13-45">
+<title>x</title></head><body><article>
+<p>The council met on Tuesday and voted to close the old harbour road for repairs.</p>
+<p>Work is expected to last three weeks, the council said in a statement.</p>
+</article></body></html>"""
+
+
+def test_hostile_metadata_becomes_plain_one_line_text(project: Path, tmp_path: Path) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(HOSTILE, encoding="utf-8")
+    path = add(project, page)
+    meta, _ = read_source(path)
+    assert set(meta) == {"title", "outlet", "author", "accessed"}  # nothing injected, no bad url
+    assert meta["outlet"] == "Evil url: javascript:alert(1) reliability: Areversed"
+    assert meta["title"] == "Title --- publish: excerpts iso end"
+    assert meta["author"] == "Eve Smith"
+    header = path.read_text(encoding="utf-8").split("\n---\n")[0]
+    assert not re.search("[\x00-\x08\x0b-\x1f\u202a-\u202e\u2066-\u2069\u200e\u200f]", header)
+    assert header.count("\n") == 4  # "---" and one line per key
+
+
+# --- without trafilatura (the `import` extra) ----------------------------------------------
+
+
+BLOCKED = ("import sys; sys.modules['trafilatura'] = None; sys.argv[0] = 'briefgen';"
+           "from briefgen.cli import main; main()")
+
+
+def run_blocked(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", BLOCKED, "-C", str(project), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_html_without_trafilatura_names_the_extra(project: Path) -> None:
+    result = run_blocked(project, "add-source", "port", str(ARTICLE))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ('error: importing HTML pages needs trafilatura: '
+                             'pip install "briefgen[import]"\n')
+    assert not (project / "content" / "port" / "sources").exists()
+
+
+def test_txt_and_check_work_without_trafilatura(project: Path, tmp_path: Path) -> None:
+    txt = tmp_path / "notes.txt"
+    txt.write_text("Ferry strike ends\nThe ferry crews returned to work on Friday.\n", encoding="utf-8")
+    result = run_blocked(project, "add-source", "port", str(txt), "--outlet", "Harbour Radio")
+    assert result.returncode == 0, result.stderr
+    written = project / "content" / "port" / "sources" / "harbour-radio-ferry-strike-ends.md"
+    assert "The ferry crews returned to work on Friday." in written.read_text(encoding="utf-8")
+    checked = run_blocked(project, "check")
+    assert "0 errors" in checked.stderr, checked.stderr
+
+
+def test_init_new_and_build_work_without_trafilatura(tmp_path: Path) -> None:
+    site = tmp_path / "site-project"
+    for project, args in ((tmp_path, ("init", str(site))), (site, ("new", "harbour")),
+                          (site, ("build",))):
+        result = run_blocked(project, *args)
+        assert result.returncode == 0, (args, result.stderr)
+    assert (site / "content" / "harbour" / "briefing.yml").is_file()
+    assert (site / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon"])
+def test_timeout_must_be_a_positive_number(project: Path, value: str) -> None:
+    result = CliRunner().invoke(main, ["-C", str(project), "add-source", "port",
+                                       "http://127.0.0.1:9/", "--timeout", value])
+    assert result.exit_code == 2 and "--timeout" in result.output
