@@ -150,7 +150,7 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
     outcome = _guard(ctx, lambda: run(_project(ctx), use_cache=not no_cache))
     if not outcome.report.failed(strict):
         logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
-    _print_report(outcome.report, strict, always=True)
+    _print_report(outcome.report, strict, always=not ctx.obj.get("quiet"))
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 
