@@ -71,33 +71,69 @@ def _guard(ctx: click.Context, fn):
         ctx.exit(2)
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """-C, --quiet and --debug work before or after the command name; the last one given wins."""
+    if value is None or value is False:
+        return
+    ctx.ensure_object(dict)
+    ctx.obj[param.name] = value
+    if param.name == "quiet":
+        _setup_logging(True)
+
+
+def _shared_options(project: bool = True, at_top: bool = False):
+    """The options every command takes, as `briefgen -C dir build` or `briefgen build -C dir`."""
+    options = [
+        click.option("--debug", is_flag=True, expose_value=False, callback=_remember,
+                     help="Show tracebacks of internal errors."),
+        click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=_remember,
+                     help="Only print warnings and errors."),
+    ]
+    if project:
+        options.insert(0, click.option(
+            "--project", "-C", type=click.Path(file_okay=False, path_type=Path),
+            default="." if at_top else None, expose_value=False, callback=_remember,
+            help="The site project folder (default: the current folder)."))
+
+    def decorate(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return decorate
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
-@click.option("--project", "-C", type=click.Path(file_okay=False, path_type=Path), default=".",
-              help="The site project folder (default: the current folder).")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.option("--quiet", "-q", is_flag=True, help="Only print warnings and errors.")
+@_shared_options(at_top=True)
 @click.pass_context
-def main(ctx: click.Context, project: Path, debug: bool, quiet: bool) -> None:
+def main(ctx: click.Context) -> None:
     """briefgen: news briefings where every statement links to the passage it rests on."""
     ctx.ensure_object(dict)
-    ctx.obj.update(project=project, debug=debug)
-    _setup_logging(quiet)
+    _setup_logging(bool(ctx.obj.get("quiet")))
 
 
 _NO_CACHE = click.option("--no-cache", is_flag=True,
                          help="Parse every source again instead of reading .briefgen-cache/.")
+# As MkDocs has them; paths are relative to the project folder (-C), like everything else.
+_CONFIG_FILE = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True, metavar="FILE",
+                            help="The MkDocs config file, relative to the project folder.")
+_SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
+                         help="Build into DIR (relative to the project folder) instead of the config's site_dir.")
 
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @_NO_CACHE
+@_CONFIG_FILE
+@_SITE_DIR
+@_shared_options()
 @click.pass_context
-def build(ctx: click.Context, strict: bool, no_cache: bool) -> None:
+def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, site_dir: str | None) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .pipeline import build as run
 
-    outcome = _guard(ctx, lambda: run(_project(ctx), strict, use_cache=not no_cache))
+    outcome = _guard(ctx, lambda: run(_project(ctx), strict, config_file=config_file,
+                                      use_cache=not no_cache, site_dir=site_dir))
     _print_report(outcome.report, strict)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
@@ -105,6 +141,7 @@ def build(ctx: click.Context, strict: bool, no_cache: bool) -> None:
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @_NO_CACHE
+@_shared_options()
 @click.pass_context
 def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
     """Check everything and build nothing."""
@@ -113,24 +150,27 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
     outcome = _guard(ctx, lambda: run(_project(ctx), use_cache=not no_cache))
     if not outcome.report.failed(strict):
         logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
-    _print_report(outcome.report, strict, always=True)
+    _print_report(outcome.report, strict, always=not ctx.obj.get("quiet"))
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 
 @main.command()
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
               help="Address to serve on.")
+@_CONFIG_FILE
+@_shared_options()
 @click.pass_context
-def serve(ctx: click.Context, dev_addr: str) -> None:
+def serve(ctx: click.Context, dev_addr: str, config_file: str) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
     from .serve import serve as run
 
-    _guard(ctx, lambda: run(_project(ctx), dev_addr, _print_report))
+    _guard(ctx, lambda: run(_project(ctx), dev_addr, _print_report, config_file=config_file))
 
 
 @main.command()
 @click.argument("briefing_id")
 @click.option("--title", default=None, help="The briefing's title.")
+@_shared_options()
 @click.pass_context
 def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
     """Scaffold content/BRIEFING_ID/ with a commented briefing.yml (never overwrites)."""
@@ -142,13 +182,17 @@ def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_shared_options(project=False)
 @click.pass_context
 def init(ctx: click.Context, directory: Path) -> None:
     """Create a new site project in DIRECTORY (never overwrites)."""
     from .scaffold import init_project
 
-    _guard(ctx, lambda: init_project(directory))
+    installed = _guard(ctx, lambda: init_project(directory))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {directory} && briefgen build")
+    if installed.requirement is None:
+        click.echo(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
+                   "gets briefgen: edit it before you push (it says how)", err=True)
 
 
 @main.command("add-source")
@@ -161,6 +205,7 @@ def init(ctx: click.Context, directory: Path) -> None:
 @click.option("--url", default=None, help="The original URL, for a saved page or text file.")
 @click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Seconds a URL's whole download may take.")
+@_shared_options()
 @click.pass_context
 def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str | None,
                outlet: str | None, title: str | None, url: str | None, timeout: float) -> None:

@@ -56,8 +56,10 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
     root = root.resolve()  # so every path in a message is relative to it, however it was given
     content = root / "content"
     if not content.is_dir():
-        report.error(Pos("content"), "no content/ folder here; run briefgen in the project root "
-                     "or create one with `briefgen new <briefing-id>`")
+        # A project without briefings needs `new`; a folder that is no project at all, `init`.
+        hint = ("add a briefing with `briefgen new <briefing-id>`" if (root / "mkdocs.yml").is_file()
+                else "run briefgen in the project root, or create a project with `briefgen init <dir>`")
+        report.error(Pos("content"), f"no content/ folder here; {hint}")
         return []
     briefings = []
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):

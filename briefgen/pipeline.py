@@ -144,8 +144,9 @@ def _render_warm(checked: list[Checked], render_one: Callable[[Checked], Rendere
 
 
 def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
-          warm: Warm | None = None, use_cache: bool = True) -> Outcome:
-    """Check, render and build; `warm` (serve) carries what one rebuild can reuse from the last."""
+          warm: Warm | None = None, use_cache: bool = True, site_dir: str | Path | None = None) -> Outcome:
+    """Check, render and build; `warm` (serve) carries what one rebuild can reuse from the last;
+    `site_dir` (relative to the project) overrides the config's, as MkDocs' --site-dir does."""
     from jinja2 import TemplateError
 
     from .engine import mkdocs_engine  # only a build needs the engine
@@ -154,6 +155,8 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
 
     started = time.perf_counter()
     settings = mkdocs_engine.read_settings(project, config_file)
+    if site_dir is not None:
+        settings = replace(settings, site_dir=(project / site_dir).resolve())
     outcome = check(project, use_cache, warm)
     log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
     if outcome.report.failed(strict):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .diagnostics import UserError
 from .fields import is_slug
+from .installed import Origin, content_format_url, origin
 from .load import RESERVED_BRIEFINGS
 from .render import package_templates
 
@@ -33,16 +34,33 @@ def new_briefing(project: Path, briefing_id: str, title: str | None = None,
     # A JSON string is a valid YAML scalar, whatever quotes or backslashes the title holds.
     safe_title = json.dumps(title or briefing_id.replace("-", " ").capitalize(), ensure_ascii=False)
     (folder / "sources").mkdir(parents=True)
-    (folder / "briefing.yml").write_text(_fill("briefing.yml", title=safe_title, today=day), encoding="utf-8")
+    (folder / "briefing.yml").write_text(_fill("briefing.yml", title=safe_title, today=day,
+                                               format_url=content_format_url()), encoding="utf-8")
     (folder / "sources" / "example.md").write_text(_fill("example.md", today=day), encoding="utf-8")
     return Path("content") / briefing_id
 
 
-def init_project(directory: Path) -> None:
+def _requirements(installed: Origin) -> str:
+    """The Pages workflow installs this file: the same briefgen, or plain words on what to write."""
+    if installed.requirement:
+        block = f"# The briefgen that created this project ({installed.why}).\n{installed.requirement}"
+    else:
+        block = ("# EDIT THIS BEFORE YOU PUSH: `briefgen init` could not tell where GitHub can get briefgen:\n"
+                 f"# {installed.why}. Write one line naming it, such as\n"
+                 "#   briefgen @ git+https://github.com/<owner>/briefgen@<commit>\n"
+                 "# or, for a release on PyPI,\n"
+                 "#   briefgen==<version>")
+    return _fill("requirements.txt", requirement=block)
+
+
+def init_project(directory: Path, installed: Origin | None = None) -> Origin:
+    """Write a new project; returns where briefgen came from (its requirement may be unknown)."""
+    installed = installed or origin()
     files = {
         "mkdocs.yml": _fill("mkdocs.yml", name=directory.resolve().name),
         ".gitignore": "site/\n.briefgen-*/\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
+        "requirements.txt": _requirements(installed),
     }
     clashes = [name for name in files if (directory / name).exists()]
     if (directory / "content").exists():
@@ -53,3 +71,4 @@ def init_project(directory: Path) -> None:
         (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_text(text, encoding="utf-8")
     new_briefing(directory, "first-briefing", "My first briefing")
+    return installed

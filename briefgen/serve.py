@@ -12,7 +12,8 @@ from .warm import Warm
 log = logging.getLogger("briefgen")
 
 
-def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], None]) -> None:
+def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], None],
+          config_file: str = "mkdocs.yml") -> None:
     import os
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -24,13 +25,13 @@ def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], N
     host, _, port = dev_addr.rpartition(":")
     if not host or not port.isdigit():
         raise UserError(f"--dev-addr must look like 127.0.0.1:8000, not {dev_addr!r}")
-    settings = read_settings(project)
+    settings = read_settings(project, config_file)
     warm = Warm()
 
     def rebuild() -> None:
         # A broken edit keeps the last good site on screen; the problems go to the terminal.
         try:
-            outcome = build(project, warm=warm)
+            outcome = build(project, config_file=config_file, warm=warm)
         except UserError as exc:
             log.error(str(exc))
             return
@@ -43,7 +44,7 @@ def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], N
     # and stat-ing a few hundred files that often costs next to nothing.
     server = LiveReloadServer(builder=rebuild, host=host, port=int(port), root=str(settings.site_dir),
                               polling_interval=0.2)
-    for watched in ("content", "templates", "mkdocs.yml"):
+    for watched in ("content", "templates", config_file):
         if (project / watched).exists():
             server.watch(str(project / watched))
     if settings.docs_dir:

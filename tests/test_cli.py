@@ -156,3 +156,79 @@ def test_quiet_build_prints_nothing_on_success(tmp_path):
     result = run("-C", str(project), "-q", "build")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "" and (project / "site/harbour/index.html").is_file()
+
+
+# -- options where users put them ------------------------------------------------------------------
+
+def test_shared_options_work_after_the_command_name_too(tmp_path):
+    project = make_project(tmp_path, {})
+    assert run("new", "harbour", "-C", str(project), "--quiet").exit_code == 0
+    after = run("build", "-C", str(project), "--quiet")
+    assert after.exit_code == 0, after.output
+    assert after.stderr == "" and (project / "site/harbour/index.html").is_file()
+    before = run("-C", str(project), "-q", "check", "--debug")
+    assert before.exit_code == 0 and before.stderr == "", before.stderr  # quiet: nothing on success
+    loud = run("check", "-C", str(project))
+    assert loud.exit_code == 0 and "Checked 1 briefing" in loud.stderr
+
+
+def test_the_project_given_after_the_command_name_wins(tmp_path):
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run("-C", str(elsewhere), "check", "-C", str(project))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_debug_after_the_command_name_shows_the_traceback(tmp_path, monkeypatch):
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("briefgen.pipeline.check", broken)
+    plain = run("check", "-C", str(project))
+    assert plain.exit_code == 2 and "internal error: RuntimeError: a bug" in plain.stderr
+    debug = run("check", "-C", str(project), "--debug")
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_config_file_and_site_dir_as_mkdocs_has_them(tmp_path):
+    project = make_project(tmp_path, {"mkdocs.yml": "site_name: Default\ntheme: material\n",
+                                      "other.yml": "site_name: The other site\ntheme: material\n"})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    result = run("build", "-C", str(project), "-f", "other.yml", "-d", "public", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert not (project / "site").exists()
+    page = (project / "public" / "index.html").read_text(encoding="utf-8")
+    assert "The other site" in page and "Default" not in page
+    long = run("-C", str(project), "build", "--config-file", "mkdocs.yml", "--site-dir", "out")
+    assert long.exit_code == 0, long.stderr
+    assert "into out/" in long.stderr and "Default" in (project / "out/index.html").read_text(encoding="utf-8")
+    missing = run("-C", str(project), "build", "-f", "nope.yml")
+    assert missing.exit_code == 1 and missing.stderr.startswith("error: nope.yml: no such file")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_outside_a_project_the_hint_is_init(tmp_path, command):
+    result = run("-C", str(tmp_path), command)
+    assert result.exit_code == 1
+    assert "briefgen init <dir>" in result.stderr and "briefgen new" not in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_a_project_without_briefings_is_told_to_add_one(tmp_path):
+    project = make_project(tmp_path, {})
+    result = run("check", "-C", str(project))
+    assert result.exit_code == 1 and "briefgen new <briefing-id>" in result.stderr
+
+
+def test_serve_reads_the_config_file_it_is_given(tmp_path):
+    """serve reads its settings before it listens: a missing -f file stops it with one line."""
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    result = run("serve", "-C", str(project), "-f", "elsewhere.yml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: elsewhere.yml: no such file"), result.stderr

@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+import click
+
 from briefgen import pipeline
 from briefgen.cli import main
 
@@ -33,3 +35,30 @@ def test_readme_names_the_test_command_that_ci_runs() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install -e ".[test]" && python -m pytest' in README
     assert 'pip install -q -e ".[test]"' in ci and "python -m pytest" in ci
+
+
+def _option_strings(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])\b", text))
+
+
+def _sentence(start: str) -> set[str]:
+    line = re.search(rf"^{re.escape(start)}.*$", README, re.M)
+    assert line, f"README lost its sentence starting {start!r}"
+    return _option_strings(line.group(0))
+
+
+def test_readme_and_help_name_the_same_options() -> None:
+    """Each command's row names its own options; two sentences name the ones all commands share."""
+    every, all_but_init = _sentence("Every command takes"), _sentence("All but `init` also take")
+    commands = README.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| `briefgen ([a-z-]+)([^`]*)`", commands, re.M))
+    for name, command in main.commands.items():
+        documented = _option_strings(rows[name]) | every | (all_but_init if name != "init" else set())
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden and param.name != "help":
+                assert set(param.opts) & documented, f"briefgen {name} {param.opts[0]} is not in README"
+        actual = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+        assert _option_strings(rows[name]) <= actual, f"README's briefgen {name} row names an option it lacks"
+        assert every | (all_but_init if name != "init" else set()) <= actual, f"briefgen {name} lacks a shared option"
+    shared = {o for p in main.params if p.name in ("project", "quiet", "debug") for o in p.opts}
+    assert shared <= every | all_but_init

@@ -1,4 +1,4 @@
-"""The two verbatim seed reports of the team workspace, cited by our own annotations and built.
+"""Two verbatim news reports (../shared/seeds, beside the repository), cited by our own annotations and built.
 
 The seeds are scraped articles with typographic quotes and apostrophes, em dashes, no-break
 spaces and newsletter boilerplate. Many quotes below are typed with straight quotes and spaced
@@ -131,7 +131,7 @@ timeline:
 @pytest.fixture(scope="module")
 def seeds_project(tmp_path_factory) -> Path:
     if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not found: the verbatim seed reports are only in the team workspace")
+        pytest.skip("../shared/seeds not found: these news reports are not redistributed with briefgen")
     project = make_project(tmp_path_factory.mktemp("seeds"), {"content/khmeimim/briefing.yml": BRIEFING})
     sources = project / "content/khmeimim/sources"
     sources.mkdir()

@@ -47,7 +47,7 @@ def _raw_config(config_file: Path) -> dict[str, Any]:
             return yaml_load(f) or {}
     except FileNotFoundError:
         raise UserError(f"{config_file.name}: no such file; run briefgen in the project root "
-                        "(the folder with mkdocs.yml)") from None
+                        "(the folder with mkdocs.yml), or create a project with `briefgen init <dir>`") from None
     except yaml.YAMLError as exc:
         raise UserError(f"{config_file.name}: invalid YAML: {exc}") from None
 
