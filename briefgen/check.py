@@ -17,7 +17,7 @@ from .sourcetext import SourceDoc, parse_source
 from .textmatch import Occurrence
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
     """A briefing that passed the checks, with its parsed sources, each citation's place and
     the briefing's analysis (computed once, here, since the warnings need it)."""
