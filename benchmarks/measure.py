@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from drive import ENV, Driver, Series, bg_build, bg_check, say, twin_build
+from drive import ENV, Driver, Run, Series, bg_build, bg_check, say, twin_build
 from generate import generate
 
 
@@ -94,7 +94,8 @@ def measure_scale(drv: Driver, projects: tuple[Path, Path, Path | None],
     return bk, tk, fk
 
 
-def measure_memory(drv: Driver, work: Path, briefings: int, sources: int, seed: int):
+def measure_memory(drv: Driver, work: Path, briefings: int, sources: int,
+                   seed: int) -> tuple[Run, Run, float]:
     """One build of each at a larger size: (briefgen run, twin run, median source page KB)."""
     bgm, twm, _ = drv.make_pair(work, "mem", briefings, sources, seed)
     rb, rt = drv.run(bg_build(bgm)), drv.run(twin_build(twm))

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from .analysis import Analysis
 from .check import Checked
 from .highlight import insert_mark
-from .model import Citation, Statement, statements
+from .model import Briefing, Citation, Statement, statements
 from .sourcetext import SourceDoc
 
 
@@ -44,7 +44,7 @@ class Resolved:
     marks: dict[str, Marks] = field(default_factory=dict)  # per source id
 
     @property
-    def briefing(self):
+    def briefing(self) -> Briefing:
         return self.checked.briefing
 
     @property
