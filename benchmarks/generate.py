@@ -24,78 +24,21 @@ import argparse
 import datetime as dt
 import math
 import random
-import re
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
+from corpus import (ADJS, NOUNS, ORIGINS, PLACES_GENERIC, SUBJECTS, TIMES, TOPICS, VERBS, SourceSpec,
+                    make_source, place_name, slug)
+
 SITE_NAME = "Synthetic briefings"
-SOURCE_BYTES = 5000  # aim for about 5 KB of Markdown body per source
 MIN_CITATIONS = 20
 
-# -- vocabulary ----------------------------------------------------------------------------------
-
-OUTLETS = ["The Northern Courier", "Daily Ledger", "Harbour Times", "The Meridian Post",
-           "Coastal Wire", "The Evening Standard-Bearer", "Frontier Gazette", "Capital Observer",
-           "The Plains Herald", "Riverside Chronicle", "Atlas News Agency", "The Weekly Dispatch"]
-AUTHORS = ["Amira Haddad", "Jonas Lindqvist", "Priya Raman", "Tomasz Kowal", "Elena Marchetti",
-           "Samuel Okafor", "Hana Sato", "Diego Alvarez", "Mei Chen", "Oliver Brandt"]
-ORIGINS = ["Maxar", "Planet Labs", "Reuters", "Associated Press", "the defence ministry",
-           "local officials", "a port authority spokesman", "the interior ministry",
-           "satellite analysts at CSIS", "a regional governor", "the coast guard", "AFP",
-           "an opposition monitor", "customs records", "shipping trackers"]
-TOPICS = [("port", "Port closure at {p}"), ("convoy", "Convoys near {p}"),
-          ("airbase", "Activity at {p} air base"), ("grain", "Grain shipments from {p}"),
-          ("border", "Border crossings at {p}"), ("strike", "Strike damage in {p}"),
-          ("election", "Disputed count in {p}"), ("pipeline", "Pipeline outage near {p}"),
-          ("flood", "Flood response in {p}"), ("talks", "Ceasefire talks in {p}")]
-SYL = ["ka", "ra", "vel", "mor", "tan", "sil", "bor", "den", "lis", "gor", "nav", "tes", "mar",
-       "ost", "el", "vin", "dor", "shan", "ul", "kes", "rin", "pol", "zar", "hem"]
-SUBJECTS = ["officials", "residents", "analysts", "the ministry", "the governor", "witnesses",
-            "port workers", "aid groups", "military sources", "traders", "the mayor",
-            "diplomats", "engineers", "the regional council", "satellite images", "drivers"]
-VERBS = ["said", "reported", "confirmed", "denied", "suggested", "warned", "estimated",
-         "acknowledged", "claimed", "noted", "insisted", "indicated"]
-NOUNS = ["trucks", "containers", "ships", "aircraft", "checkpoints", "warehouses", "convoys",
-         "cranes", "tankers", "barracks", "generators", "ferries", "patrols", "depots", "rail cars"]
-ADJS = ["northern", "damaged", "temporary", "unmarked", "heavy", "civilian", "armoured",
-        "empty", "overloaded", "newly built", "abandoned", "guarded", "refrigerated", "idle"]
-PLACES_GENERIC = ["the harbour", "the old airfield", "the ring road", "the river crossing",
-                  "the industrial zone", "the main square", "the rail yard", "the coastal highway",
-                  "the customs post", "the fuel terminal", "the southern district"]
-TIMES = ["on Tuesday", "late on Friday", "early this week", "over the weekend", "since Monday",
-         "before dawn", "in recent days", "on Thursday evening", "last month", "this morning"]
-CONNECT = ["However,", "Meanwhile,", "At the same time,", "By contrast,", "In addition,",
-           "According to one account,", "Separately,", "Even so,", "For now,", "Still,"]
-CLAUSES = ["which could not be independently verified", "although details remain unclear",
-           "as pressure on the authorities mounted", "a claim that others disputed",
-           "citing people familiar with the matter", "without giving further details",
-           "in a statement posted online", "after weeks of speculation",
-           "amid growing concern among residents", "in what appeared to be a planned move"]
-HEADINGS = ["What officials say", "The view from the ground", "Background", "What comes next",
-            "Satellite evidence", "Reactions", "The wider picture", "Open questions"]
-
-
-def _name(rng: random.Random) -> str:
-    return "".join(rng.choice(SYL) for _ in range(rng.randint(2, 3))).capitalize()
-
-
-def _slug(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
 # -- the corpus ----------------------------------------------------------------------------------
-
-@dataclass
-class SourceSpec:
-    id: str
-    meta: dict
-    body: str  # Markdown
-    markers: list[str] = field(default_factory=list)  # quotable phrases, each once in the body
-
 
 @dataclass
 class BriefingSpec:
@@ -107,117 +50,6 @@ class BriefingSpec:
     annotations: dict  # summary, facts, questions, timeline as in briefing.yml
 
 
-class _Text:
-    """English-like news prose from one seeded random generator."""
-
-    def __init__(self, rng: random.Random, place: str):
-        self.rng, self.place = rng, place
-
-    def sentence(self) -> str:
-        r = self.rng
-        kind = r.randrange(6)
-        if kind == 0:
-            s = (f"{r.choice(SUBJECTS).capitalize()} {r.choice(VERBS)} that {r.randint(2, 90)} "
-                 f"{r.choice(ADJS)} {r.choice(NOUNS)} had been seen near {r.choice(PLACES_GENERIC)} "
-                 f"{r.choice(TIMES)}")
-        elif kind == 1:
-            s = (f"{r.choice(CONNECT)} {r.choice(SUBJECTS)} in {self.place} {r.choice(VERBS)} the "
-                 f"{r.choice(NOUNS)} were {r.choice(ADJS)}, {r.choice(CLAUSES)}")
-        elif kind == 2:
-            s = (f"The {r.choice(ADJS)} {r.choice(NOUNS)} at {r.choice(PLACES_GENERIC)} were moved "
-                 f"{r.choice(TIMES)}, {r.choice(SUBJECTS)} {r.choice(VERBS)}")
-        elif kind == 3:
-            s = (f"{r.choice(SUBJECTS).capitalize()} {r.choice(VERBS)} the number of "
-                 f"{r.choice(NOUNS)} had risen by {r.randint(3, 60)} percent {r.choice(TIMES)}, "
-                 f"{r.choice(CLAUSES)}")
-        elif kind == 4:
-            s = (f"{r.choice(CONNECT)} there was no sign of {r.choice(ADJS)} {r.choice(NOUNS)} "
-                 f"along {r.choice(PLACES_GENERIC)}, {r.choice(CLAUSES)}")
-        else:
-            s = (f"Asked about {r.choice(PLACES_GENERIC)}, {r.choice(SUBJECTS)} "
-                 f"{r.choice(VERBS)} only that the situation in {self.place} was "
-                 f"{r.choice(['calm', 'tense', 'changing quickly', 'under review', 'unclear'])}")
-        return s + "."
-
-    def decorated(self) -> str:
-        """A sentence with some Markdown: emphasis, strong, or a link."""
-        s = self.sentence()
-        words = s.split(" ")
-        if len(words) < 6:
-            return s
-        i = self.rng.randrange(1, len(words) - 3)
-        n = self.rng.randint(1, 3)
-        phrase = " ".join(words[i:i + n]).strip(",.")
-        if not phrase:
-            return s
-        style = self.rng.randrange(3)
-        if style == 0:
-            wrapped = f"*{phrase}*"
-        elif style == 1:
-            wrapped = f"**{phrase}**"
-        else:
-            wrapped = f"[{phrase}](https://example.org/{_slug(phrase) or 'x'}/{self.rng.randint(100, 999)})"
-        return s.replace(phrase, wrapped, 1)
-
-
-def _marker_sentence(rng: random.Random, name: str) -> tuple[str, str]:
-    """A plain sentence around a place name unique in its source, and the quote taken from it."""
-    n, adj, noun = rng.randint(2, 95), rng.choice(ADJS), rng.choice(NOUNS)
-    subj, verb, when = rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(TIMES)
-    quote = f"near {name} {verb} that {n} {adj} {noun}"
-    return f"{subj.capitalize()} near {name} {verb} that {n} {adj} {noun} had left {when}.", quote
-
-
-def _plain(markdown: str) -> str:
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    return text.replace("*", "")
-
-
-def _source(rng: random.Random, bid: str, j: int, place: str, n_markers: int,
-            published: dt.date) -> SourceSpec:
-    outlet = OUTLETS[(j + rng.randrange(len(OUTLETS))) % len(OUTLETS)]
-    sid = f"{_slug(outlet.replace('The ', ''))}-{j + 1}"
-    text = _Text(rng, place)
-    names: list[str] = []
-    while len(names) < n_markers:
-        name = _name(rng)
-        if name not in names and name != place:
-            names.append(name)
-    markers = [_marker_sentence(rng, nm) for nm in names]
-    # Paragraphs of 3-6 sentences; marker sentences are spread over them, never decorated.
-    paras: list[str] = []
-    pending = list(markers)
-    size = 0
-    k = 0
-    heading_at = rng.randint(2, 4)
-    list_at = rng.randint(4, 6)
-    while size < SOURCE_BYTES - 300 or pending:
-        k += 1
-        if k == heading_at:
-            paras.append(f"## {rng.choice(HEADINGS)}")
-        if k == list_at:
-            items = [f"- {text.decorated() if rng.random() < 0.3 else text.sentence()}"
-                     for _ in range(rng.randint(3, 5))]
-            paras.append("\n".join(items))
-        sentences = [text.decorated() if rng.random() < 0.25 else text.sentence()
-                     for _ in range(rng.randint(3, 6))]
-        if pending and (rng.random() < 0.6 or size > SOURCE_BYTES - 1200):
-            sentences.insert(rng.randrange(len(sentences) + 1), pending.pop(0)[0])
-        paras.append(" ".join(sentences))
-        size = sum(len(p) + 2 for p in paras)
-    body = f"{text.sentence()} {text.sentence()}\n\n" + "\n\n".join(paras) + "\n"
-    plain = _plain(body)
-    for _, quote in markers:
-        if plain.count(quote) != 1:
-            raise AssertionError(f"quote {quote!r} occurs {plain.count(quote)} times in {bid}/{sid}")
-    meta = {"title": f"{rng.choice(SUBJECTS).capitalize()} describe {rng.choice(ADJS)} "
-                     f"{rng.choice(NOUNS)} in {place}",
-            "outlet": outlet, "author": rng.choice(AUTHORS), "published": published,
-            "url": f"https://news.example.com/{bid}/{sid}", "accessed": published + dt.timedelta(days=1),
-            "reliability": rng.choice("ABC")}
-    return SourceSpec(sid, meta, body, [q for _, q in markers])
-
-
 def _cite(src: SourceSpec, quote: str, origin: str | None = None, **extra) -> dict:
     c: dict = {src.id: quote}
     if origin:
@@ -226,10 +58,91 @@ def _cite(src: SourceSpec, quote: str, origin: str | None = None, **extra) -> di
     return c
 
 
+class _Quotes:
+    """Hands out the sources' quotes round robin, so every source is cited and none twice."""
+
+    def __init__(self, sources: list[SourceSpec], per_source: int):
+        self.queue = [(s, q) for k in range(per_source) for s in sources for q in s.markers[k:k + 1]]
+        self.pos = 0
+        self.spread = len(sources) > 1
+
+    def take(self) -> tuple[SourceSpec, str]:
+        item = self.queue[self.pos]
+        self.pos += 1
+        return item
+
+    def two_distinct(self) -> list[tuple[SourceSpec, str]]:
+        a = self.take()
+        b = self.take()
+        if b[0] is a[0] and self.spread:  # the round robin wraps: look for another source
+            queue, pos = self.queue, self.pos
+            for k in range(pos, len(queue)):
+                if queue[k][0] is not a[0]:
+                    queue[pos - 1], queue[k] = queue[k], queue[pos - 1]
+                    b = queue[pos - 1]
+                    break
+        return [a, b]
+
+
+def _summary(rng: random.Random, quotes: _Quotes, place: str, origin: Callable[[int], str]) -> list[dict]:
+    summary = []
+    for k in range(4):
+        (s1, q1), (s2, q2) = quotes.two_distinct()
+        summary.append({"text": f"{rng.choice(SUBJECTS).capitalize()} described *{rng.choice(ADJS)}* "
+                                f"{rng.choice(NOUNS)} moving near {place} {rng.choice(TIMES)}.",
+                        "cite": [_cite(s1, q1, origin(k)), _cite(s2, q2, origin(k + 3))]})
+    summary.append({"id": "assessment", "assessment": rng.choice(["low", "moderate", "high"]),
+                    "text": f"The evidence so far fits a *partial* change in {place} better than a full one."})
+    return summary
+
+
+def _facts(rng: random.Random, quotes: _Quotes, n_facts: int, origin: Callable[[int], str]) -> list[dict]:
+    facts = []
+    for k in range(n_facts):
+        (s1, q1), (s2, q2) = quotes.two_distinct()
+        second = _cite(s2, q2, origin(k + 1))
+        if k == 3:
+            second["disputes"] = True
+        facts.append({"id": f"fact-{k + 1}", "fact": f"{rng.choice(ADJS).capitalize()} {rng.choice(NOUNS)}",
+                      "value": f"About {rng.randint(2, 90)} seen near {rng.choice(PLACES_GENERIC)}, "
+                               f"*{rng.choice(['rising', 'falling', 'unchanged'])}* since {rng.choice(['Monday', 'the weekend', 'last week', 'early March'])}",
+                      "cite": [_cite(s1, q1, origin(k)), second]})
+    return facts
+
+
+def _questions(rng: random.Random, quotes: _Quotes, place: str, origin: Callable[[int], str]) -> list[dict]:
+    evidence = []
+    bears = [{"change": "for", "status-quo": "against"}, {"change": "against", "status-quo": "for"},
+             {"change": "neutral", "status-quo": "neutral"}]
+    for k in range(3):
+        s, q = quotes.take()
+        evidence.append({"text": f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} "
+                                 f"{rng.choice(NOUNS)} were {rng.choice(ADJS)}.",
+                         "cite": [_cite(s, q, origin(k + 5))], "bears": bears[k]})
+    return [{"id": "direction", "question": f"Is the situation in {place} changing for good?",
+             "status": "open",
+             "hypotheses": [{"id": "change", "label": "A lasting change is under way"},
+                            {"id": "status-quo", "label": "A temporary disruption only"}],
+             "evidence": evidence,
+             "watch": [f"New imagery of {rng.choice(PLACES_GENERIC)}",
+                       f"An official statement from {place}"]}]
+
+
+def _timeline(rng: random.Random, quotes: _Quotes, as_of: dt.date) -> list[dict]:
+    timeline = []
+    for k in range(3):
+        s, q = quotes.take()
+        timeline.append({"date": as_of - dt.timedelta(days=3 - k),
+                         "text": f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} movement "
+                                 f"near {rng.choice(PLACES_GENERIC)}.",
+                         "cite": [_cite(s, q)]})
+    return timeline
+
+
 def make_briefing(seed: int, i: int, n_sources: int) -> BriefingSpec:
     """Briefing number i (0-based), independent of how many briefings the project has."""
     rng = random.Random(f"briefgen-bench:{seed}:{i}")
-    place = _name(rng)
+    place = place_name(rng)
     topic, title_fmt = TOPICS[i % len(TOPICS)]
     bid = f"b{i + 1:04d}-{topic}-{place.lower()}"
     as_of = dt.date(2024, 1, 1) + dt.timedelta(days=(i * 7) % 700)
@@ -238,75 +151,19 @@ def make_briefing(seed: int, i: int, n_sources: int) -> BriefingSpec:
     needed = 8 + 2 * n_facts + 3 + 3
     assert needed >= MIN_CITATIONS
     per_source = math.ceil(needed / n_sources) + 1
-    sources = [_source(rng, bid, j, place, per_source, as_of - dt.timedelta(days=rng.randint(0, 5)))
+    sources = [make_source(rng, bid, j, place, per_source, as_of - dt.timedelta(days=rng.randint(0, 5)))
                for j in range(n_sources)]
-    # Hand out quotes round robin so every source is cited and no quote is used twice.
-    queue = [(s, q) for k in range(per_source) for s in sources for q in s.markers[k:k + 1]]
-    pos = 0
-
-    def take() -> tuple[SourceSpec, str]:
-        nonlocal pos
-        item = queue[pos]
-        pos += 1
-        return item
-
-    def two_distinct() -> list[tuple[SourceSpec, str]]:
-        a = take()
-        b = take()
-        if b[0] is a[0] and n_sources > 1:  # the round robin wraps: look for another source
-            for k in range(pos, len(queue)):
-                if queue[k][0] is not a[0]:
-                    queue[pos - 1], queue[k] = queue[k], queue[pos - 1]
-                    b = queue[pos - 1]
-                    break
-        return [a, b]
-
+    quotes = _Quotes(sources, per_source)
     origins = rng.sample(ORIGINS, len(ORIGINS))
 
     def origin(k: int) -> str:
         return origins[k % len(origins)]
 
-    summary = []
-    for k in range(4):
-        (s1, q1), (s2, q2) = two_distinct()
-        summary.append({"text": f"{rng.choice(SUBJECTS).capitalize()} described *{rng.choice(ADJS)}* "
-                                f"{rng.choice(NOUNS)} moving near {place} {rng.choice(TIMES)}.",
-                        "cite": [_cite(s1, q1, origin(k)), _cite(s2, q2, origin(k + 3))]})
-    summary.append({"id": "assessment", "assessment": rng.choice(["low", "moderate", "high"]),
-                    "text": f"The evidence so far fits a *partial* change in {place} better than a full one."})
-    facts = []
-    for k in range(n_facts):
-        (s1, q1), (s2, q2) = two_distinct()
-        second = _cite(s2, q2, origin(k + 1))
-        if k == 3:
-            second["disputes"] = True
-        facts.append({"id": f"fact-{k + 1}", "fact": f"{rng.choice(ADJS).capitalize()} {rng.choice(NOUNS)}",
-                      "value": f"About {rng.randint(2, 90)} seen near {rng.choice(PLACES_GENERIC)}, "
-                               f"*{rng.choice(['rising', 'falling', 'unchanged'])}* since {rng.choice(['Monday', 'the weekend', 'last week', 'early March'])}",
-                      "cite": [_cite(s1, q1, origin(k)), second]})
-    evidence = []
-    bears = [{"change": "for", "status-quo": "against"}, {"change": "against", "status-quo": "for"},
-             {"change": "neutral", "status-quo": "neutral"}]
-    for k in range(3):
-        s, q = take()
-        evidence.append({"text": f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} "
-                                 f"{rng.choice(NOUNS)} were {rng.choice(ADJS)}.",
-                         "cite": [_cite(s, q, origin(k + 5))], "bears": bears[k]})
-    questions = [{"id": "direction", "question": f"Is the situation in {place} changing for good?",
-                  "status": "open",
-                  "hypotheses": [{"id": "change", "label": "A lasting change is under way"},
-                                 {"id": "status-quo", "label": "A temporary disruption only"}],
-                  "evidence": evidence,
-                  "watch": [f"New imagery of {rng.choice(PLACES_GENERIC)}",
-                            f"An official statement from {place}"]}]
-    timeline = []
-    for k in range(3):
-        s, q = take()
-        timeline.append({"date": as_of - dt.timedelta(days=3 - k),
-                         "text": f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(VERBS)} movement "
-                                 f"near {rng.choice(PLACES_GENERIC)}.",
-                         "cite": [_cite(s, q)]})
-    annotations = {"summary": summary, "facts": facts, "questions": questions, "timeline": timeline}
+    # In this order: each part draws from rng, and briefing i must stay the same.
+    annotations = {"summary": _summary(rng, quotes, place, origin),
+                   "facts": _facts(rng, quotes, n_facts, origin),
+                   "questions": _questions(rng, quotes, place, origin),
+                   "timeline": _timeline(rng, quotes, as_of)}
     return BriefingSpec(bid, title_fmt.format(p=place), as_of, [topic, place.lower()], sources,
                         annotations)
 
@@ -374,7 +231,7 @@ def _twin_pages(b: BriefingSpec) -> dict[str, str]:
         conf = f"**Assessment · {s['assessment']} confidence** " if s.get("assessment") else ""
         summary.append(f"{n}. {conf}{s['text']} {_cites_md(s.get('cite', []), '')}")
     summary.append("## What is still open")
-    summary += [f"- [{q['question']}](questions.md#{_slug(q['question'])}) ({q['status']})"
+    summary += [f"- [{q['question']}](questions.md#{slug(q['question'])}) ({q['status']})"
                 for q in a["questions"]]
     summary.append("## Key facts")
     summary += [f"- [{f['fact']}](facts.md#{f['id']}): {f['value']}" for f in a["facts"]]

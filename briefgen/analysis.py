@@ -1,13 +1,15 @@
 """Corroboration by independent origin, and hypothesis tallies (the contract's "Analysis").
 
 Two outlets repeating one imagery company are one origin: corroboration counts origins.
+`analyse` is the stage: it computes all of it once per briefing, as plain frozen data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
-from .model import Briefing, Citation, Fact, Question
+from .model import Briefing, Citation, Fact, Question, statements
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,48 @@ def tallies(question: Question) -> list[Tally]:
 
 def leaning(question: Question) -> Tally | None:
     """The hypothesis the evidence currently favours most (for minus against), if any stands out."""
-    ranked = sorted(tallies(question), key=lambda t: t.for_ - t.against, reverse=True)
+    return _leaning(tallies(question))
+
+
+def _leaning(counted: Sequence[Tally]) -> Tally | None:
+    ranked = sorted(counted, key=lambda t: t.for_ - t.against, reverse=True)
     if not ranked or (len(ranked) > 1 and ranked[0].for_ - ranked[0].against == ranked[1].for_ - ranked[1].against):
         return None
     return ranked[0] if ranked[0].for_ > 0 else None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the "Analysis" part of the contract derives from one briefing, computed once
+    (by `analyse`) and read by check's warnings, the page templates and briefing.json.
+
+    Keyed by id; with duplicate ids (an error that stops the build) the first one wins."""
+
+    facts: Mapping[str, Corroboration]  # fact id -> its corroboration
+    tallies: Mapping[str, tuple[Tally, ...]]  # question id -> one tally per hypothesis
+    leaning: Mapping[str, Tally | None]  # question id -> the hypothesis the evidence favours
+    origins: Mapping[Citation, str]  # every citation of the briefing -> its origin
+    citations: int
+    open_questions: int
+    by_status: Mapping[str, int]  # corroboration status -> how many facts have it
+
+
+def analyse(briefing: Briefing) -> Analysis:
+    """The analysis of one loaded briefing; a pure function of it."""
+    facts: dict[str, Corroboration] = {}
+    for f in briefing.facts:
+        if f.id not in facts:
+            facts[f.id] = corroboration(f, briefing)
+    tallied: dict[str, tuple[Tally, ...]] = {}
+    leans: dict[str, Tally | None] = {}
+    for q in briefing.questions:
+        if q.id not in tallied:
+            tallied[q.id] = tuple(tallies(q))
+            leans[q.id] = _leaning(tallied[q.id])
+    cited = [c for st in statements(briefing) for c in st.citations]
+    origins = {c: origin_of(c, briefing) for c in cited}
+    by_status: dict[str, int] = {}
+    for c in facts.values():
+        by_status[c.status] = by_status.get(c.status, 0) + 1
+    return Analysis(facts, tallied, leans, origins, len(cited),
+                    sum(q.status != "resolved" for q in briefing.questions), by_status)

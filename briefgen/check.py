@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from .analysis import corroboration
+from .analysis import Analysis, analyse
 from .diagnostics import Pos, Report
 from .model import Briefing, Citation, statements
 from .parsecache import ParseCache
@@ -17,18 +17,20 @@ from .sourcetext import SourceDoc, parse_source
 from .textmatch import Occurrence
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
-    """A briefing that passed the checks, with its parsed sources and each citation's place."""
+    """A briefing that passed the checks, with its parsed sources, each citation's place and
+    the briefing's analysis (computed once, here, since the warnings need it)."""
 
     briefing: Briefing
     docs: dict[str, SourceDoc]
+    analysis: Analysis
     matches: dict[Citation, Occurrence] = field(default_factory=dict)
 
 
 def check_briefing(b: Briefing, report: Report, cache: ParseCache | None = None) -> Checked:
     docs = {sid: parse_source(s, cache) for sid, s in b.sources.items()}
-    checked = Checked(b, docs)
+    checked = Checked(b, docs, analyse(b))
     for doc in docs.values():
         for raw, pos in doc.unused_drops:
             report.warning(pos, f"drop string {raw!r} drops nothing in {doc.source.path}")
@@ -43,7 +45,7 @@ def check_briefing(b: Briefing, report: Report, cache: ParseCache | None = None)
         if sid not in cited:
             report.warning(s.pos, f"source '{sid}' is not cited by any statement")
     for f in b.facts:
-        if corroboration(f, b).status == "single-origin":
+        if checked.analysis.facts[f.id].status == "single-origin":
             report.warning(f.pos, f"fact '{f.id}' rests on one origin reported by several outlets")
     return checked
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import analysis
 from .model import statements
 from .resolve import Resolved
 from .urls import Urls, page_of
 
 
 def briefing_json(r: Resolved, urls: Urls) -> str:
-    b = r.briefing
+    b, a = r.briefing, r.analysis
     here = page_of(b.id, "summary")  # hrefs read from the briefing's folder, like its index page
 
     def href(kind: str, fragment: str = "", source: str | None = None) -> str:
@@ -29,13 +28,13 @@ def briefing_json(r: Resolved, urls: Urls) -> str:
         if st.assessment:
             item["assessment"] = st.assessment
         item["citations"] = [{"source": c.source, "quote": c.quote,
-                              "origin": analysis.origin_of(c, b), "disputes": c.disputes,
+                              "origin": a.origins[c], "disputes": c.disputes,
                               "href": href("source", r.anchor_of.get(c, ""), c.source)}
                              for c in st.citations]
         out_statements.append(item)
     facts = []
     for f in b.facts:
-        c = analysis.corroboration(f, b)
+        c = a.facts[f.id]
         facts.append({"id": f.id, "fact": f.fact, "value": f.value, "href": href("facts", f.anchor),
                       "outlets": list(c.outlets), "origins": list(c.origins),
                       "disputed_by": list(c.disputed_by), "corroboration": c.status})
@@ -43,7 +42,7 @@ def briefing_json(r: Resolved, urls: Urls) -> str:
                   "href": href("questions", q.anchor),
                   "hypotheses": [{"id": t.hypothesis, "label": t.label, "for": t.for_,
                                   "against": t.against, "neutral": t.neutral}
-                                 for t in analysis.tallies(q)],
+                                 for t in a.tallies[q.id]],
                   "watch": list(q.watch)} for q in b.questions]
     doc = {"id": b.id, "title": b.title, "as_of": b.as_of.isoformat(), "tags": list(b.tags),
            "sources": sources, "statements": out_statements, "facts": facts, "questions": questions}

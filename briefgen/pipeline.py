@@ -1,14 +1,16 @@
-"""load -> check -> resolve -> render -> engine, with every problem collected on the way."""
+"""load -> check (with analyse) -> resolve -> render -> engine, every problem collected on the way.
+
+Each stage is a function of what the one before returned, and changes none of it.
+"""
 
 from __future__ import annotations
 
 import gc
 import logging
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable
 
 from .check import Checked, check_briefing
 from .diagnostics import Report
@@ -40,40 +42,29 @@ class Outcome:
                 f"{n_cit} citation{'s' if n_cit != 1 else ''}")
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Loading and parsing allocate many small objects and make no reference cycles: the cyclic
-    collector would only scan them over and over (about a tenth of a cold check)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check(project: Path, use_cache: bool = True, warm: Warm | None = None) -> Outcome:
     """Load and check every briefing; `use_cache`: read and update .briefgen-cache/."""
     report = Report()
     cache = ParseCache(project / CACHE_DIR if use_cache else None)
     checked: list[Checked] = []
-    with _no_cycle_collection():
-        briefings = load_project(project, report)
+    briefings = load_project(project, report)
+    if warm is not None:
+        warm.start({b.id for b in briefings})
+    for b in briefings:
+        kept = warm.checked(b) if warm is not None else None
+        if kept is not None:
+            report.problems += kept.problems
+            checked.append(kept.checked)
+            continue
+        before = len(report.problems)
+        checked.append(check_briefing(b, report, cache))
         if warm is not None:
-            warm.start({b.id for b in briefings})
-        for b in briefings:
-            kept = warm.checked(b) if warm is not None else None
-            if kept is not None:
-                report.problems += kept.problems
-                checked.append(kept.checked)
-                continue
-            before = len(report.problems)
-            checked.append(check_briefing(b, report, cache))
-            if warm is not None:
-                warm.keep_checked(b, checked[-1], report.problems[before:])
+            warm.keep_checked(b, checked[-1], report.problems[before:])
     cache.save()
     return Outcome(report, checked)
+
+
+Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its pages, its briefing.json
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
@@ -86,15 +77,18 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     renderer = Renderer(project, urls, markdown(), site_name,
                         warm.templates if warm else None)
 
-    def render_one(c: Checked) -> tuple[Resolved, list[Page], str]:
+    def render_one(c: Checked) -> Rendered:
         r = resolve(c)
         pages, exported = renderer.briefing_pages(r), briefing_json(r, urls)
         for doc in r.docs.values():
-            doc.release()
+            doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
         return r, pages, exported
 
     if warm is None:
-        results = _render_shared(outcome.checked, render_one)
+        # One process: a forked child rendering half the briefings saved 0.3 s of wall time at
+        # 400 sources on an idle 2-core machine, cost as much CPU, and nothing when the cores are
+        # busy (benchmarks/README.md); MkDocs' page loop, in one process, is most of a build.
+        results = [render_one(c) for c in outcome.checked]
     else:
         results = _render_warm(outcome.checked, render_one, warm,
                                warm.render_stamp(project, urls.directory_urls, site_name))
@@ -108,25 +102,6 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
         files[f"assets/briefgen/{name}"] = source
     return files
-
-
-Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its pages, its briefing.json
-
-
-def _render_shared(checked: list[Checked], render_one: Callable[[Checked], Rendered]) -> list[Rendered]:
-    """Briefings render independently, so a forked child may take half of them (forked.py).
-    Only results travel back: each Resolved leaves its Checked here and gets it back after."""
-    from .forked import map_shared
-
-    def detached(c: Checked) -> Rendered:
-        r, pages, exported = render_one(c)
-        return replace(r, checked=None), pages, exported
-
-    done = map_shared(detached, checked)
-    for c in checked:  # tokens parsed here for briefings the child rendered
-        for doc in c.docs.values():
-            doc.release()
-    return [(replace(r, checked=c), pages, exported) for c, (r, pages, exported) in zip(checked, done)]
 
 
 def _render_warm(checked: list[Checked], render_one: Callable[[Checked], Rendered], warm: Warm,

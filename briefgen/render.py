@@ -16,7 +16,6 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateSyntaxError)
 from markupsafe import Markup
 
-from . import analysis
 from .diagnostics import Pos
 from .markup import inline, plain
 from .model import RELIABILITY, Briefing, Citation
@@ -78,7 +77,7 @@ class Renderer:
                                bytecode_cache=bytecode_cache)
         self.env.filters["md"] = lambda text: inline(self.md, text)
         self.env.filters["day"] = lambda d: f"{d.day} {d:%b %Y}" if d else ""
-        self.env.globals.update(reliability=RELIABILITY, analysis=analysis)
+        self.env.globals.update(reliability=RELIABILITY)
 
     def _page(self, template: str, **ctx: Any) -> str:
         return self.env.get_template(template).render(**ctx)
@@ -94,7 +93,7 @@ class Renderer:
         out = []
         for c in cites:
             s = r.briefing.sources[c.source]
-            origin = analysis.origin_of(c, r.briefing)
+            origin = r.analysis.origins[c]
             tip = f"“{c.quote}” — {s.outlet}" + (f" · origin: {origin}" if origin != s.outlet else "")
             out.append({"href": self.urls.rel(here, page_of(r.briefing.id, "source", c.source),
                                               r.anchor_of.get(c, "")),
@@ -105,7 +104,7 @@ class Renderer:
 
     def _context(self, r: Resolved, here: str) -> dict[str, Any]:
         b = r.briefing
-        return {"b": b, "r": r, "here": here, "link": self._linker(here, b),
+        return {"b": b, "r": r, "analysis": r.analysis, "here": here, "link": self._linker(here, b),
                 "markers": lambda cites: self.markers(r, here, cites), "site_name": self.site_name}
 
     # -- pages ----------------------------------------------------------------------------------
@@ -151,7 +150,7 @@ class Renderer:
             body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))
         else:
             env = {"bg_cited_by": lambda meta: cited_by(meta)}
-            body = Markup(self.md.renderer.render(doc.tokens, self.md.options, env))
+            body = Markup(self.md.renderer.render(r.tokens(sid), self.md.options, env))
         html = self._page("source.html", s=doc.source, body=body, passages=r.passages[sid], **ctx)
         return Page(here, f"{doc.source.outlet}: {doc.source.title}", html,
                     f"Source of the briefing “{b.title}”: {doc.source.title} ({doc.source.outlet})",
@@ -162,7 +161,7 @@ class Renderer:
         items = [{"b": r.briefing, "href": self.urls.rel("index", page_of(r.briefing.id, "summary")),
                   "first": next((s for s in r.briefing.summary), None),
                   "sources": len(r.briefing.sources), "citations": r.citation_count,
-                  "open": sum(q.status != "resolved" for q in r.briefing.questions)} for r in ordered]
+                  "open": r.analysis.open_questions} for r in ordered]
         html = self._page("index.html", items=items, site_name=self.site_name)
         return Page("index", self.site_name or "Briefings", html,
                     f"{len(items)} briefing{'s' if len(items) != 1 else ''}", "index")

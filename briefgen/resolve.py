@@ -1,18 +1,23 @@
 """Resolve stage: each matched quote becomes an anchored, highlighted element on its source page.
 
 Identical passages share one anchor; every statement citing it is listed as a back-link there.
+Resolve changes nothing it is given: the source token streams belong to `Checked` (serve keeps
+them between rebuilds), so the marks are new tokens that replace, by index, the few tokens they
+change; render reads the stream through `Resolved.tokens`. Resolving twice gives the same pages.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from markdown_it.token import Token
 
+from .analysis import Analysis
 from .check import Checked
 from .highlight import insert_mark
-from .model import Citation, Statement, statements
+from .model import Briefing, Citation, Statement, statements
 from .sourcetext import SourceDoc
 
 
@@ -27,16 +32,29 @@ class Passage:
     cited_by: list[Statement] = field(default_factory=list)
 
 
-@dataclass
+Marks = Mapping[int, Token]  # token index in SourceDoc.tokens -> the token that replaces it
+
+
+@dataclass(frozen=True)
 class Resolved:
     checked: Checked
     anchor_of: dict[Citation, str]
     passages: dict[str, list[Passage]]  # per source id, in document order
     by_anchor: dict[tuple[str, str], Passage]  # (source id, anchor) -> its passage
+    marks: dict[str, Marks] = field(default_factory=dict)  # per source id
 
     @property
-    def briefing(self):
+    def briefing(self) -> Briefing:
         return self.checked.briefing
+
+    @property
+    def analysis(self) -> Analysis:
+        return self.checked.analysis
+
+    def tokens(self, source: str) -> list[Token]:
+        """The source's token stream with this briefing's marks and back-links in it."""
+        marks = self.marks.get(source, {})
+        return [marks.get(i, t) for i, t in enumerate(self.docs[source].tokens)]
 
     @property
     def docs(self) -> dict[str, SourceDoc]:
@@ -47,7 +65,7 @@ class Resolved:
 
     @property
     def citation_count(self) -> int:
-        return sum(len(s.citations) for s in statements(self.briefing))
+        return self.analysis.citations
 
 
 def _anchor_name(words: str, taken: set[str]) -> str:
@@ -68,47 +86,56 @@ def _whole_words(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
+def _cited_by(anchor: str, words: str) -> Token:
+    return Token("bg_cited_by", "", 0, meta={"anchor": anchor, "words": words})
+
+
 def _place(doc: SourceDoc, spans: dict[tuple[int, int, int], list[Citation]],
-           taken: set[str]) -> dict[tuple[int, int, int], Passage]:
-    """Insert one mark per distinct span; a span that cannot nest anchors its whole block."""
+           taken: set[str]) -> tuple[dict[tuple[int, int, int], Passage], dict[int, Token]]:
+    """One mark per distinct span; a span that cannot nest anchors its whole block. Returns the
+    passages and the replaced tokens (copies: doc.tokens is left as it was)."""
     placed: dict[tuple[int, int, int], Passage] = {}
+    marks: dict[int, Token] = {}
     # Longer spans first, so a quote inside another quote nests inside its mark.
     for key in sorted(spans, key=lambda k: (k[0], -(k[2] - k[1]), k[1])):
         b, start, end = key
         block = doc.blocks[b]
-        inline = doc.tokens[block.token]
         words = block.text[start:end]
         name = _anchor_name(words, taken)
         if doc.source.publish == "excerpts":
             placed[key] = Passage(name, doc.source.id, words, block.text)
             continue  # each excerpt is printed as its own element; the text is never rendered
-        after = [Token("bg_cited_by", "", 0, meta={"anchor": name, "words": _whole_words(block.text, start, end)})]
+        inline = marks.get(block.token, doc.tokens[block.token])
+        after = [_cited_by(name, _whole_words(block.text, start, end))]
         children = insert_mark(inline.children or [], start, end, {"id": name, "class": "bg-hl"}, after)
         if children is None:
             taken.discard(name)
             name = block.anchor
-            holder = doc.tokens[block.element]
+            holder = marks.get(block.element, doc.tokens[block.element])
             if holder.attrGet("class") != "bg-hl":
+                holder = holder.copy(attrs=dict(holder.attrs))  # attrs is a shared dict
                 holder.attrJoin("class", "bg-hl")
-                inline.children = (inline.children or []) + [
-                    Token("bg_cited_by", "", 0, meta={"anchor": name, "words": block.text})]
-        else:
-            inline.children = children
+                marks[block.element] = holder
+                children = (inline.children or []) + [_cited_by(name, block.text)]
+        if children is not None:
+            marks[block.token] = inline.copy(children=children)
         placed[key] = Passage(name, doc.source.id, words, block.text)
-    return placed
+    return placed, marks
 
 
 def resolve(checked: Checked) -> Resolved:
+    """Anchors, marks and back-links for every matched citation; `checked` is not changed."""
     b = checked.briefing
     by_source: dict[str, dict[tuple[int, int, int], list[Citation]]] = {sid: {} for sid in b.sources}
     for c, occ in checked.matches.items():
         by_source[c.source].setdefault((occ.block, occ.start, occ.end), []).append(c)
     anchor_of: dict[Citation, str] = {}
     passages: dict[str, list[Passage]] = {}
+    marks: dict[str, Marks] = {}
     for sid, spans in by_source.items():
         doc = checked.docs[sid]
         taken = {blk.anchor for blk in doc.blocks}
-        placed = _place(doc, spans, taken)
+        placed, marks[sid] = _place(doc, spans, taken)
         merged: dict[str, Passage] = {}
         for key in sorted(placed):
             p = merged.setdefault(placed[key].anchor, placed[key])
@@ -122,4 +149,4 @@ def resolve(checked: Checked) -> Resolved:
                 p = by_anchor[(c.source, anchor_of[c])]
                 if st not in p.cited_by:
                     p.cited_by.append(st)
-    return Resolved(checked, anchor_of, passages, by_anchor)
+    return Resolved(checked, anchor_of, passages, by_anchor, marks)

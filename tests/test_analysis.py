@@ -193,3 +193,53 @@ def test_reliability_grade_shown_with_meaning(tmp_path: Path) -> None:
     for page in ("g/index.html", "g/sources/s/index.html"):
         html = (root / "site" / page).read_text()
         assert 'title="Source reliability B: Usually reliable (Admiralty scale)">grade B</abbr>' in html
+
+
+def _checked_test_briefing(root: Path):
+    (root / "mkdocs.yml").write_text("site_name: T\ntheme: {name: material}\n")
+    b = root / "content" / "test"
+    (b / "sources").mkdir(parents=True)
+    (b / "briefing.yml").write_text(BRIEFING)
+    for sid, (outlet, text) in SOURCES.items():
+        (b / "sources" / f"{sid}.md").write_text(f"---\ntitle: {sid} story\noutlet: {outlet}\n---\n{text}\n")
+    outcome = pipeline.check(root)
+    assert not outcome.report.errors
+    return outcome.checked[0]
+
+
+def test_analysis_is_plain_frozen_data_of_the_briefing(tmp_path: Path) -> None:
+    a = _checked_test_briefing(tmp_path).analysis
+    assert {k: c.status for k, c in a.facts.items()} == {
+        "corroborated": "corroborated", "single-origin": "single-origin",
+        "single-source": "single-source", "contested": "contested"}
+    assert [(t.hypothesis, t.for_, t.against, t.neutral) for t in a.tallies["leave"]] == [
+        ("leave", 3, 1, 0), ("stay", 1, 0, 1)]
+    assert a.leaning["leave"].label == "They leave"
+    # BRIEFING cites 1 (summary) + 2 + 2 + 1 + 2 (facts) + 4 (evidence) times
+    assert (a.citations, a.open_questions) == (12, 1)
+    assert dict(a.by_status) == {"corroborated": 1, "single-origin": 1, "single-source": 1, "contested": 1}
+    assert sorted(set(a.origins.values())) == ["Diplomats", "Example Wire", "Officials", "Orbital",
+                                               "The Daily", "The Herald", "orbital"]
+    with pytest.raises(AttributeError):
+        a.citations = 0  # type: ignore[misc]
+
+
+def test_a_build_computes_each_facts_corroboration_once(tmp_path: Path, monkeypatch) -> None:
+    from briefgen import analysis
+
+    calls: list[str] = []
+    real = analysis.corroboration
+
+    def counted(fact, briefing):
+        calls.append(fact.id)
+        return real(fact, briefing)
+
+    monkeypatch.setattr(analysis, "corroboration", counted)
+    root = tmp_path
+    _checked_test_briefing(root)
+    calls.clear()
+    assert not pipeline.build(root).report.errors
+    # once each, in check; templates and briefing.json read the result
+    assert sorted(calls) == ["contested", "corroborated", "single-origin", "single-source"]
+    html = (root / "site" / "test" / "facts" / "index.html").read_text()
+    assert "bg-badge--single-origin" in html and "bg-badge--contested" in html

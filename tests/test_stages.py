@@ -7,6 +7,7 @@ and briefing.json, which is what these tests look at (test_build.py covers whole
 from __future__ import annotations
 
 import json
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from briefgen import pipeline
 from briefgen.diagnostics import Report
 from briefgen.load import load_project
 from briefgen.urls import Urls
-from conftest import norm, parse_html
+from conftest import REPO, norm, parse_html
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -506,6 +507,48 @@ def test_identical_quotes_share_one_anchor_with_a_backlink_per_statement(tmp_pat
     parsed = parse_html(html)
     backs = [link.href for link in parsed.links if "bg-backlink" in link.classes]
     assert backs == ["../../#summary-1", "../../facts/#fact-cranes"]
+
+
+def token_snapshot(tokens) -> list:
+    """Everything rendering reads from a token stream, as plain values."""
+    return [(t.type, dict(t.attrs), t.content, [(c.type, c.content, dict(c.attrs)) for c in t.children or []])
+            for t in tokens]
+
+
+def render_resolved(project: Path, r) -> dict[str, str]:
+    from briefgen.markup import markdown
+    from briefgen.render import Renderer
+
+    return {p.name: p.html for p in Renderer(project, Urls(True), markdown(), "T").briefing_pages(r)}
+
+
+def test_resolving_the_same_checked_twice_gives_the_same_pages(tmp_path):
+    from briefgen.resolve import resolve
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ntheme: material\n")
+    c = no_errors(pipeline.check(tmp_path)).checked[0]
+    before = {sid: token_snapshot(doc.tokens) for sid, doc in c.docs.items()}
+    first = render_resolved(tmp_path, resolve(c))
+    second = render_resolved(tmp_path, resolve(c))
+    assert second == first
+    assert {sid: token_snapshot(doc.tokens) for sid, doc in c.docs.items()} == before  # c unchanged
+    for sid in c.docs:
+        # one mark per distinct matched span (check's output, not resolve's), however often resolved
+        spans = {(o.block, o.start, o.end) for cit, o in c.matches.items() if cit.source == sid}
+        html = first[f"khmeimim/sources/{sid}"]
+        # (every quote of the example nests, so each span is one <mark>: jpost 19, not 38)
+        assert html.count("<mark ") == html.count('class="bg-backlinks"') == len(spans) > 5
+
+
+def test_a_block_anchor_is_not_joined_twice_when_resolved_again(tmp_path, make_project):
+    from briefgen.resolve import resolve
+
+    quotes = ["counted eleven idle ships", "idle ships waiting beyond the breakwater"]
+    r, html, _ = source_page(tmp_path, make_project, quotes)  # one of them anchors its paragraph
+    again = render_resolved(tmp_path, resolve(r.checked))["port/sources/wire"]
+    assert again == html and html.count('id="p2" class="bg-hl"') == 1
+    assert html.count('class="bg-backlink"') == 2
 
 
 # -- render ----------------------------------------------------------------------------------------
