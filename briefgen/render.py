@@ -117,7 +117,7 @@ class Renderer:
         original = (f"{s.url}#{text_fragment(words)}" if s.url and not s.paraphrased else s.url or "")
         return Preview(key, label, href, original, before, words, after, s.outlet, s.title, origin,
                        f"{s.published.day} {s.published:%b %Y}" if s.published else "",
-                       c.note or "", c.disputes)
+                       plain(self.md, c.note) if c.note else "", c.disputes)
 
     def _context(self, r: Resolved, here: str) -> dict[str, Any]:
         b = r.briefing
