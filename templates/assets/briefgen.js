@@ -145,6 +145,8 @@
     openOnPress = !!marker && marker === current && pop && !pop.hidden;
     if (!marker && pop && !pop.contains(e.target)) hide();  // a tap or click elsewhere closes it
   }, true);
+  // A mouse that comes back after touches previews on hover again (and a touch never does).
+  document.addEventListener("pointerover", function (e) { pointer = e.pointerType || "mouse"; }, true);
   document.addEventListener("mouseover", function (e) {
     var marker = markerOf(e.target);
     if (!marker || pointer !== "mouse") return;
@@ -173,11 +175,36 @@
       show(marker);
     }
   });
+  function focusables() {
+    return Array.prototype.filter.call(
+      document.querySelectorAll("a[href], button:not([disabled]), input, select, textarea, [tabindex]"),
+      function (el) { return el.tabIndex >= 0 && !pop.contains(el) && el.getClientRects().length; });
+  }
+
+  // Keyboard: Tab from a marker enters its open preview; Tab out of the preview goes on to what
+  // follows the marker, Shift+Tab back to the marker; Escape closes it.
   document.addEventListener("keydown", function (e) {
-    if (e.key !== "Escape" || !pop || pop.hidden) return;
-    var back = current;
-    hide();
-    if (back && pop.contains(document.activeElement)) back.focus();
+    if (!pop || pop.hidden || !current) return;
+    var back = current, links = pop.querySelectorAll("a");
+    if (e.key === "Escape") {
+      var inside = pop.contains(document.activeElement);
+      hide();
+      if (inside) back.focus();
+    } else if (e.key === "Tab" && links.length) {
+      var at = Array.prototype.indexOf.call(links, document.activeElement);
+      if (document.activeElement === back && !e.shiftKey) {
+        e.preventDefault();
+        links[0].focus();
+      } else if (at === 0 && e.shiftKey) {
+        e.preventDefault();
+        back.focus();
+      } else if (at === links.length - 1 && !e.shiftKey) {
+        e.preventDefault();
+        var order = focusables(), next = order[order.indexOf(back) + 1];
+        hide();
+        (next || back).focus();
+      }
+    }
   });
   window.addEventListener("resize", function () { if (current) place(current); });
 

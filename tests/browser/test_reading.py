@@ -315,3 +315,23 @@ def test_coverage_matrix_with_eight_sources_breaks_no_word_on_a_phone(phone_page
     assert broken == [], f"words broken across lines: {broken}"
     heads = phone_page.locator(".bg-matrix thead th").all_text_contents()
     assert len(heads) == 9 and all(len(h.strip()) <= 12 for h in heads), heads
+
+
+def test_keyboard_reaches_the_links_in_the_preview_and_goes_on(page, site: Site):
+    open_page(page, site.page("summary"))
+    markers = page.locator("#summary-1 a.bg-cite")
+    markers.first.focus()
+    pop_text(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#bg-pop') !== null"), "Tab did not enter the preview"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.matches('a.bg-cite')")
+    page.keyboard.press("Tab")
+    for _ in range(3):
+        if not page.evaluate("() => document.activeElement.closest('#bg-pop') !== null"):
+            break
+        page.keyboard.press("Tab")
+    # Out of the preview: on the next marker of the statement, whose preview is open in turn.
+    assert page.evaluate("() => document.activeElement") is not None
+    assert page.evaluate("() => document.activeElement === document.querySelectorAll('#summary-1 a.bg-cite')[1]")
+    assert page.locator("#bg-pop").is_visible()
