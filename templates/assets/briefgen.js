@@ -225,6 +225,17 @@
     });
   }
 
+  // A reader who arrives at a passage (from a marker) sees at once which statements cite it.
+  function openArrived() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var list = id && document.getElementById("bg-by-" + id);
+    var count = list && document.querySelector('a.bg-count-link[aria-controls="' + list.id + '"]');
+    if (!count) return;
+    list.classList.add("bg-side--open");
+    count.setAttribute("aria-expanded", "true");
+  }
+  window.addEventListener("hashchange", openArrived);
+
   // -- copy-link buttons ---------------------------------------------------------------------------
   function wireCopy(root) {
     root.querySelectorAll("button.bg-copy[data-anchor]").forEach(function (button) {
@@ -270,6 +281,7 @@
     hide();
     wireCopy(document);
     wireCounts(document);
+    openArrived();
     showPlace(document);
     nameSearch();
   }

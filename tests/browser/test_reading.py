@@ -154,6 +154,8 @@ def test_phone_source_page_has_one_count_per_passage_that_opens_the_list(phone_p
     count.click()
     assert page.locator(f"#bg-by-{first}").is_visible()
     assert count.get_attribute("aria-expanded") == "true"
+    count.click()
+    assert page.locator(f"#bg-by-{first}").is_hidden()
     # Punctuation after a count stays on its line.
     hanging = page.evaluate("""() => [...document.querySelectorAll('sup.bg-count')].filter(s => {
         let n = s.nextSibling; while (n && n.nodeType === 1 && !n.matches('a, mark')) n = n.nextSibling;
@@ -162,6 +164,11 @@ def test_phone_source_page_has_one_count_per_passage_that_opens_the_list(phone_p
         return Math.abs(r.getBoundingClientRect().top - s.getBoundingClientRect().top) > 12;
     }).length""")
     assert hanging == 0
+    # Arriving at a passage opens its list: the way back is in view.
+    second = page.evaluate("() => document.querySelectorAll('mark.bg-hl')[1].id")
+    open_page(page, site.page("source") + "#" + second)
+    assert page.locator(f"#bg-by-{second}").is_visible()
+    assert page.locator(f"#bg-by-{first}").is_hidden()
 
 
 def test_arrived_passage_stands_out_and_disputes_say_so(page, site: Site):
