@@ -342,3 +342,25 @@ def test_keyboard_reaches_the_links_in_the_preview_and_goes_on(page, site: Site)
     assert page.evaluate("() => document.activeElement") is not None
     assert page.evaluate("() => document.activeElement === document.querySelectorAll('#summary-1 a.bg-cite')[1]")
     assert page.locator("#bg-pop").is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_the_preview_and_a_phone_list_open(chromium, site: Site, scheme: str):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = _context(chromium, site, viewport=PHONE, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        open_page(page, site.page("source"))
+        page.locator("a.bg-count-link").first.click()
+        page.locator("a.bg-count-link--disputes").first.click()
+        page.wait_for_timeout(600)  # Material's header swaps its title with a fade as the page scrolls
+        problems = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        open_page(page, site.page("facts"))
+        page.locator("a.bg-cite--disputes").first.focus()
+        pop_text(page)
+        page.wait_for_timeout(600)
+        problems += [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not problems, [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in problems]
+    finally:
+        context.close()
