@@ -117,6 +117,8 @@ SHARE_ROWS = {
 
 @pytest.mark.parametrize("kind", list(SHARE_ROWS))
 def test_every_row_has_visible_permalink_and_copy_button(page, site: Site, kind: str):
+    """Each row has both, laid out and reachable (faded out until the row is hovered or focused:
+    test_reading.py checks that)."""
     open_page(page, site.page(kind))
     rows = page.locator(SHARE_ROWS[kind])
     assert rows.count() > 0, f"no {SHARE_ROWS[kind]} on the {kind} page"
