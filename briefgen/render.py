@@ -16,6 +16,8 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateSyntaxError)
 from markupsafe import Markup
 
+from . import citeview
+from .citeview import Marker, Preview
 from .diagnostics import Pos
 from .markup import inline, plain
 from .model import RELIABILITY, Briefing, Citation
@@ -89,23 +91,41 @@ class Renderer:
             return self.urls.rel(here, target, fragment)
         return link
 
-    def markers(self, r: Resolved, here: str, cites: tuple[Citation, ...]) -> list[dict[str, Any]]:
-        out = []
-        for c in cites:
-            s = r.briefing.sources[c.source]
+    def markers(self, r: Resolved, here: str, cites: tuple[Citation, ...] | list[Citation],
+                refs: dict[tuple, Preview]) -> list[Marker]:
+        """Numbered markers for one statement's citations; their previews are collected in refs."""
+        b, out = r.briefing, []
+        numbers = citeview.source_numbers(b)
+        for c, label in zip(cites, citeview.labels(cites, numbers)):
+            s, anchor = b.sources[c.source], r.anchor_of.get(c, "")
             origin = r.analysis.origins[c]
-            tip = f"“{c.quote}” — {s.outlet}" + (f" · origin: {origin}" if origin != s.outlet else "")
-            out.append({"href": self.urls.rel(here, page_of(r.briefing.id, "source", c.source),
-                                              r.anchor_of.get(c, "")),
-                        "label": c.source, "outlet": s.outlet, "origin": origin, "quote": c.quote,
-                        "disputes": c.disputes, "note": c.note,
-                        "tip": ("Disputes: " if c.disputes else "") + tip})
+            origin = "" if origin == s.outlet else origin
+            href = self.urls.rel(here, page_of(b.id, "source", c.source), anchor)
+            key = (c.source, anchor, label, origin, c.note or "", c.disputes)
+            if key not in refs:
+                refs[key] = self._preview(r, c, f"r{len(refs) + 1}", label, href, origin)
+            out.append(citeview.Marker(refs[key].key, label, href, s.outlet, origin, c.quote, c.disputes))
         return out
+
+    def _preview(self, r: Resolved, c: Citation, key: str, label: str, href: str, origin: str) -> Preview:
+        s, anchor = r.briefing.sources[c.source], r.anchor_of.get(c, "")
+        p = r.by_anchor.get((c.source, anchor))
+        words = p.words if p else c.quote
+        # An excerpts-only source publishes its quoted words and nothing around them.
+        before, after = (citeview.context(p.block_text, words) if p and s.publish != "excerpts"
+                         else ("", ""))
+        original = (f"{s.url}#{text_fragment(words)}" if s.url and not s.paraphrased else s.url or "")
+        return Preview(key, label, href, original, before, words, after, s.outlet, s.title, origin,
+                       f"{s.published.day} {s.published:%b %Y}" if s.published else "",
+                       plain(self.md, c.note) if c.note else "", c.disputes)
 
     def _context(self, r: Resolved, here: str) -> dict[str, Any]:
         b = r.briefing
+        refs: dict[tuple, Preview] = {}  # this page's previews, filled as its markers render
         return {"b": b, "r": r, "analysis": r.analysis, "here": here, "link": self._linker(here, b),
-                "markers": lambda cites: self.markers(r, here, cites), "site_name": self.site_name}
+                "markers": lambda cites: self.markers(r, here, cites, refs),
+                "previews": lambda: list(refs.values()),
+                "numbers": citeview.source_numbers(b), "site_name": self.site_name}
 
     # -- pages ----------------------------------------------------------------------------------
     def briefing_pages(self, r: Resolved) -> list[Page]:
@@ -141,10 +161,11 @@ class Renderer:
 
         def cited_by(meta: dict[str, Any]) -> Markup:
             p = r.passage(sid, meta["anchor"])
-            backs = [{"href": link(st.page, st.anchor), "label": st.label} for st in p.cited_by]
+            backs = [{"href": link(st.page, st.anchor), "label": st.label,
+                      "disputes": citeview.disputing(st, sid, p.anchor, r.anchor_of)} for st in p.cited_by]
             original = (f"{doc.source.url}#{text_fragment(meta['words'])}"
                         if doc.source.url and not doc.source.paraphrased else None)
-            return macros.cited_by(backs, original)
+            return macros.cited_by(meta["anchor"], backs, original)
 
         if doc.source.publish == "excerpts":
             body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))

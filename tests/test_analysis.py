@@ -192,7 +192,9 @@ def test_reliability_grade_shown_with_meaning(tmp_path: Path) -> None:
     assert not pipeline.build(root).report.errors
     for page in ("g/index.html", "g/sources/s/index.html"):
         html = (root / "site" / page).read_text()
-        assert 'title="Source reliability B: Usually reliable (Admiralty scale)">grade B</abbr>' in html
+        # In words on the page, not in a hover title (Material's tooltips parse titles as HTML).
+        assert '<span class="bg-grade">grade B<span class="bg-grade-word"> · usually reliable</span></span>' in html
+        assert "Admiralty scale" in html
 
 
 def _checked_test_briefing(root: Path):

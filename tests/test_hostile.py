@@ -505,3 +505,27 @@ def test_unknown_tag_is_one_line(tmp_path: Path) -> None:
     lines = _messages(tmp_path, "title: !!python/object:os.system x\nas_of: 2024-11-06\n")
     _assert_one_clean_line(lines)
     assert lines[0].startswith("content/port/briefing.yml:1:8: error: ")
+
+
+def test_no_title_attribute_carries_content(site: Path) -> None:
+    """Material's content.tooltips (and its own cut-off labels) put `title` text into the page as
+    HTML: no title attribute may hold text from content, escaped or not. What is left is the
+    theme's own ("Clear", "Switch to dark mode") and the site name the user wrote."""
+    titles: set[str] = set()
+    for path in html_pages(site):
+        for _, attrs in parse(path.read_text(encoding="utf-8")).elements:
+            if attrs.get("title"):
+                titles.add(attrs["title"])
+    hostile = [t for t in titles if any(s in t for s in ("alert", "<", ">", "Wire", "Port", "ships", "pilots"))]
+    assert titles and not hostile, hostile
+
+
+def test_preview_data_is_inert_and_holds_no_excerpt_context(site: Path) -> None:
+    """Citation previews are read from a <template>: text only, and for an excerpts-only source
+    nothing around the quoted words."""
+    html = (site / "harbour" / "index.html").read_text(encoding="utf-8")
+    store = html[html.index('<template id="bg-previews"'):html.index("</template>")]
+    assert_inert(f"<html><head><title>t</title></head><body>{store}</body></html>", "previews")
+    assert "data-search-exclude" in store.split(">", 1)[0]
+    assert "Wire line one &lt;script&gt;alert(1)&lt;/script&gt; with pilots" in store
+    assert "on cranes" not in store and "Wire line three" not in store

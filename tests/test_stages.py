@@ -538,7 +538,7 @@ def test_resolving_the_same_checked_twice_gives_the_same_pages(tmp_path):
         spans = {(o.block, o.start, o.end) for cit, o in c.matches.items() if cit.source == sid}
         html = first[f"khmeimim/sources/{sid}"]
         # (every quote of the example nests, so each span is one <mark>: jpost 19, not 38)
-        assert html.count("<mark ") == html.count('class="bg-backlinks"') == len(spans) > 5
+        assert html.count("<mark ") == html.count('id="bg-by-') == len(spans) > 5  # one back-link list each
 
 
 def test_a_block_anchor_is_not_joined_twice_when_resolved_again(tmp_path, make_project):

@@ -116,6 +116,7 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
         config.extra_css.append("assets/briefgen/briefgen.css")
         config.extra_javascript.append("assets/briefgen/briefgen.js")
         _theme_dirs(project, config.theme.dirs)
+        _without_unsafe_features(config.theme)
         config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
         mkdocs_build(config)
         built = staging / "site"
@@ -127,6 +128,21 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
         shutil.rmtree(staging, ignore_errors=True)
         if empty_docs:
             shutil.rmtree(empty_docs, ignore_errors=True)
+
+
+# Material features that parse text of the page as HTML. content.tooltips turns `title` attributes
+# into tooltips with innerHTML, and Material itself titles every cut-off navigation or header label
+# with its text, which here is a briefing's or article's title: text from content would run.
+UNSAFE_FEATURES = ("content.tooltips",)
+
+
+def _without_unsafe_features(theme: Any) -> None:
+    features = theme.get("features") or []
+    unsafe = [f for f in features if f in UNSAFE_FEATURES]
+    if unsafe:
+        theme["features"] = [f for f in features if f not in UNSAFE_FEATURES]
+        logging.getLogger("mkdocs.briefgen").info(
+            f"theme feature {', '.join(unsafe)} is left off: it would show titles from articles as HTML")
 
 
 def _theme_dirs(project: Path, dirs: list[str]) -> None:

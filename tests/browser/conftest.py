@@ -4,7 +4,8 @@ The example project (content/ and mkdocs.yml of this repository) is copied to a 
 directory, given `site_url: http://127.0.0.1:<port>/`, built with briefgen and served by the
 standard library on 127.0.0.1. Chromium is Debian's, at /usr/bin/chromium; Playwright never
 downloads a browser here. Every request that is not for 127.0.0.1 is aborted, so the tests
-work without a network (the Google Fonts stylesheet Material links to simply fails).
+work without a network. The example sets `theme.font: false`, so it asks for nothing elsewhere
+(tests/browser/test_reading.py checks that).
 """
 
 from __future__ import annotations
@@ -167,6 +168,7 @@ summary:
   - text: The ships left over several days and nobody says where they went.
     cite:
       - wire: "ships left one by one over the course of several days, and no official would say where they had gone"
+        note: Only *one* witness saw the last ship leave.
 """
 
 TINY_SOURCE = """\
@@ -190,10 +192,39 @@ def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         (project / "content" / "tiny" / "sources").mkdir(parents=True)
         (project / "content" / "tiny" / "briefing.yml").write_text(TINY_BRIEFING, encoding="utf-8")
         (project / "content" / "tiny" / "sources" / "wire.md").write_text(TINY_SOURCE, encoding="utf-8")
-        (project / "mkdocs.yml").write_text("site_name: tiny\ntheme:\n  name: material\n", encoding="utf-8")
+        (project / "mkdocs.yml").write_text("site_name: tiny\ntheme:\n  name: material\n  font: false\n", encoding="utf-8")
 
     with _served_project(tmp_path_factory.mktemp("tiny"), fill) as (project, url):
         yield Site(project, project / "site", url, "tiny", "wire", yaml.safe_load(TINY_BRIEFING))
+
+
+WIDE_OUTLETS = ["Agence Mondiale", "Baltic Ledger", "Caspian Wire", "Danube Post", "Euxine Herald",
+                "Fjord Tribune", "Gulf Courier", "Hanseatic Review"]
+
+
+def _wide_project(project: Path) -> None:
+    """Eight sources and facts with long words: the coverage matrix at its most crowded."""
+    folder = project / "content" / "wide"
+    (folder / "sources").mkdir(parents=True)
+    lines = ["title: Eight outlets", "as_of: 2024-12-14", "facts:"]
+    for fid, name in (("port", "Decommissioning of the northernmost containerterminal"),
+                      ("ships", "Reconnaissance overflights")):
+        lines += [f"  - id: {fid}", f"    fact: {name}", "    value: Reported by all.", "    cite:"]
+        lines += [f"      - s{n}: \"{fid} report number {n}\"" for n in range(1, 9)]
+    (folder / "briefing.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for n, outlet in enumerate(WIDE_OUTLETS, 1):
+        (folder / "sources" / f"s{n}.md").write_text(
+            f"---\ntitle: Story {n}\noutlet: {outlet}\n---\n\nThe port report number {n} is in. "
+            f"The ships report number {n} is in.\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: wide\ntheme:\n  name: material\n  font: false\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Eight sources citing two facts (coverage matrix legibility on a phone)."""
+    require_chromium()
+    with _served_project(tmp_path_factory.mktemp("wide"), _wide_project) as (project, url):
+        yield Site(project, project / "site", url, "wide", "s1", {})
 
 
 def cite_of(cite: dict) -> tuple[str, str]:

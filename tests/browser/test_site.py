@@ -76,7 +76,7 @@ def test_citation_lands_on_highlighted_passage_and_back_link_returns(page, site:
     assert norm(quote) in norm(where["text"]), f"highlight {where['text']!r} does not hold the quote {quote!r}"
     assert_in_view(where)
 
-    back = page.locator(":target + .bg-backlinks a.bg-backlink", has_text="Summary 1")
+    back = page.locator(f"#bg-by-{where['id']} a.bg-backlink", has_text="Summary 1")
     assert back.count() == 1, "the highlighted passage has no back-link to summary statement 1"
     back.click()
     page.wait_for_url(site.page("summary") + "#summary-1")
@@ -117,6 +117,8 @@ SHARE_ROWS = {
 
 @pytest.mark.parametrize("kind", list(SHARE_ROWS))
 def test_every_row_has_visible_permalink_and_copy_button(page, site: Site, kind: str):
+    """Each row has both, laid out and reachable (faded out until the row is hovered or focused:
+    test_reading.py checks that)."""
     open_page(page, site.page(kind))
     rows = page.locator(SHARE_ROWS[kind])
     assert rows.count() > 0, f"no {SHARE_ROWS[kind]} on the {kind} page"
@@ -148,7 +150,8 @@ def test_copy_button_copies_url_with_fragment(page, site: Site, kind: str, ancho
 # -- hover and keyboard previews of citations --------------------------------------------------
 
 def shown_tooltip(page) -> str:
-    tip = page.locator(".md-tooltip2--active").first
+    """The text of briefgen's citation preview, once it is open."""
+    tip = page.locator("#bg-pop")
     tip.wait_for(state="visible", timeout=3000)
     return tip.text_content() or ""
 
@@ -165,7 +168,8 @@ def test_hovering_a_citation_shows_the_quote(page, site: Site, kind: str):
     source, quote = cite_of(FIRST_CITE[kind](site.data))
     open_page(page, site.page(kind))
     marker = page.locator("a.bg-cite").first
-    assert marker.text_content().strip() == source
+    assert re.fullmatch(r"\[✕?\d+[a-z]?\]", marker.text_content().strip()), marker.text_content()
+    assert f"sources/{source}/" in marker.get_attribute("href")
     marker.hover()
     text = shown_tooltip(page)
     assert norm(quote) in norm(text), f"tooltip {text!r} does not show the quote {quote!r}"
@@ -180,7 +184,7 @@ def test_keyboard_focus_on_a_citation_shows_the_quote(page, site: Site):
             break
     else:
         pytest.fail("80 presses of Tab never reached a citation marker")
-    text = shown_tooltip(page)  # Material mounts the tooltip on focus, then points aria-describedby at it
+    text = shown_tooltip(page)  # the preview opens on focus and the marker's aria-describedby points at it
     assert norm(quote) in norm(text), f"tooltip {text!r} does not show the quote {quote!r}"
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -238,8 +242,8 @@ def test_search_results_do_not_show_share_controls(page, site: Site):
 
 def originals(page) -> list[dict]:
     return page.evaluate("""() => [...document.querySelectorAll('mark.bg-hl')].map(m => {
-        const after = m.nextElementSibling;
-        const o = after && after.matches('.bg-backlinks') ? after.querySelector('a.bg-original') : null;
+        const list = document.getElementById('bg-by-' + m.id);
+        const o = list ? list.querySelector('a.bg-original') : null;
         return {id: m.id, text: m.textContent, href: o ? o.getAttribute('href') : null};
     })""")
 

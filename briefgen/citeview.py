@@ -1,0 +1,92 @@
+"""What a reader sees of a citation: its numbered marker, its preview, and its back-links.
+
+Markers are numbered per briefing, Wikipedia style: source n of the briefing's sources list is
+[n] everywhere, whatever its id, so a marker stays short and two sources never look alike. Two
+citations of one source in one statement are told apart by a letter: [2a], [2b].
+
+The preview's data is plain text handed to the template (autoescaped there, into an inert
+<template>); nothing here is markup, and nothing ends up in a `title` attribute, which
+Material's tooltips would copy into the page with innerHTML.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from string import ascii_lowercase
+from typing import Iterable
+
+from .model import Briefing, Citation, Statement
+
+CONTEXT_WORDS = 8  # words shown either side of the quote in a preview
+
+
+@dataclass(frozen=True)
+class Marker:
+    key: str  # id of its preview data on the page, e.g. "r3"
+    label: str  # "2" or "2a": the visible text inside the brackets
+    href: str  # the passage on its source page
+    outlet: str
+    origin: str  # "" when it is the outlet itself
+    quote: str
+    disputes: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    key: str
+    label: str
+    href: str
+    original: str  # the original article at these words, or ""
+    before: str  # a few words of context before the quote
+    quote: str  # the words as they stand in the source
+    after: str
+    outlet: str
+    title: str
+    origin: str
+    date: str
+    note: str
+    disputes: bool
+
+
+def source_numbers(b: Briefing) -> dict[str, int]:
+    """Source id -> its number in the briefing's sources list (1-based, in written order)."""
+    return {sid: n for n, sid in enumerate(b.sources, 1)}
+
+
+def labels(cites: Iterable[Citation], numbers: dict[str, int]) -> list[str]:
+    """Visible labels for one statement's citations: a letter only where a source repeats."""
+    cites = list(cites)
+    repeats = Counter(c.source for c in cites)
+    seen: Counter[str] = Counter()
+    out = []
+    for c in cites:
+        n = str(numbers.get(c.source, "?"))
+        if repeats[c.source] > 1:
+            letter = ascii_lowercase[seen[c.source] % 26]
+            seen[c.source] += 1
+            n += letter
+        out.append(n)
+    return out
+
+
+def context(block_text: str, words: str, n: int = CONTEXT_WORDS) -> tuple[str, str]:
+    """Up to n words before and after the quoted words within their paragraph."""
+    at = block_text.find(words)
+    if at < 0 or not words:
+        return "", ""
+    before = block_text[:at].split()
+    after = block_text[at + len(words):].split()
+    lead = ("… " if len(before) > n else "") + " ".join(before[-n:])
+    tail = " ".join(after[:n]) + (" …" if len(after) > n else "")
+    # Keep the space that separates the quote from its neighbours, if the text had one.
+    if before and block_text[at - 1:at].isspace():
+        lead += " "
+    if after and block_text[at + len(words):at + len(words) + 1].isspace():
+        tail = " " + tail
+    return lead, tail
+
+
+def disputing(st: Statement, source: str, anchor: str, anchor_of: dict[Citation, str]) -> bool:
+    """Whether the statement cites this passage as disputing it."""
+    return any(c.disputes and c.source == source and anchor_of.get(c) == anchor for c in st.citations)

@@ -1,0 +1,366 @@
+"""The reading experience (issue 12) in headless Chromium: numbered markers, the citation preview
+on hover, focus and tap, source pages with sidenotes or counts, share controls that stay out of
+the way, navigation, search without page furniture, no third-party requests, and a coverage
+matrix that a phone can read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .conftest import DESKTOP, PAGE_KINDS, PHONE, Site, _context
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+
+
+def pop_text(page) -> str:
+    pop = page.locator("#bg-pop")
+    pop.wait_for(state="visible", timeout=3000)
+    return pop.text_content() or ""
+
+
+# -- markers -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["summary", "facts", "questions"])
+def test_markers_are_short_and_told_apart(page, site: Site, kind: str):
+    open_page(page, site.page(kind))
+    groups = page.evaluate("""() => [...document.querySelectorAll('sup.bg-cites')].map(
+        g => [...g.querySelectorAll('a.bg-cite')].map(a => a.textContent.trim()))""")
+    assert groups, f"{kind}: no citation markers"
+    for labels in groups:
+        assert all(len(x) <= 12 for x in labels), labels
+        assert all(re.fullmatch(r"\[✕?\d+[a-z]?\]", x) for x in labels), labels
+        assert len(set(labels)) == len(labels), f"two markers in one statement look alike: {labels}"
+
+
+def test_marker_numbers_follow_the_sources_list(page, site: Site):
+    open_page(page, site.page("summary"))
+    listed = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#bg-sources ~ ol li')].map(
+        li => [li.querySelector('a').getAttribute('href').split('/').filter(Boolean).pop(),
+               li.querySelector('.bg-num').textContent.replace(/\\D/g, '')]))""")
+    markers = page.evaluate("""() => [...document.querySelectorAll('a.bg-cite')].map(
+        a => [a.getAttribute('href').split('#')[0].split('/').filter(Boolean).pop(), a.textContent])""")
+    for source, label in markers:
+        assert re.sub(r"\D", "", label) == listed[source], (source, label, listed)
+
+
+# -- the preview -----------------------------------------------------------------------------------
+
+def test_preview_on_hover_is_readable_and_moves_nothing(page, site: Site):
+    open_page(page, site.page("summary"))
+    layout = "() => [document.documentElement.scrollHeight, document.querySelector('#summary-2').getBoundingClientRect().top]"
+    before = page.evaluate(layout)
+    marker = page.locator("#summary-1 a.bg-cite").first
+    marker.hover()
+    text = pop_text(page)
+    assert page.evaluate(layout) == before, "opening the preview moved the page"
+    sizes = page.evaluate("() => [...document.querySelectorAll('#bg-pop, #bg-pop *')].map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert min(sizes) >= 14, f"preview text as small as {min(sizes)} px"
+    outlet = page.evaluate("(m) => m.getAttribute('aria-label').split(': ')[1].split(/[.,]/)[0]", marker.element_handle())
+    assert outlet in text, f"preview {text!r} does not name the outlet {outlet!r}"
+    links = page.locator("#bg-pop a")
+    assert links.first.get_attribute("href").endswith(marker.get_attribute("href").split("/")[-1]) or \
+        marker.get_attribute("href").split("#")[1] in links.first.get_attribute("href")
+
+
+def test_preview_shows_context_note_and_dispute(page, site: Site):
+    open_page(page, site.page("facts"))
+    disputing = page.locator("a.bg-cite--disputes").first
+    disputing.hover()
+    assert "disputes" in pop_text(page).lower()
+    page.keyboard.press("Escape")
+    noted = [c for f in site.data["facts"] for c in f.get("cite", []) if c.get("note")]
+    assert noted, "the example has no citation with a note"
+    page.mouse.move(0, 0)
+    for i in range(page.locator("a.bg-cite").count()):
+        page.locator("a.bg-cite").nth(i).focus()
+        if "note" in pop_text(page).lower():
+            assert noted[0]["note"][:30] in pop_text(page)
+            break
+    else:
+        pytest.fail("no preview on the facts page shows the citation's note")
+
+
+def test_preview_is_dismissed_by_escape_and_by_a_click_outside(page, site: Site):
+    open_page(page, site.page("summary"))
+    page.locator("a.bg-cite").first.focus()
+    pop_text(page)
+    page.keyboard.press("Escape")
+    assert not page.locator("#bg-pop").is_visible()
+    page.locator("a.bg-cite").first.hover()
+    pop_text(page)
+    page.mouse.click(5, 400)
+    assert not page.locator("#bg-pop").is_visible()
+
+
+def test_on_touch_first_tap_previews_and_the_preview_link_navigates(chromium, site: Site):
+    context = _context(chromium, site, viewport=PHONE, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        open_page(page, site.page("summary"))
+        marker = page.locator("#summary-1 a.bg-cite").first
+        marker.tap()
+        text = pop_text(page)
+        assert page.url == site.page("summary"), "the first tap navigated instead of previewing"
+        assert len(text) > 40
+        page.locator("#bg-pop a", has_text="passage").tap()
+        page.wait_for_url(re.compile(re.escape(site.url + site.briefing + "/sources/")))
+        assert page.evaluate("() => document.querySelector(':target') && document.querySelector(':target').matches('.bg-hl')")
+    finally:
+        context.close()
+
+
+def test_preview_links_to_the_original_words(page, tiny_site: Site):
+    open_page(page, tiny_site.page("summary"))
+    page.locator("#summary-2 a.bg-cite").first.focus()
+    text = pop_text(page)
+    assert "one witness" in text, "the citation's note is not shown"
+    assert "*" not in text, "the note's Markdown is shown raw"
+    original = page.locator("#bg-pop a", has_text="Original").get_attribute("href")
+    assert original.startswith("https://wire.example/harbour-empties#:~:text=")
+
+
+# -- source pages ----------------------------------------------------------------------------
+
+def test_wide_source_page_puts_back_links_in_the_margin(page, site: Site):
+    open_page(page, site.page("source"))
+    boxes = page.evaluate("""() => [...document.querySelectorAll('mark.bg-hl')].slice(0, 5).map(m => {
+        const side = document.getElementById('bg-by-' + m.id), p = m.closest('p');
+        return {mark: m.getBoundingClientRect().top, side: side.getBoundingClientRect().toJSON(),
+                text: p.getBoundingClientRect().right, count: getComputedStyle(m.nextElementSibling).display};
+    })""")
+    for b in boxes:
+        assert b["side"]["left"] >= b["text"], f"sidenote overlaps the text: {b}"
+        assert b["side"]["width"] > 100 and b["side"]["height"] > 0, b
+        assert b["count"] == "none", "counts show beside sidenotes"
+    assert abs(boxes[0]["side"]["top"] - boxes[0]["mark"]) < 60, "the first sidenote is not beside its passage"
+
+
+def test_phone_source_page_has_one_count_per_passage_that_opens_the_list(phone_page, site: Site):
+    page = phone_page
+    open_page(page, site.page("source"))
+    assert page.locator("small.bg-side").first.is_hidden()
+    first = page.evaluate("() => document.querySelector('mark.bg-hl').id")
+    count = page.locator(f'a.bg-count-link[aria-controls="bg-by-{first}"]')
+    assert count.is_visible()
+    assert re.fullmatch(r"✕?\d+", count.text_content().strip())
+    count.click()
+    assert page.locator(f"#bg-by-{first}").is_visible()
+    assert count.get_attribute("aria-expanded") == "true"
+    count.click()
+    assert page.locator(f"#bg-by-{first}").is_hidden()
+    # Punctuation after a count stays on its line.
+    hanging = page.evaluate("""() => [...document.querySelectorAll('sup.bg-count')].filter(s => {
+        let n = s.nextSibling; while (n && n.nodeType === 1 && !n.matches('a, mark')) n = n.nextSibling;
+        if (!n || n.nodeType !== 3 || !/^[.,;:!?]/.test(n.textContent)) return false;
+        const r = document.createRange(); r.setStart(n, 0); r.setEnd(n, 1);
+        return Math.abs(r.getBoundingClientRect().top - s.getBoundingClientRect().top) > 12;
+    }).length""")
+    assert hanging == 0
+    # Arriving at a passage opens its list: the way back is in view.
+    second = page.evaluate("() => document.querySelectorAll('mark.bg-hl')[1].id")
+    open_page(page, site.page("source") + "#" + second)
+    assert page.locator(f"#bg-by-{second}").is_visible()
+    assert page.locator(f"#bg-by-{first}").is_hidden()
+
+
+def test_arrived_passage_stands_out_and_disputes_say_so(page, site: Site):
+    open_page(page, site.page("source"))
+    ids = page.evaluate("() => [...document.querySelectorAll('mark.bg-hl')].map(m => m.id)")
+    open_page(page, site.page("source") + "#" + ids[2])
+    colours = page.evaluate(f"""() => [...document.querySelectorAll('mark.bg-hl')].map(m => getComputedStyle(m).backgroundColor + getComputedStyle(m).outlineStyle)""")
+    assert colours[2] != colours[1] and colours[2] != colours[3], colours[:4]
+    disputes = page.locator("a.bg-backlink--disputes")
+    assert disputes.count() >= 1 and "disputes" in disputes.first.text_content()
+    plain = page.locator("a.bg-backlink:not(.bg-backlink--disputes)").first
+    assert disputes.first.evaluate("e => getComputedStyle(e).color") != plain.evaluate("e => getComputedStyle(e).color")
+
+
+def test_source_page_does_not_repeat_the_notice_as_its_first_paragraph(page, site: Site):
+    open_page(page, site.page("source"))
+    first = page.locator("article.bg-source p").first.text_content()
+    assert "own words" not in first and "our summary" not in first.lower(), first
+
+
+# -- share controls ----------------------------------------------------------------------------
+
+def test_share_controls_appear_on_hover_and_focus(page, site: Site):
+    open_page(page, site.page("summary"))
+    share = page.locator("#summary-2 .bg-share")
+    assert share.evaluate("e => getComputedStyle(e).opacity") == "0"
+    page.locator("#summary-2 .bg-text").hover()
+    page.wait_for_timeout(250)
+    assert share.evaluate("e => getComputedStyle(e).opacity") == "1"
+    page.mouse.move(0, 0)
+    page.locator("#summary-3 .bg-permalink").focus()
+    page.wait_for_timeout(250)
+    assert page.locator("#summary-3 .bg-share").evaluate("e => getComputedStyle(e).opacity") == "1"
+
+
+@pytest.mark.parametrize("kind", ["summary", "facts", "questions"])
+def test_copy_never_wraps_onto_its_own_line_on_a_phone(phone_page, site: Site, kind: str):
+    open_page(phone_page, site.page(kind))
+    bad = phone_page.evaluate("""() => [...document.querySelectorAll('.bg-share')].filter(s => {
+        const a = s.querySelector('.bg-permalink').getBoundingClientRect(), b = s.querySelector('.bg-copy').getBoundingClientRect();
+        return b.width > 0 && !(b.top < a.bottom && a.top < b.bottom);  // not on one line
+    }).length""")
+    assert bad == 0
+
+
+# -- navigation -------------------------------------------------------------------------------
+
+def test_source_page_shows_where_the_reader_is(page, site: Site):
+    open_page(page, site.page("source"))
+    assert page.locator('.bg-tabs a[aria-current]').text_content().startswith("Sources")
+    active = page.locator(".md-nav--primary a.md-nav__link--active")
+    assert active.count() >= 1 and active.first.is_visible(), "the briefing's section is not open in the sidebar"
+
+
+def test_empty_tabs_are_hidden(page, tiny_site: Site):
+    open_page(page, tiny_site.page("summary"))
+    tabs = page.locator(".bg-tabs a").all_text_contents()
+    assert not any("(0)" in t for t in tabs), tabs
+
+
+def test_question_counts_agree_with_statuses(page, site: Site):
+    statuses = [q["status"] for q in site.data["questions"]]
+    want = f"{len(statuses)} questions: " + ", ".join(f"{statuses.count(s)} {s}" for s in ("open", "leaning", "resolved") if s in statuses)
+    for kind in ("index", "summary"):
+        open_page(page, site.page(kind))
+        assert want in page.locator("article").text_content(), f"{kind}: no {want!r}"
+
+
+def test_badges_are_explained_in_words(page, site: Site):
+    for kind in ("summary", "facts"):
+        open_page(page, site.page(kind))
+        text = page.locator("article").text_content()
+        for badge in set(page.locator(".bg-badge, .bg-status").all_text_contents()):
+            legend = " ".join(page.locator(".bg-legend").all_text_contents())
+            assert badge.strip() in legend, f"{kind}: badge {badge!r} is not explained"
+        if "grade " in text:
+            assert re.search(r"grade [A-F] · \w+", text), "a grade is shown without its meaning"
+
+
+# -- search ------------------------------------------------------------------------------------
+
+def test_search_index_holds_no_back_link_labels_or_controls(site: Site):
+    """Words that occur only in back-link labels and controls are found on no source page."""
+    docs = json.loads((site.root / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    sources = [d for d in docs if "/sources/" in d["location"]]
+    assert sources
+    # Timeline back-links are labelled with ISO dates, which no source text holds.
+    for word in ("2024-12-", "Timeline", "Cited in", "Disputed in", "original wording", "Summary 1", "copy", "[1]", "✕"):
+        hits = [d["location"] for d in sources if word in d["text"] or word in d["title"]]
+        assert not hits, f"search finds {word!r} on {hits}"
+    summary = next(d for d in docs if d["location"] == f"{site.briefing}/")
+    assert "[1]" not in summary["text"] and "copy" not in summary["text"]
+
+
+def test_browser_search_for_a_back_link_word_finds_no_source_page(page, site: Site):
+    open_page(page, site.page("summary"))
+    page.wait_for_function("() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)",
+                           timeout=10_000)
+    page.locator("input.md-search__input").click()
+    # "Timeline" names timeline back-links ("Timeline: 2024-12-10"); no source's text holds it.
+    page.locator("input.md-search__input").press_sequentially("Timeline", delay=20)
+    page.wait_for_timeout(600)
+    links = page.locator(".md-search-result__item a").evaluate_all("as => as.map(a => a.href)")
+    assert links, "the search found nothing, not even the summary's Timeline section"
+    assert not [h for h in links if "/sources/" in h], links
+
+
+# -- no third-party requests ---------------------------------------------------------------------
+
+def test_no_request_leaves_the_site(chromium, site: Site):
+    context = chromium.new_context(viewport=DESKTOP)
+    elsewhere: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(site.url):
+            r.continue_()
+        else:
+            elsewhere.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        page = context.new_page()
+        for kind in PAGE_KINDS:
+            page.goto(site.page(kind), wait_until="networkidle")
+        page.locator("a.bg-cite").count()
+        assert elsewhere == [], f"requests to other hosts: {elsewhere}"
+    finally:
+        context.close()
+
+
+# -- coverage matrix --------------------------------------------------------------------------------
+
+def test_coverage_matrix_with_eight_sources_breaks_no_word_on_a_phone(phone_page, wide_site: Site):
+    open_page(phone_page, wide_site.page("facts"))
+    broken = phone_page.evaluate("""() => {
+        const out = [];
+        for (const cell of document.querySelectorAll('.bg-matrix th, .bg-matrix td')) {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const re = /\\S+/g; let m;
+                while ((m = re.exec(n.textContent))) {
+                    const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+                    const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+                    if (lines.size > 1) out.push(m[0]);
+                }
+            }
+        }
+        return out;
+    }""")
+    assert broken == [], f"words broken across lines: {broken}"
+    heads = phone_page.locator(".bg-matrix thead th").all_text_contents()
+    assert len(heads) == 9 and all(len(h.strip()) <= 12 for h in heads), heads
+
+
+def test_keyboard_reaches_the_links_in_the_preview_and_goes_on(page, site: Site):
+    open_page(page, site.page("summary"))
+    markers = page.locator("#summary-1 a.bg-cite")
+    markers.first.focus()
+    pop_text(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#bg-pop') !== null"), "Tab did not enter the preview"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.matches('a.bg-cite')")
+    page.keyboard.press("Tab")
+    for _ in range(3):
+        if not page.evaluate("() => document.activeElement.closest('#bg-pop') !== null"):
+            break
+        page.keyboard.press("Tab")
+    # Out of the preview: on the next marker of the statement, whose preview is open in turn.
+    assert page.evaluate("() => document.activeElement") is not None
+    assert page.evaluate("() => document.activeElement === document.querySelectorAll('#summary-1 a.bg-cite')[1]")
+    assert page.locator("#bg-pop").is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_the_preview_and_a_phone_list_open(chromium, site: Site, scheme: str):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = _context(chromium, site, viewport=PHONE, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        open_page(page, site.page("source"))
+        page.locator("a.bg-count-link").first.click()
+        page.locator("a.bg-count-link--disputes").first.click()
+        page.wait_for_timeout(600)  # Material's header swaps its title with a fade as the page scrolls
+        problems = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        open_page(page, site.page("facts"))
+        page.locator("a.bg-cite--disputes").first.focus()
+        pop_text(page)
+        page.wait_for_timeout(600)
+        problems += [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not problems, [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in problems]
+    finally:
+        context.close()

@@ -1,0 +1,37 @@
+"""Numbered citation labels and preview context (briefgen/citeview.py), against hand-written answers."""
+
+from __future__ import annotations
+
+from briefgen.citeview import context, labels
+from briefgen.diagnostics import Pos
+from briefgen.model import Citation
+
+P = Pos("content/b/briefing.yml", 1, 1)
+
+
+def cite(source: str, quote: str = "q") -> Citation:
+    return Citation(source, quote, None, False, None, P, P, P)
+
+
+NUMBERS = {"reuters-officials-closed-the-port-of-example-after": 1, "jpost": 2, "japantimes": 3}
+
+
+def test_labels_are_numbers_whatever_the_id_length():
+    assert labels([cite("reuters-officials-closed-the-port-of-example-after"), cite("japantimes")], NUMBERS) == ["1", "3"]
+
+
+def test_one_source_twice_in_a_statement_gets_letters():
+    cites = [cite("jpost", "a"), cite("japantimes"), cite("jpost", "b"), cite("jpost", "c")]
+    assert labels(cites, NUMBERS) == ["2a", "3", "2b", "2c"]
+
+
+def test_context_is_a_few_words_either_side():
+    block = "one two three four five six seven eight nine ten QUOTED WORDS eleven twelve thirteen"
+    before, after = context(block, "QUOTED WORDS", n=3)
+    assert (before, after) == ("… eight nine ten ", " eleven twelve thirteen")
+
+
+def test_context_keeps_punctuation_tight_and_stops_at_the_paragraph():
+    assert context("He said it, “quoted”.", "quoted") == ("He said it, “", "”.")
+    assert context("quoted", "quoted") == ("", "")
+    assert context("elsewhere", "quoted") == ("", "")
