@@ -6,6 +6,8 @@ import datetime
 import re
 from pathlib import Path
 
+from yaml.nodes import ScalarNode
+
 from .annotations import AnnotationReader
 from .diagnostics import Pos, Report
 from .fields import Fields, is_slug
@@ -59,9 +61,13 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
                      "or create one with `briefgen new <briefing-id>`")
         return []
     briefings = []
+    inside = content.resolve()
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         name = rel(root, folder)
-        if not is_slug(folder.name):
+        if _resolve_inside(folder, inside)[1]:
+            report.error(Pos(name), "briefing folder is a symlink that leads outside content/; "
+                         "briefgen reads only files inside the project: move the folder here")
+        elif not is_slug(folder.name):
             report.error(Pos(name), f"briefing folder name {folder.name!r} is not a slug "
                          "(lowercase letters, digits and '-')")
         elif folder.name in RESERVED_BRIEFINGS:
@@ -76,6 +82,10 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
 def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
     path = folder / "briefing.yml"
     name = rel(root, path)
+    escape = _resolve_inside(path, folder.resolve())[1]
+    if escape:
+        report.error(Pos(name), f"briefing.yml is a symlink {escape}; keep the file in its folder")
+        return None
     if not path.is_file():
         report.error(Pos(name), "missing briefing.yml (every briefing folder needs one)")
         return None
@@ -136,13 +146,16 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     and every stem found in sources/, so a file that fails is not later called unknown."""
     claimed: dict[Path, str] = {}
     files: dict[str, Path] = {}
+    home = folder.resolve()
     for sid, e in entries.items():
-        file = e.text("file")
+        file = _file_entry(e, sid, report)
         if file is None:
             continue
-        target = (folder / file).resolve()
-        if not target.is_relative_to(folder.resolve()) or Path(file).is_absolute():
+        target, escape = _resolve_inside(folder / file, home)
+        if escape == _OUTSIDE or Path(file).is_absolute():
             report.error(e.pos_of("file"), f"'file' of source '{sid}' must be inside the briefing folder")
+        elif escape:
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' is a symlink {escape}")
         elif target.suffix not in (".md", ".txt"):
             report.error(e.pos_of("file"), f"'file' of source '{sid}' must be a .md or .txt file")
         elif not target.is_file():
@@ -155,7 +168,12 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     src_dir = folder / "sources"
     found = sorted(src_dir.glob("*.md")) + sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
     for path in found:
-        if (claimed and path.resolve() in claimed) or not path.is_file():
+        target, escape = _resolve_inside(path, home)
+        if escape:
+            report.error(Pos(rel(root, path)), f"source file {path.name!r} is a symlink {escape}; "
+                         "sources are regular files inside the briefing folder: copy the file here")
+            continue
+        if target in claimed or not path.is_file():
             continue
         by_stem.setdefault(path.stem, []).append(path)
     for stem, paths in sorted(by_stem.items()):
@@ -178,6 +196,44 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
             report.error(doc.pos(e.node), f"source '{sid}' has no file: expected "
                          f"{rel(root, src_dir)}/{sid}.md or .txt, or a 'file:' key")
     return files, set(by_stem)
+
+
+_OUTSIDE = "that leads outside the briefing folder"
+
+
+def _resolve_inside(path: Path, home: Path) -> tuple[Path, str | None]:
+    """Where `path` really is, and why it may not be read (None: a file inside `home`, or missing).
+
+    Symlinks are followed to the end before the check, so a link to /etc/passwd, or a chain of
+    links that leaves the folder, is refused however it is spelt; a loop is refused too."""
+    try:
+        target = path.resolve(strict=False)
+    except (RuntimeError, OSError) as exc:  # RuntimeError: a loop, before Python 3.13
+        return path, "that loops" if "loop" in str(exc).lower() or getattr(exc, "errno", 0) == 40 \
+            else f"that cannot be followed ({exc})"
+    if not target.is_relative_to(home):
+        return target, _OUTSIDE
+    if path.is_symlink() and not target.exists():
+        return target, "to a missing file"
+    return target, None
+
+
+def _file_entry(e: Fields, sid: str, report: Report) -> str | None:
+    """The `file:` of a source entry, or None (reported when it is there but unusable)."""
+    node = e.value_node("file")
+    if node is None:
+        return None
+    file = e.text("file")
+    if file is None:
+        if isinstance(node, ScalarNode) and (node.tag.endswith(":null") or not str(node.value).strip()):
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' is empty; name its file "
+                         f"(like sources/{sid}.md) or delete the key")
+        return None
+    if any(c in file for c in "\0\n\r"):
+        report.error(e.pos_of("file"), f"'file' of source '{sid}' contains a control character; "
+                     "write the file's path relative to the briefing folder")
+        return None
+    return file
 
 
 def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report: Report) -> Source | None:

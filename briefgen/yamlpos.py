@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import Pos, Report
 
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAX_DEPTH = 200  # deeper than any briefing needs, far below Python's recursion limit
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a single value"}
 
 
@@ -64,7 +65,27 @@ class YamlDoc:
                               f"U+{ord(char):04X} is not allowed; delete it")
         except yaml.YAMLError as exc:
             self.report.error(Pos(self.path, 1 + self.line_offset, 1), f"invalid YAML: {exc}")
+        except RecursionError:  # the pure-Python parser recurses once per level of nesting
+            line, col = self._too_deep(text)
+            self.report.error(Pos(self.path, line + self.line_offset, col), f"invalid YAML: nested "
+                              f"more than {_MAX_DEPTH} levels deep; a briefing needs a handful")
         return None
+
+    @staticmethod
+    def _too_deep(text: str) -> tuple[int, int]:
+        """Where the nesting passes the limit, found by an event stream (a loop, not recursion)."""
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=_FAST):
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    depth += 1
+                    if depth > _MAX_DEPTH:
+                        return event.start_mark.line + 1, event.start_mark.column + 1
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    depth -= 1
+        except (yaml.YAMLError, RecursionError):
+            pass
+        return 1, 1
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
         """Return key -> (key node, value node); report duplicate and non-string keys."""
