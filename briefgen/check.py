@@ -92,7 +92,17 @@ def _check_ids(b: Briefing, report: Report) -> None:
     unique([(s.anchor, s.pos) for s in b.summary] + [(t.anchor, t.pos) for t in b.timeline],
            "statement id", " on the summary page")
     unique([(e.anchor, e.pos) for q in b.questions for e in q.evidence], "evidence id",
-           " on the questions page", {q.anchor: q.pos for q in b.questions})
+           " on the questions page", _question_ids(b))
+
+
+def _question_ids(b: Briefing) -> dict[str, Pos]:
+    """The ids templates/questions.html gives each question's own parts: evidence may not take one."""
+    ids: dict[str, Pos] = {}
+    for q in b.questions:
+        for ident in (q.anchor, f"{q.anchor}-h", f"{q.anchor}-evidence",
+                      *(f"{q.anchor}-h-{h.id}" for h in q.hypotheses)):
+            ids.setdefault(ident, q.pos)
+    return ids
 
 
 def _check_questions(b: Briefing, report: Report) -> None:

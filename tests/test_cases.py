@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -160,3 +161,15 @@ def test_unreadable_source_as_directory(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "content/port/briefing.yml:7:11: error: " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_fixed_id_of_the_templates_is_reserved() -> None:
+    """A statement id may not start with `bg-` (golden case page-ids) because every id the
+    templates write as it is starts so; a new template id outside that prefix fails here."""
+    from briefgen.annotations import PAGE_ID_PREFIX
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    fixed = {m for f in templates.rglob("*.html")
+             for m in re.findall(r"""\bid=["']([^"'{]+)["']""", f.read_text(encoding="utf-8"))}
+    assert "bg-sources" in fixed
+    assert all(i.startswith(PAGE_ID_PREFIX) for i in fixed), sorted(fixed)
