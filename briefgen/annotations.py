@@ -8,7 +8,7 @@ import difflib
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Pos
-from .fields import Fields
+from .fields import Fields, plain_text
 from .model import (BEARINGS, CONFIDENCE, STATUSES, Citation, Evidence, Fact, Hypothesis, Question,
                     SummaryItem, TimelineEvent)
 from .yamlpos import YamlDoc, is_invalid
@@ -79,6 +79,8 @@ class AnnotationReader:
         value = self.doc.scalar(value_node, f"the quote from '{key}'")
         if is_invalid(value):
             return key, self.doc.pos(key_node), None, self.doc.pos(value_node)
+        if isinstance(value, str):
+            value = plain_text(self.doc.report, value, self.doc.pos(value_node), f"the quote from '{key}'")
         if not isinstance(value, str) or not value.strip():
             self.doc.report.error(self.doc.pos(value_node), f"the quote from '{key}' must be text "
                                   "(the exact words of the source)")

@@ -8,10 +8,32 @@ from typing import Any, Iterable
 
 from yaml.nodes import MappingNode, Node
 
-from .diagnostics import Pos
+from .diagnostics import Pos, Report
 from .yamlpos import YamlDoc, as_date, is_invalid
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+# Bidirectional controls (embeddings, overrides, isolates, LRM/RLM/ALM) reverse or reorder the
+# text after them in <title>, tooltips and aria-labels: removed from every plain-text field.
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_NO_BIDI = str.maketrans(dict.fromkeys(BIDI))
+
+
+def without_bidi(text: str) -> tuple[str, list[str]]:
+    """The text without bidi controls, and the code points removed (for the warning)."""
+    if BIDI.isdisjoint(text):
+        return text, []
+    return text.translate(_NO_BIDI), sorted({f"U+{ord(c):04X}" for c in text if c in BIDI})
+
+
+def plain_text(report: Report, text: str, pos: Pos, what: str) -> str:
+    """`text` without bidi controls, warning where they were."""
+    clean, removed = without_bidi(text)
+    if removed:
+        report.warning(pos, f"{what} holds bidi control characters ({', '.join(removed)}); "
+                       "removed, as they can reorder or reverse the text shown after them")
+    return clean
 
 
 def is_slug(value: str) -> bool:
@@ -70,7 +92,10 @@ class Fields:
             return None
         # A number or a yes/no typed as a title is still meant as text.
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        return text.strip() or None
+        return self.plain(text, self.pos_of(key), f"'{key}' in {self.what}").strip() or None
+
+    def plain(self, text: str, pos: Pos, what: str) -> str:
+        return plain_text(self.doc.report, text, pos, what)
 
     def slug(self, key: str, required: bool = False) -> str | None:
         value = self.text(key, required)
@@ -134,5 +159,6 @@ class Fields:
             if isinstance(value, (datetime.date, bool)):
                 self.doc.report.error(self.doc.pos(node), f"items of '{key}' in {self.what} must be text")
                 continue
-            out.append((str(value), self.doc.pos(node)))
+            pos = self.doc.pos(node)
+            out.append((self.plain(str(value), pos, f"an item of '{key}' in {self.what}"), pos))
         return out

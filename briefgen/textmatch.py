@@ -19,7 +19,10 @@ from functools import cached_property
 from typing import Sequence
 
 # Invisible to a reader, so they must not break a match inside a word.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Bidi controls too: they are removed from quotes (fields.BIDI), and news pages in Arabic or
+# Hebrew are full of them, so they must not stop a quote from matching.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Typographic variants an analyst cannot be expected to type.
 _FOLD = {
     **dict.fromkeys("'\u2018\u2019\u201a\u201b\u2032", "'"),

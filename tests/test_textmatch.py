@@ -244,3 +244,11 @@ def test_source_normalised_once_per_block_not_per_quote(monkeypatch) -> None:
     assert [t for t in fast if t in blocks] == blocks
     assert len(fast) == len(blocks) + len(quotes)
     assert sorted(maps) == sorted(blocks[:4])
+
+
+def test_bidi_controls_are_invisible_to_matching():
+    """News pages in Arabic or Hebrew carry LRM/RLM marks and isolates; quotes lose them at load."""
+    index = SourceIndex(["al-Sharaa said \u200fthe \u2067talks\u2069 will resume\u200e on Monday"])
+    hits = index.find("the talks will resume")
+    assert len(hits) == 1
+    assert normalise("a\u202eb\u061cc")[0] == "abc"
