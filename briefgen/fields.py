@@ -6,7 +6,7 @@ import datetime
 import re
 from typing import Any, Iterable
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .diagnostics import Pos, Report
 from .yamlpos import YamlDoc, as_date, is_invalid
@@ -109,10 +109,13 @@ class Fields:
         value = self.raw(key, required)
         if value is None:
             return None
-        parsed = as_date(value)
+        # The text as typed, so a YAML timestamp and a quoted string follow the same rule.
+        node = self.value_node(key)
+        typed = node.value if isinstance(node, ScalarNode) and isinstance(node.value, str) else str(value)
+        parsed = as_date(typed)
         if parsed is None:
-            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be an ISO date "
-                                  f"like 2024-12-14, not {str(value)!r}")
+            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be a date like "
+                                  f"2024-12-14 (or 2024-12-14T09:30Z), not {typed!r}")
         return parsed
 
     def url(self, key: str) -> str | None:
