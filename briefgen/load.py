@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import re
 from pathlib import Path
 
@@ -144,25 +145,9 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
                   report: Report) -> tuple[dict[str, Path], set[str]]:
     """Which file each source id reads (claimed by an entry's `file:`, else found by its stem),
     and every stem found in sources/, so a file that fails is not later called unknown."""
-    claimed: dict[Path, str] = {}
-    files: dict[str, Path] = {}
     home = folder.resolve()
-    for sid, e in entries.items():
-        file = _file_entry(e, sid, report)
-        if file is None:
-            continue
-        target, escape = _resolve_inside(folder / file, home)
-        if escape == _OUTSIDE or Path(file).is_absolute():
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be inside the briefing folder")
-        elif escape:
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' is a symlink {escape}")
-        elif target.suffix not in (".md", ".txt"):
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be a .md or .txt file")
-        elif not target.is_file():
-            report.error(e.pos_of("file"), f"source '{sid}': file not found: {file}")
-        else:
-            claimed[target] = sid
-            files[sid] = target
+    files = _claimed_files(folder, home, entries, report)
+    claimed = {path: sid for sid, path in files.items()}
     by_stem: dict[str, list[Path]] = {}
     clashed: set[str] = set()
     src_dir = folder / "sources"
@@ -198,6 +183,27 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     return files, set(by_stem)
 
 
+def _claimed_files(folder: Path, home: Path, entries: dict[str, Fields], report: Report) -> dict[str, Path]:
+    """The file each entry's `file:` names, if it is a readable source inside the folder."""
+    files: dict[str, Path] = {}
+    for sid, e in entries.items():
+        file = _file_entry(e, sid, report)
+        if file is None:
+            continue
+        target, escape = _resolve_inside(folder / file, home)
+        if escape == _OUTSIDE or Path(file).is_absolute():
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be inside the briefing folder")
+        elif escape:
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' is a symlink {escape}")
+        elif target.suffix not in (".md", ".txt"):
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be a .md or .txt file")
+        elif not target.is_file():
+            report.error(e.pos_of("file"), f"source '{sid}': file not found: {file}")
+        else:
+            files[sid] = target
+    return files
+
+
 _OUTSIDE = "that leads outside the briefing folder"
 
 
@@ -208,9 +214,10 @@ def _resolve_inside(path: Path, home: Path) -> tuple[Path, str | None]:
     links that leaves the folder, is refused however it is spelt; a loop is refused too."""
     try:
         target = path.resolve(strict=False)
-    except (RuntimeError, OSError) as exc:  # RuntimeError: a loop, before Python 3.13
-        return path, "that loops" if "loop" in str(exc).lower() or getattr(exc, "errno", 0) == 40 \
-            else f"that cannot be followed ({exc})"
+    except RuntimeError:  # a loop, before Python 3.13
+        return path, "that loops"
+    except OSError as exc:  # ELOOP from Python 3.13 on
+        return path, "that loops" if exc.errno == errno.ELOOP else f"that cannot be followed ({exc.strerror})"
     if not target.is_relative_to(home):
         return target, _OUTSIDE
     if path.is_symlink() and not target.exists():
