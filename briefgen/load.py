@@ -67,7 +67,7 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
         name = rel(root, folder)
         if _resolve_inside(folder, inside)[1]:
             report.error(Pos(name), "briefing folder is a symlink that leads outside content/; "
-                         "briefgen reads only files inside the project: move the folder here")
+                         "keep each briefing's folder inside content/")
         elif not is_slug(folder.name):
             report.error(Pos(name), f"briefing folder name {folder.name!r} is not a slug "
                          "(lowercase letters, digits and '-')")
