@@ -92,10 +92,9 @@ class Fields:
             return None
         # A number or a yes/no typed as a title is still meant as text.
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        return self.plain(text, self.pos_of(key), f"'{key}' in {self.what}").strip() or None
-
-    def plain(self, text: str, pos: Pos, what: str) -> str:
-        return plain_text(self.doc.report, text, pos, what)
+        if not BIDI.isdisjoint(text):  # rare: only then is the warning's position worked out
+            text = plain_text(self.doc.report, text, self.pos_of(key), f"'{key}' in {self.what}")
+        return text.strip() or None
 
     def slug(self, key: str, required: bool = False) -> str | None:
         value = self.text(key, required)
@@ -163,5 +162,5 @@ class Fields:
                 self.doc.report.error(self.doc.pos(node), f"items of '{key}' in {self.what} must be text")
                 continue
             pos = self.doc.pos(node)
-            out.append((self.plain(str(value), pos, f"an item of '{key}' in {self.what}"), pos))
+            out.append((plain_text(self.doc.report, str(value), pos, f"an item of '{key}' in {self.what}"), pos))
         return out

@@ -73,10 +73,12 @@ def _well_formed(entry: Any) -> bool:
     blocks, unused = entry["blocks"], entry["unused"]
     if not isinstance(blocks, list) or not isinstance(unused, list):
         return False
-    kinds = (int, int, str, str, int, str)
-    for row in blocks:
-        if not (isinstance(row, list) and len(row) == 6
-                and all(type(v) is k for v, k in zip(row, kinds)) and min(row[0], row[1], row[4]) >= 0):
+    for row in blocks:  # unrolled: this runs for every block of every source on every check
+        if type(row) is not list or len(row) != 6:
+            return False
+        token, element, anchor, text, line, norm = row
+        if not (type(token) is int and type(element) is int and type(line) is int and type(anchor) is str
+                and type(text) is str and type(norm) is str and token >= 0 and element >= 0 and line >= 0):
             return False
     return all(type(k) is int and k >= 0 for k in unused)
 
