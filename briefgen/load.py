@@ -85,7 +85,7 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
     name = rel(root, path)
     escape = _resolve_inside(path, folder.resolve())[1] if path.is_symlink() else None
     if escape:
-        report.error(Pos(name), f"briefing.yml is a symlink {escape}; keep the file in its folder")
+        report.error(Pos(name), f"briefing.yml {escape}; keep the file in its folder")
         return None
     if not path.is_file():
         report.error(Pos(name), "missing briefing.yml (every briefing folder needs one)")
@@ -160,7 +160,7 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
         if src_real[1] is not None or path.is_symlink():
             target, escape = _resolve_inside(path, home)
             if escape:
-                report.error(Pos(rel(root, path)), f"source file {path.name!r} is a symlink {escape}; "
+                report.error(Pos(rel(root, path)), f"source file {path.name!r} {escape}; "
                              "sources are regular files inside the briefing folder: copy the file here")
                 continue
         elif claimed:
@@ -201,34 +201,44 @@ def _claimed_files(folder: Path, home: Path, entries: dict[str, Fields], report:
         if escape == _OUTSIDE or Path(file).is_absolute():
             report.error(e.pos_of("file"), f"'file' of source '{sid}' must be inside the briefing folder")
         elif escape:
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' is a symlink {escape}")
+            report.error(e.pos_of("file"), f"'file' of source '{sid}' {escape}")
         elif target.suffix not in (".md", ".txt"):
             report.error(e.pos_of("file"), f"'file' of source '{sid}' must be a .md or .txt file")
-        elif not target.is_file():
-            report.error(e.pos_of("file"), f"source '{sid}': file not found: {file}")
+        elif (problem := _not_a_file(target)) is not None:
+            report.error(e.pos_of("file"), f"source '{sid}': {problem}: {file}")
         else:
             files[sid] = target
     return files
 
 
-_OUTSIDE = "that leads outside the briefing folder"
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a source (a name too long is an OSError, not a False)."""
+    try:
+        return None if path.is_file() else "file not found"
+    except OSError as exc:
+        return f"cannot open the file ({exc.strerror or exc})"
+
+
+_OUTSIDE = "is a symlink that leads outside the briefing folder"
 
 
 def _resolve_inside(path: Path, home: Path) -> tuple[Path, str | None]:
-    """Where `path` really is, and why it may not be read (None: a file inside `home`, or missing).
+    """Where `path` really is, and why it may not be read, said of it ("is a symlink that loops");
+    None: a file inside `home`, or a missing one.
 
     Symlinks are followed to the end before the check, so a link to /etc/passwd, or a chain of
     links that leaves the folder, is refused however it is spelt; a loop is refused too."""
     try:
         target = path.resolve(strict=False)
+        if not target.is_relative_to(home):
+            return target, _OUTSIDE
+        if path.is_symlink() and not target.exists():
+            return target, "is a symlink to a missing file"
     except RuntimeError:  # a loop, before Python 3.13
-        return path, "that loops"
-    except OSError as exc:  # ELOOP from Python 3.13 on
-        return path, "that loops" if exc.errno == errno.ELOOP else f"that cannot be followed ({exc.strerror})"
-    if not target.is_relative_to(home):
-        return target, _OUTSIDE
-    if path.is_symlink() and not target.exists():
-        return target, "to a missing file"
+        return path, "is a symlink that loops"
+    except OSError as exc:  # ELOOP from Python 3.13 on; or a name too long, a folder not readable
+        return path, "is a symlink that loops" if exc.errno == errno.ELOOP else \
+            f"cannot be opened ({exc.strerror or exc})"
     return target, None
 
 
