@@ -8,15 +8,10 @@ from typing import Any, Iterable
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .diagnostics import Pos, Report
+from .diagnostics import BIDI, Pos, Report
 from .yamlpos import YamlDoc, as_date, is_invalid
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-
-
-# Bidirectional controls (embeddings, overrides, isolates, LRM/RLM/ALM) reverse or reorder the
-# text after them in <title>, tooltips and aria-labels: removed from every plain-text field.
-BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _NO_BIDI = str.maketrans(dict.fromkeys(BIDI))
 
 

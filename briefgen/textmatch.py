@@ -19,8 +19,8 @@ from functools import cached_property, lru_cache
 from typing import Sequence
 
 # Invisible to a reader, so they must not break a match inside a word.
-# Bidi controls too: they are removed from quotes (fields.BIDI), and news pages in Arabic or
-# Hebrew are full of them, so they must not stop a quote from matching.
+# Bidi controls too (diagnostics.BIDI, spelt out so the parse cache's stamp sees a change): they
+# are removed from quotes, and news pages in Arabic or Hebrew are full of them.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad"
                        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Typographic variants an analyst cannot be expected to type.

@@ -297,3 +297,9 @@ def test_lowercasing_keeps_offsets_when_a_character_grows():
     assert textmatch._lower(text) == "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     index = SourceIndex(["Officials in İstanbul said the port would reopen"])
     assert index.closest("officials in istanbul said the port will reopen") is not None
+
+
+def test_the_matcher_ignores_every_bidi_control_the_loader_removes():
+    from briefgen.diagnostics import BIDI
+
+    assert BIDI <= textmatch._INVISIBLE
