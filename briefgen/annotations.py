@@ -188,6 +188,6 @@ class AnnotationReader:
             f = Fields(self.doc, node, f"timeline event {n}", ("id", "date", "text", "cite"))
             date, text = f.date("date", required=True), f.text("text", required=True)
             cites = self.citations(f, f"timeline event {n}", required=True)
-            out.append(TimelineEvent(self.anchor_id(f, f"timeline event {n}") or f"timeline-{n}", date or datetime.date.min, text or "",
-                                     cites, f.pos))
+            anchor = self.anchor_id(f, f"timeline event {n}") or f"timeline-{n}"
+            out.append(TimelineEvent(anchor, date or datetime.date.min, text or "", cites, f.pos))
         return tuple(sorted(out, key=lambda e: e.date))
