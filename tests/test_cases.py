@@ -173,3 +173,18 @@ def test_every_fixed_id_of_the_templates_is_reserved() -> None:
              for m in re.findall(r"""\bid=["']([^"'{]+)["']""", f.read_text(encoding="utf-8"))}
     assert "bg-sources" in fixed
     assert all(i.startswith(PAGE_ID_PREFIX) for i in fixed), sorted(fixed)
+
+
+@pytest.mark.parametrize("link", ["mkdocs.yml", ".gitignore", ".github", "content"])
+def test_init_never_writes_through_a_dangling_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link: str) -> None:
+    """A dangling link where init would write leads outside the project: init refuses, and the
+    file it points to is never created (golden case init-dangling-mkdocs shows the message)."""
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (project / link).symlink_to(outside / "target")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "project"])
+    assert result.exit_code == 1 and result.stderr.startswith("error: "), result.stderr
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in project.iterdir()) == [link]
