@@ -176,7 +176,8 @@ def test_every_fixed_id_of_the_templates_is_reserved() -> None:
 
 
 @pytest.mark.parametrize("link", ["mkdocs.yml", ".gitignore", ".github", "content"])
-def test_init_never_writes_through_a_dangling_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link: str) -> None:
+def test_init_never_writes_through_a_dangling_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   link: str) -> None:
     """A dangling link where init would write leads outside the project: init refuses, and the
     file it points to is never created (golden case init-dangling-mkdocs shows the message)."""
     project, outside = tmp_path / "project", tmp_path / "outside"
