@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import errno
 import re
 from pathlib import Path
-
-from yaml.nodes import ScalarNode
 
 from .annotations import AnnotationReader
 from .diagnostics import Pos, Report
 from .fields import Fields, is_slug
 from .model import RELIABILITY, Briefing, Source
+from .sourcefiles import claimed_files, resolve_inside
 from .yamlpos import YamlDoc
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
@@ -65,7 +63,7 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
     inside = content.resolve()
     for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         name = rel(root, folder)
-        if folder.is_symlink() and _resolve_inside(folder, inside)[1]:
+        if folder.is_symlink() and resolve_inside(folder, inside)[1]:
             report.error(Pos(name), "briefing folder is a symlink that leads outside content/; "
                          "keep each briefing's folder inside content/")
         elif not is_slug(folder.name):
@@ -83,7 +81,7 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
 def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
     path = folder / "briefing.yml"
     name = rel(root, path)
-    escape = _resolve_inside(path, folder.resolve())[1] if path.is_symlink() else None
+    escape = resolve_inside(path, folder.resolve())[1] if path.is_symlink() else None
     if escape:
         report.error(Pos(name), f"briefing.yml {escape}; keep the file in its folder")
         return None
@@ -146,7 +144,7 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     """Which file each source id reads (claimed by an entry's `file:`, else found by its stem),
     and every stem found in sources/, so a file that fails is not later called unknown."""
     home = folder.resolve()
-    files = _claimed_files(folder, home, entries, report)
+    files = claimed_files(folder, home, entries, report)
     claimed = {path: sid for sid, path in files.items()}
     by_stem: dict[str, list[Path]] = {}
     clashed: set[str] = set()
@@ -154,11 +152,11 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     found = sorted(src_dir.glob("*.md")) + sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
     # A file that is not a link is where its folder is: only links (and a linked sources/) need
     # resolving, which keeps a check of hundreds of sources free of per-file path walks.
-    src_real = _resolve_inside(src_dir, home) if found else (src_dir, None)
+    src_real = resolve_inside(src_dir, home) if found else (src_dir, None)
     for path in found:
         target = None
         if src_real[1] is not None or path.is_symlink():
-            target, escape = _resolve_inside(path, home)
+            target, escape = resolve_inside(path, home)
             if escape:
                 report.error(Pos(rel(root, path)), f"source file {path.name!r} {escape}; "
                              "sources are regular files inside the briefing folder: copy the file here")
@@ -188,76 +186,6 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
             report.error(doc.pos(e.node), f"source '{sid}' has no file: expected "
                          f"{rel(root, src_dir)}/{sid}.md or .txt, or a 'file:' key")
     return files, set(by_stem)
-
-
-def _claimed_files(folder: Path, home: Path, entries: dict[str, Fields], report: Report) -> dict[str, Path]:
-    """The file each entry's `file:` names, if it is a readable source inside the folder."""
-    files: dict[str, Path] = {}
-    for sid, e in entries.items():
-        file = _file_entry(e, sid, report)
-        if file is None:
-            continue
-        target, escape = _resolve_inside(folder / file, home)
-        if escape == _OUTSIDE or Path(file).is_absolute():
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be inside the briefing folder")
-        elif escape:
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' {escape}")
-        elif target.suffix not in (".md", ".txt"):
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' must be a .md or .txt file")
-        elif (problem := _not_a_file(target)) is not None:
-            report.error(e.pos_of("file"), f"source '{sid}': {problem}: {file}")
-        else:
-            files[sid] = target
-    return files
-
-
-def _not_a_file(path: Path) -> str | None:
-    """Why `path` cannot be read as a source (a name too long is an OSError, not a False)."""
-    try:
-        return None if path.is_file() else "file not found"
-    except OSError as exc:
-        return f"cannot open the file ({exc.strerror or exc})"
-
-
-_OUTSIDE = "is a symlink that leads outside the briefing folder"
-
-
-def _resolve_inside(path: Path, home: Path) -> tuple[Path, str | None]:
-    """Where `path` really is, and why it may not be read, said of it ("is a symlink that loops");
-    None: a file inside `home`, or a missing one.
-
-    Symlinks are followed to the end before the check, so a link to /etc/passwd, or a chain of
-    links that leaves the folder, is refused however it is spelt; a loop is refused too."""
-    try:
-        target = path.resolve(strict=False)
-        if not target.is_relative_to(home):
-            return target, _OUTSIDE
-        if path.is_symlink() and not target.exists():
-            return target, "is a symlink to a missing file"
-    except RuntimeError:  # a loop, before Python 3.13
-        return path, "is a symlink that loops"
-    except OSError as exc:  # ELOOP from Python 3.13 on; or a name too long, a folder not readable
-        return path, "is a symlink that loops" if exc.errno == errno.ELOOP else \
-            f"cannot be opened ({exc.strerror or exc})"
-    return target, None
-
-
-def _file_entry(e: Fields, sid: str, report: Report) -> str | None:
-    """The `file:` of a source entry, or None (reported when it is there but unusable)."""
-    node = e.value_node("file")
-    if node is None:
-        return None
-    file = e.text("file")
-    if file is None:
-        if isinstance(node, ScalarNode) and (node.tag.endswith(":null") or not str(node.value).strip()):
-            report.error(e.pos_of("file"), f"'file' of source '{sid}' is empty; name its file "
-                         f"(like sources/{sid}.md) or delete the key")
-        return None
-    if any(c in file for c in "\0\n\r"):
-        report.error(e.pos_of("file"), f"'file' of source '{sid}' contains a control character; "
-                     "write the file's path relative to the briefing folder")
-        return None
-    return file
 
 
 def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report: Report) -> Source | None:
