@@ -94,6 +94,7 @@ def _lower(text: str) -> str:
     low = text.lower()
     if len(low) == len(text):  # no character grew (none ever shrinks): str.lower at C speed
         return low
+
     # Lower the runs between such characters, keeping them as they are (still C speed per run).
     def lower_run(m: re.Match[str]) -> str:
         run = m.group()
@@ -227,13 +228,12 @@ class SourceIndex:
         votes: Counter[int] = Counter()
         for _, _, probe in voters:
             at = {**words, **pairs}[probe]
-            pos, hits = text.find(probe), 0
-            while pos != -1 and hits < _MAX_HITS:
-                end = pos + len(probe)
+            pos, looked = text.find(probe), 0
+            while pos != -1 and looked < _MAX_HITS:  # every find counts, whole word or not
+                end, looked = pos + len(probe), looked + 1
                 if (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
                     block_start = self._offsets[bisect_right(self._offsets, pos) - 1]
                     votes[max(pos - at, block_start)] += len(probe)
-                    hits += 1
                 pos = text.find(probe, end)
         return [start for start, _ in votes.most_common(_CANDIDATES)]
 
