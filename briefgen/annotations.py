@@ -8,12 +8,15 @@ import difflib
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Pos
-from .fields import Fields
+from .fields import Fields, plain_text
 from .model import (BEARINGS, CONFIDENCE, STATUSES, Citation, Evidence, Fact, Hypothesis, Question,
                     SummaryItem, TimelineEvent)
 from .yamlpos import YamlDoc, is_invalid
 
 CITE_KEYS = ("source", "quote", "origin", "disputes", "note")
+# Every id the templates give the page's own parts (`bg-sources`, `bg-timeline`, ...) starts so;
+# a statement with such an id would make the page's own links jump to it.
+PAGE_ID_PREFIX = "bg-"
 
 
 class AnnotationReader:
@@ -76,11 +79,23 @@ class AnnotationReader:
         value = self.doc.scalar(value_node, f"the quote from '{key}'")
         if is_invalid(value):
             return key, self.doc.pos(key_node), None, self.doc.pos(value_node)
+        if isinstance(value, str):
+            value = plain_text(self.doc.report, value, self.doc.pos(value_node), f"the quote from '{key}'")
         if not isinstance(value, str) or not value.strip():
             self.doc.report.error(self.doc.pos(value_node), f"the quote from '{key}' must be text "
                                   "(the exact words of the source)")
             value = None
         return key, self.doc.pos(key_node), value, self.doc.pos(value_node)
+
+    def anchor_id(self, f: Fields, what: str) -> str | None:
+        """A statement's `id`, which becomes its element id as written: never one of the page's."""
+        sid = f.slug("id")
+        if sid is not None and sid.startswith(PAGE_ID_PREFIX):
+            self.doc.report.error(f.pos_of("id"), f"{what}: id '{sid}' is reserved: ids starting "
+                                  f"with '{PAGE_ID_PREFIX}' name the page's own parts (like "
+                                  "'bg-sources', its Sources heading); choose another")
+            return None
+        return sid
 
     # -- statements --------------------------------------------------------------------------
     def summary(self, nodes: list[Node]) -> tuple[SummaryItem, ...]:
@@ -95,7 +110,8 @@ class AnnotationReader:
                                       f"({'|'.join(CONFIDENCE)})")
             # Kept even when a field is wrong (already an error, so nothing is built): its
             # citations are still checked, so one run shows every problem.
-            out.append(SummaryItem(f.slug("id") or f"summary-{n}", text or "", cites, assessment, f.pos))
+            out.append(SummaryItem(self.anchor_id(f, f"summary statement {n}") or f"summary-{n}", text or "",
+                                   cites, assessment, f.pos))
         return tuple(out)
 
     def facts(self, nodes: list[Node]) -> tuple[Fact, ...]:
@@ -144,7 +160,7 @@ class AnnotationReader:
             text = f.text("text", required=True)
             cites = self.citations(f, what, required=True)
             bears = self.bears(f, what)
-            out.append(Evidence(f.slug("id") or f"q-{qid}-e{n}", text or "", cites, bears, f.pos))
+            out.append(Evidence(self.anchor_id(f, what) or f"q-{qid}-e{n}", text or "", cites, bears, f.pos))
         return tuple(out)
 
     def bears(self, f: Fields, what: str) -> tuple:
@@ -172,6 +188,6 @@ class AnnotationReader:
             f = Fields(self.doc, node, f"timeline event {n}", ("id", "date", "text", "cite"))
             date, text = f.date("date", required=True), f.text("text", required=True)
             cites = self.citations(f, f"timeline event {n}", required=True)
-            out.append(TimelineEvent(f.slug("id") or f"timeline-{n}", date or datetime.date.min, text or "",
-                                     cites, f.pos))
+            anchor = self.anchor_id(f, f"timeline event {n}") or f"timeline-{n}"
+            out.append(TimelineEvent(anchor, date or datetime.date.min, text or "", cites, f.pos))
         return tuple(sorted(out, key=lambda e: e.date))

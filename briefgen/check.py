@@ -94,7 +94,21 @@ def _check_ids(b: Briefing, report: Report) -> None:
     unique([(s.anchor, s.pos) for s in b.summary] + [(t.anchor, t.pos) for t in b.timeline],
            "statement id", " on the summary page")
     unique([(e.anchor, e.pos) for q in b.questions for e in q.evidence], "evidence id",
-           " on the questions page", {q.anchor: q.pos for q in b.questions})
+           " on the questions page", _question_ids(b, report))
+
+
+def _question_ids(b: Briefing, report: Report) -> dict[str, Pos]:
+    """The ids templates/questions.html gives each question's own parts (evidence may not take
+    one); two questions whose parts share one (question 'x-h' and the heading of 'x') are an error."""
+    ids: dict[str, tuple[str, Pos]] = {}
+    for q in b.questions:
+        for ident in (q.anchor, f"{q.anchor}-h", f"{q.anchor}-evidence",
+                      *(f"{q.anchor}-h-{h.id}" for h in q.hypotheses)):
+            first, pos = ids.setdefault(ident, (q.id, q.pos))
+            if first != q.id:  # the same id twice is reported as a duplicate question id
+                report.error(q.pos, f"question '{q.id}' gives the page the id '{ident}', which question "
+                             f"'{first}' (line {pos.line}) already uses; rename one")
+    return {ident: pos for ident, (_, pos) in ids.items()}
 
 
 def _check_questions(b: Briefing, report: Report) -> None:

@@ -34,10 +34,17 @@ class Problem:
         return f"{inert(str(self.pos))}: {self.severity}: {inert(self.message)}"
 
 
+# Bidirectional controls (embeddings, overrides, isolates, LRM/RLM/ALM): they reorder or reverse
+# the text after them. Escaped in messages; removed from plain-text fields (fields.py).
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
 def inert(text: str) -> str:
-    """User text in a message, with control and line-separator characters shown as escapes,
-    so a scraped article cannot forge a `path:line:col:` line or send terminal escapes."""
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    """User text in a message, with control, line-separator and bidi characters shown as escapes,
+    so a scraped article cannot forge a `path:line:col:` line, send terminal escapes or reorder
+    what the terminal shows."""
+    return "".join(f"\\u{ord(c):04x}" if c in BIDI else repr(c)[1:-1]
+                   if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
 @dataclass

@@ -6,12 +6,29 @@ import datetime
 import re
 from typing import Any, Iterable
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .diagnostics import Pos
+from .diagnostics import BIDI, Pos, Report
 from .yamlpos import YamlDoc, as_date, is_invalid
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_NO_BIDI = str.maketrans(dict.fromkeys(BIDI))
+
+
+def without_bidi(text: str) -> tuple[str, list[str]]:
+    """The text without bidi controls, and the code points removed (for the warning)."""
+    if BIDI.isdisjoint(text):
+        return text, []
+    return text.translate(_NO_BIDI), sorted({f"U+{ord(c):04X}" for c in text if c in BIDI})
+
+
+def plain_text(report: Report, text: str, pos: Pos, what: str) -> str:
+    """`text` without bidi controls, warning where they were."""
+    clean, removed = without_bidi(text)
+    if removed:
+        report.warning(pos, f"{what} holds bidi control characters ({', '.join(removed)}); "
+                       "removed, as they can reorder or reverse the text shown after them")
+    return clean
 
 
 def is_slug(value: str) -> bool:
@@ -70,6 +87,8 @@ class Fields:
             return None
         # A number or a yes/no typed as a title is still meant as text.
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if not BIDI.isdisjoint(text):  # rare: only then is the warning's position worked out
+            text = plain_text(self.doc.report, text, self.pos_of(key), f"'{key}' in {self.what}")
         return text.strip() or None
 
     def slug(self, key: str, required: bool = False) -> str | None:
@@ -84,10 +103,13 @@ class Fields:
         value = self.raw(key, required)
         if value is None:
             return None
-        parsed = as_date(value)
+        # The text as typed, so a YAML timestamp and a quoted string follow the same rule.
+        node = self.value_node(key)
+        typed = node.value if isinstance(node, ScalarNode) and isinstance(node.value, str) else str(value)
+        parsed = as_date(typed)
         if parsed is None:
-            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be an ISO date "
-                                  f"like 2024-12-14, not {str(value)!r}")
+            self.doc.report.error(self.pos_of(key), f"'{key}' in {self.what} must be a date like "
+                                  f"2024-12-14 (or 2024-12-14T09:30Z), not {typed!r}")
         return parsed
 
     def url(self, key: str) -> str | None:
@@ -134,5 +156,6 @@ class Fields:
             if isinstance(value, (datetime.date, bool)):
                 self.doc.report.error(self.doc.pos(node), f"items of '{key}' in {self.what} must be text")
                 continue
-            out.append((str(value), self.doc.pos(node)))
+            pos = self.doc.pos(node)
+            out.append((plain_text(self.doc.report, str(value), pos, f"an item of '{key}' in {self.what}"), pos))
         return out

@@ -5,9 +5,19 @@ and while writing, an analyst edits one file between checks. So each source's ci
 are stored under a hash of everything they are computed from; a source whose text changed is
 parsed again, the others are read back. A build still parses every source it renders.
 
-The file is JSON (never pickle: nothing read back can run code), written whole to a temporary
-file and renamed into place, and only entries used by the last run are kept. A cache that is
-missing, stale, corrupt or unwritable is ignored: it can make a run slower, never different.
+The file is two lines of JSON (never pickle: nothing read back can run code): a header with the
+stamp of the code that wrote it and a digest of the second line, which holds the entries. It is
+written whole to a temporary file and renamed into place, and only entries used by the last run
+are kept. A cache that is missing, stale, corrupt or unwritable is ignored: it can make a run
+slower, never different.
+
+What the cache trusts: nothing it cannot check. Before a byte of the entries is used, their digest
+(blake2b over the stamp and the entries' exact bytes) must match the header, so a truncated file,
+a flipped byte or text edited by hand throws the whole cache away and every source is parsed
+again; each entry must also have the shape this code writes. The digest is not a secret: it
+catches damage and hand edits, not someone who recomputes it on purpose. Such a person can write
+into the project folder, so they could as well edit the sources; CI builds from a clean checkout
+have no cache (`.briefgen-*/` is in .gitignore), and `--no-cache` ignores it.
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ from typing import Any
 log = logging.getLogger("briefgen")
 
 CACHE_DIR = ".briefgen-cache"
-_FORMAT = 1  # bump when what is stored, or how a source becomes blocks, changes
+_FORMAT = 2  # bump when what is stored, or how a source becomes blocks, changes
 
 
 def _stamp() -> str:
@@ -51,6 +61,28 @@ def source_key(kind: str, body: str, drops: list[str]) -> str:
     return h.hexdigest()
 
 
+def _digest(stamp: str, body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16, key=stamp.encode("utf-8")[-64:]).hexdigest()
+
+
+def _well_formed(entry: Any) -> bool:
+    """An entry of the shape `sourcetext` writes: {"blocks": [[token, element, anchor, text,
+    line, normalised], ...], "unused": [drop index, ...]}, indices never negative."""
+    if not isinstance(entry, dict) or set(entry) != {"blocks", "unused"}:
+        return False
+    blocks, unused = entry["blocks"], entry["unused"]
+    if not isinstance(blocks, list) or not isinstance(unused, list):
+        return False
+    for row in blocks:  # unrolled: this runs for every block of every source on every check
+        if type(row) is not list or len(row) != 6:
+            return False
+        token, element, anchor, text, line, norm = row
+        if not (type(token) is int and type(element) is int and type(line) is int and type(anchor) is str
+                and type(text) is str and type(norm) is str and token >= 0 and element >= 0 and line >= 0):
+            return False
+    return all(type(k) is int and k >= 0 for k in unused)
+
+
 class ParseCache:
     def __init__(self, folder: Path | None) -> None:
         """`folder` None: a cache that remembers nothing (`--no-cache`)."""
@@ -63,13 +95,17 @@ class ParseCache:
     def _read(self) -> dict[str, Any]:
         assert self.path is not None
         try:
-            data = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
+            header, _, body = self.path.read_bytes().partition(b"\n")
+            head = json.loads(header)
+            if not isinstance(head, dict) or head.get("stamp") != self.stamp \
+                    or head.get("digest") != _digest(self.stamp, body):
+                return {}
+            entries = json.loads(body)
+        except (OSError, ValueError, RecursionError):
             return {}
-        if not isinstance(data, dict) or data.get("stamp") != self.stamp:
+        if not isinstance(entries, dict):
             return {}
-        entries = data.get("sources")
-        return entries if isinstance(entries, dict) else {}
+        return {k: v for k, v in entries.items() if _well_formed(v)}
 
     def get(self, key: str) -> Any:
         entry = self._old.get(key)
@@ -85,12 +121,13 @@ class ParseCache:
         """Write what this run used, if that differs from what was read."""
         if self.path is None or not (self._changed or len(self._used) != len(self._old)):
             return
-        data = json.dumps({"stamp": self.stamp, "sources": self._used}, ensure_ascii=False,
-                          separators=(",", ":"))
+        body = json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        header = json.dumps({"stamp": self.stamp, "digest": _digest(self.stamp, body)})
+        data = header.encode("utf-8") + b"\n" + body
         tmp = self.path.with_name(f".sources-{os.getpid()}.tmp")  # renamed: readers never see half
         try:
             self.path.parent.mkdir(exist_ok=True)
-            tmp.write_text(data, encoding="utf-8")
+            tmp.write_bytes(data)
             os.replace(tmp, self.path)
         except OSError as exc:  # a read-only checkout still checks, only slower
             log.debug(f"could not write {self.path}: {exc}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from pathlib import Path
 
 from .diagnostics import UserError
@@ -27,17 +28,55 @@ def new_briefing(project: Path, briefing_id: str, title: str | None = None,
         raise UserError(f"briefing id {briefing_id!r} must be a slug (lowercase letters, digits and '-')")
     if briefing_id in RESERVED_BRIEFINGS:
         raise UserError(f"briefing id {briefing_id!r} is reserved by the site; choose another")
-    folder = project / "content" / briefing_id
-    if folder.exists():
-        raise UserError(f"content/{briefing_id} already exists; briefgen never overwrites a briefing")
+    folder = f"content/{briefing_id}"
+    if os.path.lexists(project / folder):  # lexists: a dangling link is there too
+        raise UserError(f"{folder} already exists; briefgen never overwrites a briefing")
     day = (today or datetime.date.today()).isoformat()
     # A JSON string is a valid YAML scalar, whatever quotes or backslashes the title holds.
     safe_title = json.dumps(title or briefing_id.replace("-", " ").capitalize(), ensure_ascii=False)
-    (folder / "sources").mkdir(parents=True)
-    (folder / "briefing.yml").write_text(_fill("briefing.yml", title=safe_title, today=day,
-                                               format_url=content_format_url()), encoding="utf-8")
-    (folder / "sources" / "example.md").write_text(_fill("example.md", today=day), encoding="utf-8")
+    files = {f"{folder}/briefing.yml": _fill("briefing.yml", title=safe_title, today=day,
+                                                    format_url=content_format_url()),
+             f"{folder}/sources/example.md": _fill("example.md", today=day)}
+    clashes = _clashes(project, list(files))
+    if clashes:
+        raise UserError(f"{project} already has {', '.join(clashes)}; briefgen never overwrites "
+                        "files or writes through symlinks")
+    _write_all(project, files)
     return Path("content") / briefing_id
+
+
+def _clashes(base: Path, names: list[str]) -> list[str]:
+    """What is in the way: an existing file or link (dangling too) where a file would go, or a
+    file or link where a folder would go (writing through a link may leave `base`)."""
+    clashes = []
+    for name in names:
+        parts = name.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = base.joinpath(*parts[:depth])
+            leaf = depth == len(parts)
+            if os.path.lexists(path) and (leaf or path.is_symlink() or not path.is_dir()):
+                clashes.append("/".join(parts[:depth]) + ("" if leaf else " (not a folder)"))
+                break
+    return list(dict.fromkeys(clashes))
+
+
+def _write_all(base: Path, files: dict[str, str]) -> None:
+    """Create each file new (O_EXCL, O_NOFOLLOW): never through a link, never over a file, even one
+    that appeared since the check."""
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            parts = name.split("/")
+            folder = base
+            for part in parts[:-1]:
+                folder = folder / part
+                if not folder.is_dir() or folder.is_symlink():
+                    os.mkdir(folder)  # raises if something else appeared meanwhile
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            with os.fdopen(os.open(folder / parts[-1], flags, 0o666), "w", encoding="utf-8") as out:
+                out.write(text)
+    except OSError as exc:
+        raise UserError(f"cannot create {exc.filename or base}: {exc.strerror or exc}") from None
 
 
 def _requirements(installed: Origin) -> str:
@@ -62,13 +101,12 @@ def init_project(directory: Path, installed: Origin | None = None) -> Origin:
         ".github/workflows/pages.yml": _fill("pages.yml"),
         "requirements.txt": _requirements(installed),
     }
-    clashes = [name for name in files if (directory / name).exists()]
-    if (directory / "content").exists():
-        clashes.append("content/")
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise UserError(f"{directory} exists and is not a folder; briefgen init never overwrites")
+    clashes = _clashes(directory, list(files) + ["content"])  # content/: never mixed with ours
     if clashes:
-        raise UserError(f"{directory} already has {', '.join(clashes)}; briefgen init never overwrites")
-    for name, text in files.items():
-        (directory / name).parent.mkdir(parents=True, exist_ok=True)
-        (directory / name).write_text(text, encoding="utf-8")
+        raise UserError(f"{directory} already has {', '.join(clashes)}; briefgen init never "
+                        "overwrites files or writes through symlinks")
+    _write_all(directory, files)
     new_briefing(directory, "first-briefing", "My first briefing")
     return installed

@@ -15,11 +15,14 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 # Invisible to a reader, so they must not break a match inside a word.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Bidi controls too (diagnostics.BIDI, spelt out so the parse cache's stamp sees a change): they
+# are removed from quotes, and news pages in Arabic or Hebrew are full of them.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Typographic variants an analyst cannot be expected to type.
 _FOLD = {
     **dict.fromkeys("'\u2018\u2019\u201a\u201b\u2032", "'"),
@@ -37,6 +40,9 @@ _MIN_RATIO = 0.5  # below this a suggestion misleads more than it helps
 _MAX_PROBE = 200  # longer quotes: score their start only, keeps difflib cheap
 _MAX_PASSAGE = 120  # suggestions are shown inline in one error message
 _CANDIDATES = 30  # aligned windows scored per closest() call
+_PROBES = 6  # the quote's longest words, and as many word pairs, are counted (a C scan each)
+_VOTERS = 4  # of those, the rarest vote for where the quote may be
+_MAX_HITS = 2000  # a probe found more often than this says little about where
 
 
 def normalise(text: str) -> tuple[str, list[int], list[int]]:
@@ -85,7 +91,23 @@ def normalised(text: str) -> str:
 
 def _lower(text: str) -> str:
     """Lowercase without changing length (e.g. 'İ' lowers to 2 chars), so offsets stay valid."""
-    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+    low = text.lower()
+    if len(low) == len(text):  # no character grew (none ever shrinks): str.lower at C speed
+        return low
+
+    # Lower the runs between such characters, keeping them as they are (still C speed per run).
+    def lower_run(m: re.Match[str]) -> str:
+        run = m.group()
+        return low if len(low := run.lower()) == len(run) else run
+
+    return _growers().sub(lower_run, text)
+
+
+@lru_cache(maxsize=1)
+def _growers() -> re.Pattern[str]:
+    """Runs of characters that lowercase to one character, or one character that does not."""
+    odd = "".join(c for c in map(chr, range(0x110000)) if len(c.lower()) != 1)
+    return re.compile(f"[^{re.escape(odd)}]+|[{re.escape(odd)}]")
 
 
 def _clip(passage: str) -> str:
@@ -188,25 +210,31 @@ class SourceIndex:
         """Case-folded joined text: suggestions should also catch case mistakes."""
         return _lower(self._text)
 
-    @cached_property
-    def _word_positions(self) -> dict[str, list[int]]:
-        """Word -> positions in the joined text; built once, only on the error path."""
-        index: dict[str, list[int]] = {}
-        for m in _WORD.finditer(self._lower_text):
-            index.setdefault(m.group(), []).append(m.start())
-        return index
-
     def _candidate_starts(self, needle: str) -> list[int]:
         """Window starts where the quote's words line up with the source's, best first.
 
-        Each shared word votes (weighted by length, so 'the' counts little)
-        for the start that aligns it with its place in the quote.
-        """
+        Probes are the quote's longest words and word pairs; only the rarest in this source vote
+        (weighted by length, so 'the' counts little), each at most _MAX_HITS times. So the work
+        and memory are bounded by the quote plus a dozen C-speed scans of the source, however
+        large it is (a 20 MB source once cost seconds and 1.5 GB, indexing every word)."""
+        text = self._lower_text
+        found = list(_WORD.finditer(needle))
+        words = {m.group(): m.start() for m in reversed(found) if len(m.group()) > 2}
+        pairs = {needle[a.start():b.end()]: a.start() for a, b in zip(found[::-1][1:], found[::-1])}
+        probes = (sorted(words, key=len, reverse=True)[:_PROBES]
+                  + sorted(pairs, key=len, reverse=True)[:_PROBES])
+        counted = sorted((text.count(p), -len(p), p) for p in probes)
+        voters = [c for c in counted if 0 < c[0] <= _MAX_HITS][:_VOTERS] or [c for c in counted if c[0]][:1]
         votes: Counter[int] = Counter()
-        for m in _WORD.finditer(needle):
-            for pos in self._word_positions.get(m.group(), ()):
-                block_start = self._offsets[bisect_right(self._offsets, pos) - 1]
-                votes[max(pos - m.start(), block_start)] += len(m.group())
+        for _, _, probe in voters:
+            at = {**words, **pairs}[probe]
+            pos, looked = text.find(probe), 0
+            while pos != -1 and looked < _MAX_HITS:  # every find counts, whole word or not
+                end, looked = pos + len(probe), looked + 1
+                if (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                    block_start = self._offsets[bisect_right(self._offsets, pos) - 1]
+                    votes[max(pos - at, block_start)] += len(probe)
+                pos = text.find(probe, end)
         return [start for start, _ in votes.most_common(_CANDIDATES)]
 
     def _window(self, start: int, length: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -18,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import Pos, Report
 
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAX_DEPTH = 200  # deeper than any briefing needs, far below Python's recursion limit
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a single value"}
 
 
@@ -64,7 +66,27 @@ class YamlDoc:
                               f"U+{ord(char):04X} is not allowed; delete it")
         except yaml.YAMLError as exc:
             self.report.error(Pos(self.path, 1 + self.line_offset, 1), f"invalid YAML: {exc}")
+        except RecursionError:  # the pure-Python parser recurses once per level of nesting
+            line, col = self._too_deep(text)
+            self.report.error(Pos(self.path, line + self.line_offset, col), f"invalid YAML: nested "
+                              f"more than {_MAX_DEPTH} levels deep; a briefing needs a handful")
         return None
+
+    @staticmethod
+    def _too_deep(text: str) -> tuple[int, int]:
+        """Where the nesting passes the limit, found by an event stream (a loop, not recursion)."""
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=_FAST):
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    depth += 1
+                    if depth > _MAX_DEPTH:
+                        return event.start_mark.line + 1, event.start_mark.column + 1
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    depth -= 1
+        except (yaml.YAMLError, RecursionError):
+            pass
+        return 1, 1
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
         """Return key -> (key node, value node); report duplicate and non-string keys."""
@@ -101,7 +123,7 @@ class YamlDoc:
             return SafeConstructor().construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:
             if node.tag.endswith(":timestamp"):
-                message = f"{what} must be an ISO date like 2024-12-14, not {node.value!r} ({exc})"
+                message = f"{what} must be a date like 2024-12-14, not {node.value!r} ({exc})"
             else:
                 detail = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else exc
                 message = f"{what} is not a valid value: {detail}"
@@ -140,15 +162,24 @@ def type_name(node: Node) -> str:
     return _TYPE_NAMES.get(type(node), "something else")
 
 
-def as_date(value: Any) -> datetime.date | None:
-    """An ISO date or date-time (as YAML or as a quoted string); None if it is not one."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
-        except ValueError:
-            return None
-    return None
+# The one accepted spelling of a date, whatever the Python or YAML library: Python 3.11's
+# fromisoformat takes "20241214" and 3.10's does not, and YAML has its own timestamp rules.
+DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+                  r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?(Z|[+-]([0-9]{2}):([0-9]{2}))?)?")
+
+
+def as_date(text: str) -> datetime.date | None:
+    """The date of `YYYY-MM-DD` or `YYYY-MM-DD[T ]HH:MM[:SS[.f]][Z|+HH:MM|-HH:MM]` (the day as
+    written, whatever the offset); None for any other text or an impossible date or time."""
+    m = DATE.fullmatch(text.strip())
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, _, off_h, off_m = m.groups()
+    try:
+        day_of = datetime.date(int(year), int(month), int(day))
+        datetime.time(int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    if off_h is not None and (int(off_h) > 23 or int(off_m) > 59):
+        return None
+    return day_of

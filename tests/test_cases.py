@@ -6,6 +6,7 @@ A case folder holds:
 - `expected.txt`   the exact standard error of `briefgen -C project check` (trailing whitespace
                    of each line and of the whole text is ignored, nothing else);
 - `exit_code.txt`  the expected exit status (default 1);
+                   (a mistake on the command line, e.g. `init` over a file, is one `error: ` line);
 - `args.txt`       the command and flags after `-C project` (default `check`);
 - `xfail`          optional: the reason (a known bug) the case fails today; run as a strict
                    xfail, so the case starts failing the suite as soon as the bug is fixed and the
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -52,7 +54,12 @@ def _cases(with_xfail: bool = True) -> list:
 
 def _tree(root: Path) -> dict[str, str]:
     """Every file's hash, except the parse cache: the one thing `check` may write."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+    def state(p: Path) -> str:
+        if p.is_symlink():  # never followed: it may loop, dangle or leave the project
+            return "link:" + os.readlink(p)
+        return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+
+    return {p.relative_to(root).as_posix(): state(p)
             for p in sorted(root.rglob("*")) if CACHE_DIR not in p.relative_to(root).parts}
 
 
@@ -61,7 +68,7 @@ def _normal(text: str) -> str:
 
 
 def run_case(case: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int, BaseException | None]:
-    shutil.copytree(case / "project", workdir / "project")
+    shutil.copytree(case / "project", workdir / "project", symlinks=True)  # links stay links
     before = _tree(workdir / "project")
     args_file = case / "args.txt"
     args = shlex.split(args_file.read_text()) if args_file.is_file() else ["check"]
@@ -99,8 +106,9 @@ def test_case_format(case: Path) -> None:
     then one count line; errors mean exit 1."""
     lines = _normal((case / "expected.txt").read_text(encoding="utf-8")).splitlines()
     lines = [ln for ln in lines if not ln.startswith("INFO ")]
-    if len(lines) == 1 and lines[0].startswith("error: "):  # bad command-line input: one line,
-        assert (case / "exit_code.txt").read_text().strip() == "1"  # no file position to name
+    if len(lines) == 1 and lines[0].startswith("error: "):  # a command-line mistake: one line
+        code_file = case / "exit_code.txt"
+        assert (int(code_file.read_text()) if code_file.is_file() else 1) == 1
         return
     assert lines and lines[-1].startswith("briefgen: "), "the last line counts the problems"
     problems = lines[:-1]
@@ -153,3 +161,31 @@ def test_unreadable_source_as_directory(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert "content/port/briefing.yml:7:11: error: " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_fixed_id_of_the_templates_is_reserved() -> None:
+    """A statement id may not start with `bg-` (golden case page-ids) because every id the
+    templates write as it is starts so; a new template id outside that prefix fails here."""
+    from briefgen.annotations import PAGE_ID_PREFIX
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    fixed = {m for f in templates.rglob("*.html")
+             for m in re.findall(r"""\bid=["']([^"'{]+)["']""", f.read_text(encoding="utf-8"))}
+    assert "bg-sources" in fixed
+    assert all(i.startswith(PAGE_ID_PREFIX) for i in fixed), sorted(fixed)
+
+
+@pytest.mark.parametrize("link", ["mkdocs.yml", ".gitignore", ".github", "content"])
+def test_init_never_writes_through_a_dangling_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   link: str) -> None:
+    """A dangling link where init would write leads outside the project: init refuses, and the
+    file it points to is never created (golden case init-dangling-mkdocs shows the message)."""
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (project / link).symlink_to(outside / "target")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "project"])
+    assert result.exit_code == 1 and result.stderr.startswith("error: "), result.stderr
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in project.iterdir()) == [link]

@@ -10,6 +10,7 @@ problem must name a file inside the project with a line and column >= 1.
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -179,3 +180,46 @@ def test_any_quote_against_any_source(body, quote) -> None:
                       "summary": [{"text": "x", "cite": [{"ledger": quote}]}]})
     sources = {"ledger.md": f"---\ntitle: T\noutlet: O\n---\n\n{body}\n"}
     _assert_reported_only(_project(briefing, sources))
+
+
+SECRET = "SECRET-OUTSIDE-THE-PROJECT"
+TOO_LONG_NAME, TOO_DEEP_PATH = "sources/" + "a" * 300 + ".md", "sub/" * 1100 + "a.md"  # ENAMETOOLONG
+LINK_NAMES = st.sampled_from(["a.md", "b.txt", "c.md", "wire.txt", "sub", "d.md"])
+LINK_TARGETS = st.sampled_from([
+    "{outside}", "../../../outside.md", "../../../../outside.md", "a.md", "b.txt", "missing.md",
+    "../briefing.yml", "../../port/sources/wire.txt", "/", ".", "..", "sub/../a.md", "wire.txt",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(links=st.dictionaries(LINK_NAMES, LINK_TARGETS, max_size=5),
+       files=st.dictionaries(IDS, st.one_of(st.sampled_from(["sources/a.md", "sources/b.txt", "sources/sub/a.md",
+                                                              "sources/c.md", "sources/d.md", "", " ",
+                                                              "sources/a\x00.md", "sources/\n.md", TOO_LONG_NAME,
+                                                              TOO_DEEP_PATH]), ANY_TEXT),
+                             max_size=3))
+def test_symlinks_never_let_a_file_outside_the_folder_in(links, files) -> None:
+    """Links in sources/ and `file:` entries that leave the folder, loop or dangle are reported;
+    nothing outside the briefing folder is ever read into a source."""
+    root = _project(_dump({"title": "T", "as_of": datetime.date(2024, 11, 6),
+                           "sources": {sid: {"file": f, "title": "T", "outlet": "O"} for sid, f in files.items()},
+                           "summary": [{"text": "x", "cite": [{"wire": "walked out"}]}]}),
+                    {"wire.txt": "Dock workers walked out.\n"})
+    outside = root.parent / f"{root.name}-outside.md"
+    outside.write_text(f"---\ntitle: T\noutlet: O\n---\n{SECRET}\n", encoding="utf-8")
+    (root / "outside.md").write_text(f"---\ntitle: T\noutlet: O\n---\n{SECRET}\n", encoding="utf-8")
+    try:
+        for name, target in links.items():
+            link = root / "content" / "port" / "sources" / name
+            if not os.path.lexists(link):
+                link.symlink_to(target.format(outside=outside))
+        outcome = check(root)
+        for p in outcome.report.problems:
+            assert os.path.lexists(root / p.pos.path) and p.pos.line >= 1 and p.pos.col >= 1, p
+            assert SECRET not in p.message, p
+        for checked in outcome.checked:
+            for source in checked.briefing.sources.values():
+                assert SECRET not in source.body, source.path
+    finally:
+        outside.unlink()
+        shutil.rmtree(root, ignore_errors=True)

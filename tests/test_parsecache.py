@@ -12,8 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from briefgen import pipeline, sourcetext
+from briefgen import parsecache, pipeline, sourcetext
 from briefgen.parsecache import CACHE_DIR
 from conftest import REPO, build_ok, tree_hash
 
@@ -52,6 +54,18 @@ BRIEFING = """\
         cite:
           - wire: "southern cranes kept working"
     """
+
+
+def read_cache(path: Path) -> tuple[str, dict]:
+    """The stamp and the entries of a cache file (a header line, then the entries)."""
+    header, _, body = path.read_bytes().partition(b"\n")
+    return json.loads(header)["stamp"], json.loads(body)
+
+
+def cache_bytes(stamp: str, entries) -> bytes:
+    """A cache file with a correct digest, as a forger (or a future bug) would write it."""
+    body = json.dumps(entries).encode()
+    return json.dumps({"stamp": stamp, "digest": parsecache._digest(stamp, body)}).encode() + b"\n" + body
 
 
 @pytest.fixture
@@ -124,11 +138,11 @@ def test_a_broken_or_stale_cache_is_ignored_and_rewritten(project, parses, conte
     expected = problems(pipeline.check(project, use_cache=False))
     pipeline.check(project)
     path = project / CACHE_DIR / "sources.json"
-    if content == "WRONG-ROWS":  # our stamp, nonsense entries: each source is parsed again
-        data = json.loads(path.read_text())
-        for entry in data["sources"].values():
+    if content == "WRONG-ROWS":  # our stamp and digest, nonsense entries: each source is parsed again
+        stamp, entries = read_cache(path)
+        for entry in entries.values():
             entry["blocks"] = [["x", None, 3, 4, "5", 6]]
-        content = json.dumps(data).encode()
+        content = cache_bytes(stamp, entries)
     path.write_bytes(content)
     parses.clear()
     assert problems(pipeline.check(project)) == expected
@@ -148,10 +162,10 @@ def test_an_unwritable_cache_only_costs_time(project, parses):
 def test_the_cache_keeps_only_the_sources_of_the_last_run(project):
     pipeline.check(project)
     path = project / CACHE_DIR / "sources.json"
-    assert len(json.loads(path.read_text())["sources"]) == 2
+    assert len(read_cache(path)[1]) == 2
     (project / "content/harbour/sources/ledger.txt").unlink()
     pipeline.check(project)
-    assert len(json.loads(path.read_text())["sources"]) == 1
+    assert len(read_cache(path)[1]) == 1
 
 
 def test_a_build_from_a_warm_cache_is_byte_for_byte_a_build_without_it(tmp_path, parses):
@@ -168,5 +182,121 @@ def test_a_build_from_a_warm_cache_is_byte_for_byte_a_build_without_it(tmp_path,
     build_ok(warm)
     # Blocks came from the cache; the tokens a source page renders are parsed once, for it.
     assert sorted(parses) == sorted(p.stem for p in (warm / "content/khmeimim/sources").iterdir())
+    site_of = {k: v for k, v in tree_hash(cold / "site").items() if not k.startswith("sitemap")}
+    assert {k: v for k, v in tree_hash(warm / "site").items() if not k.startswith("sitemap")} == site_of
+
+
+# -- what the cache trusts: nothing a hand or a disk can change unnoticed ---------------------
+
+def test_cached_text_edited_by_hand_cannot_make_a_missing_quote_pass(project, parses):
+    expected = problems(pipeline.check(project, use_cache=False))
+    assert any("briefing.yml:19:" in p and "quote not found" in p for p in expected)
+    pipeline.check(project)
+    path = project / CACHE_DIR / "sources.json"
+    data = path.read_bytes()
+    assert data.count(b"northern cranes stopped working") == 2  # the block's text and its normalised form
+    path.write_bytes(data.replace(b"northern cranes stopped working", b"southern cranes kept working"))
+    parses.clear()
+    assert problems(pipeline.check(project)) == expected
+    assert "wire" in parses
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: e.update(blocks=[[-1, 0, "p1", "x", 0, "x"]]),
+    lambda e: e.update(blocks=[[0, 0, "p1", "x", 0]]),
+    lambda e: e.update(blocks=[[True, 0, "p1", "x", 0, "x"]]),
+    lambda e: e.update(unused=[-1]),
+    lambda e: e.update(unused="0"),
+    lambda e: e.pop("unused"),
+    lambda e: e.update(extra=1),
+    lambda e: e.update(blocks={"0": 1}),
+], ids=["negative-token", "short-row", "bool-index", "negative-drop", "unused-text", "no-unused",
+        "extra-key", "blocks-mapping"])
+def test_a_well_digested_entry_of_the_wrong_shape_is_parsed_again(project, parses, damage):
+    expected = problems(pipeline.check(project, use_cache=False))
+    pipeline.check(project)
+    path = project / CACHE_DIR / "sources.json"
+    stamp, entries = read_cache(path)
+    for entry in entries.values():
+        damage(entry)
+    path.write_bytes(cache_bytes(stamp, entries))
+    parses.clear()
+    assert problems(pipeline.check(project)) == expected
+    assert sorted(parses) == ["ledger", "wire"]
+
+
+def _mutations() -> st.SearchStrategy:
+    """Damage of any shape: cut short, bytes flipped or inserted, a JSON value swapped for another."""
+    json_values = st.recursive(st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=8),
+                               lambda inner: st.lists(inner, max_size=3)
+                               | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+    return st.one_of(
+        st.tuples(st.just("truncate"), st.floats(0, 1)),
+        st.tuples(st.just("flip"), st.floats(0, 1), st.integers(1, 255)),
+        st.tuples(st.just("insert"), st.floats(0, 1), st.binary(min_size=1, max_size=4)),
+        st.tuples(st.just("swap"), st.floats(0, 1), json_values),
+    )
+
+
+def _damage(data: bytes, how: tuple) -> bytes:
+    kind, where = how[0], how[1]
+    at = int(where * (len(data) - 1))
+    if kind == "truncate":
+        return data[:at]
+    if kind == "flip":
+        return data[:at] + bytes([data[at] ^ how[2]]) + data[at + 1:]
+    if kind == "insert":
+        return data[:at] + how[2] + data[at:]
+    header, _, body = data.partition(b"\n")  # swap: a hand edit that keeps the JSON valid
+    entries = json.loads(body)
+    paths = _json_paths(entries)
+    path = paths[int(where * (len(paths) - 1))]
+    target = entries
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = how[2]
+    return header + b"\n" + json.dumps(entries).encode()
+
+
+def _json_paths(value, prefix=()) -> list[tuple]:
+    out = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        out.append(prefix + (key,))
+        out += _json_paths(child, prefix + (key,))
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(how=_mutations())
+def test_a_damaged_cache_of_any_shape_checks_like_no_cache(project, how):
+    expected = problems(pipeline.check(project, use_cache=False))
+    path = project / CACHE_DIR / "sources.json"
+    shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
+    pipeline.check(project)
+    damaged = _damage(path.read_bytes(), how)
+    path.write_bytes(damaged)
+    assert problems(pipeline.check(project)) == expected
+    assert problems(pipeline.check(project)) == expected  # and from what that run wrote back
+
+
+def test_a_build_from_a_damaged_cache_is_byte_for_byte_a_build_without_it(tmp_path, make_project):
+    files = {"content/harbour/briefing.yml": BRIEFING.replace(
+                 '''      - text: A quote that is not there.
+        cite:
+          - wire: "southern cranes kept working"
+''', ""),
+             "content/harbour/sources/wire.md": WIRE, "content/harbour/sources/ledger.txt": LEDGER}
+    cold, warm = make_project(tmp_path, files), make_project(tmp_path, files)
+    build_ok(cold, use_cache=False)
+    pipeline.check(warm)
+    path = warm / CACHE_DIR / "sources.json"
+    header, _, body = path.read_bytes().partition(b"\n")
+    entries = json.loads(body)
+    for entry in entries.values():  # token indices far out of range: once an IndexError
+        for row in entry["blocks"]:
+            row[0] += 10_000
+    path.write_bytes(header + b"\n" + json.dumps(entries).encode())
+    build_ok(warm)
     site_of = {k: v for k, v in tree_hash(cold / "site").items() if not k.startswith("sitemap")}
     assert {k: v for k, v in tree_hash(warm / "site").items() if not k.startswith("sitemap")} == site_of

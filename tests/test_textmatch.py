@@ -244,3 +244,62 @@ def test_source_normalised_once_per_block_not_per_quote(monkeypatch) -> None:
     assert [t for t in fast if t in blocks] == blocks
     assert len(fast) == len(blocks) + len(quotes)
     assert sorted(maps) == sorted(blocks[:4])
+
+
+def test_bidi_controls_are_invisible_to_matching():
+    """News pages in Arabic or Hebrew carry LRM/RLM marks and isolates; quotes lose them at load."""
+    index = SourceIndex(["al-Sharaa said \u200fthe \u2067talks\u2069 will resume\u200e on Monday"])
+    hits = index.find("the talks will resume")
+    assert len(hits) == 1
+    assert normalise("a\u202eb\u061cc")[0] == "abc"
+
+
+def _large_source(megabytes: int) -> list[str]:
+    """Paragraphs of news-like words, repetitive enough that most words occur everywhere."""
+    import random
+
+    rng = random.Random(11)
+    vocab = ("the port workers said on monday strike ships harbour talks union would resume cranes "
+             "anchor officials".split() + [f"term{i}" for i in range(3000)])
+    blocks, size = [], 0
+    while size < megabytes * 1_000_000:
+        blocks.append(" ".join(rng.choice(vocab) for _ in range(60)) + ".")
+        size += len(blocks[-1])
+    return blocks
+
+
+def test_a_missing_quote_in_a_20_mb_source_costs_bounded_memory():
+    """The suggestion for a quote that is not found once indexed every word of the source
+    (about 1.5 GB for 20 MB); now it scans the source a few times and keeps little."""
+    import tracemalloc
+
+    blocks = _large_source(20)
+    blocks[len(blocks) // 2] = ("Late on Monday the port workers said the talks with the union would resume "
+                                "on Friday after the strike ended.")
+    index = SourceIndex(blocks)
+    text_mb = sum(map(len, blocks)) / 1e6
+    quote = "the port workers said the talks with the union would resume on Thursday after the strike"
+    tracemalloc.start()
+    try:
+        assert index.find(quote) == []
+        near = index.closest(quote)
+        peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+    assert near is not None and "would resume on Friday" in near
+    # One lowercased copy of the text is expected; a word index is many times the text.
+    assert peak_mb < 2 * text_mb + 20, f"{peak_mb:.0f} MB for a {text_mb:.0f} MB source"
+
+
+def test_lowercasing_keeps_offsets_when_a_character_grows():
+    """'İ' lowercases to two characters: it is kept, so offsets into the text stay valid."""
+    text = "İstanbul port ÇAY İi " * 3
+    assert textmatch._lower(text) == "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    index = SourceIndex(["Officials in İstanbul said the port would reopen"])
+    assert index.closest("officials in istanbul said the port will reopen") is not None
+
+
+def test_the_matcher_ignores_every_bidi_control_the_loader_removes():
+    from briefgen.diagnostics import BIDI
+
+    assert BIDI <= textmatch._INVISIBLE
