@@ -1,26 +1,25 @@
-"""load -> check -> resolve -> render -> engine, with every problem collected on the way."""
+"""load -> check -> resolve -> render, with every problem collected on the way; the engine
+(briefgen/engine/) builds the site from what `render` returns."""
 
 from __future__ import annotations
 
-import gc
 import logging
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable
 
 from .check import Checked, check_briefing
 from .diagnostics import Report
 from .load import load_project
 from .markup import markdown
 from .parsecache import CACHE_DIR, ParseCache
+from .strategy import Strategy
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .render import Page
+    from .reuse import Reuse
     from .resolve import Resolved
     from .urls import Urls
-    from .warm import Warm
 
 log = logging.getLogger("briefgen")
 
@@ -40,51 +39,39 @@ class Outcome:
                 f"{n_cit} citation{'s' if n_cit != 1 else ''}")
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Loading and parsing allocate many small objects and make no reference cycles: the cyclic
-    collector would only scan them over and over (about a tenth of a cold check)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def check(project: Path, use_cache: bool = True, warm: Warm | None = None) -> Outcome:
-    """Load and check every briefing; `use_cache`: read and update .briefgen-cache/."""
+def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
+    """Load and check every briefing (the strategy says whether the parse cache is used and
+    what serve's last rebuild left to reuse)."""
     report = Report()
-    cache = ParseCache(project / CACHE_DIR if use_cache else None)
+    cache = ParseCache(project / CACHE_DIR if strategy.parse_cache else None)
     checked: list[Checked] = []
-    with _no_cycle_collection():
-        briefings = load_project(project, report)
-        if warm is not None:
-            warm.start({b.id for b in briefings})
-        for b in briefings:
-            kept = warm.checked(b) if warm is not None else None
-            if kept is not None:
-                report.problems += kept.problems
-                checked.append(kept.checked)
-                continue
-            before = len(report.problems)
-            checked.append(check_briefing(b, report, cache))
-            if warm is not None:
-                warm.keep_checked(b, checked[-1], report.problems[before:])
+    reuse = strategy.reuse
+    briefings = load_project(project, report)
+    if reuse is not None:
+        reuse.start({b.id for b in briefings})
+    for b in briefings:
+        kept = reuse.checked(b) if reuse is not None else None
+        if kept is not None:
+            report.problems += kept.problems
+            checked.append(kept.checked)
+            continue
+        before = len(report.problems)
+        checked.append(check_briefing(b, report, cache))
+        if reuse is not None:
+            reuse.keep_checked(b, checked[-1], report.problems[before:])
     cache.save()
     return Outcome(report, checked)
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           warm: Warm | None = None) -> dict[str, str | bytes]:
+           strategy: Strategy = Strategy()) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
     from .render import Renderer
     from .resolve import resolve
 
-    renderer = Renderer(project, urls, markdown(), site_name,
-                        warm.templates if warm else None)
+    reuse = strategy.reuse
+    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
 
     def render_one(c: Checked) -> tuple[Resolved, list[Page], str]:
         r = resolve(c)
@@ -93,11 +80,11 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
             doc.release()
         return r, pages, exported
 
-    if warm is None:
+    if reuse is None:
         results = _render_shared(outcome.checked, render_one)
     else:
-        results = _render_warm(outcome.checked, render_one, warm,
-                               warm.render_stamp(project, urls.directory_urls, site_name))
+        results = _render_reusing(outcome.checked, render_one, reuse,
+                                  reuse.render_stamp(project, urls.directory_urls, site_name))
     files: dict[str, str | bytes] = {}
     for r, pages, exported in results:
         outcome.resolved.append(r)
@@ -129,52 +116,15 @@ def _render_shared(checked: list[Checked], render_one: Callable[[Checked], Rende
     return [(replace(r, checked=c), pages, exported) for c, (r, pages, exported) in zip(checked, done)]
 
 
-def _render_warm(checked: list[Checked], render_one: Callable[[Checked], Rendered], warm: Warm,
-                 stamp: object) -> list[Rendered]:
+def _render_reusing(checked: list[Checked], render_one: Callable[[Checked], Rendered], reuse: Reuse,
+                    stamp: object) -> list[Rendered]:
     """serve: a briefing whose check was reused is not rendered again either, while the
     templates and settings (the stamp) are unchanged."""
     results = []
     for c in checked:
-        kept = warm.rendered(c, stamp)
+        kept = reuse.rendered(c, stamp)
         if kept is None:
             kept = render_one(c)
-            warm.keep_rendered(c, stamp, *kept)
+            reuse.keep_rendered(c, stamp, *kept)
         results.append(kept)
     return results
-
-
-def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
-          warm: Warm | None = None, use_cache: bool = True) -> Outcome:
-    """Check, render and build; `warm` (serve) carries what one rebuild can reuse from the last."""
-    from jinja2 import TemplateError
-
-    from .engine import mkdocs_engine  # only a build needs the engine
-    from .render import template_problem
-    from .urls import Urls
-
-    started = time.perf_counter()
-    settings = mkdocs_engine.read_settings(project, config_file)
-    outcome = check(project, use_cache, warm)
-    log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
-    if outcome.report.failed(strict):
-        return outcome
-    try:
-        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name, warm)
-    except TemplateError as exc:
-        outcome.report.error(*template_problem(exc, project))
-        return outcome
-    # Our objects live until the end of the build: keep the collector from scanning them
-    # again and again while MkDocs renders (unfrozen after, so `serve` does not accumulate).
-    gc.collect()
-    gc.freeze()
-    try:
-        mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file, warm)
-    finally:
-        gc.unfreeze()
-    try:
-        where = settings.site_dir.relative_to(project.resolve())
-    except ValueError:
-        where = settings.site_dir
-    log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into {where}/ "
-             f"in {time.perf_counter() - started:.2f} seconds")
-    return outcome

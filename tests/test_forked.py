@@ -92,8 +92,9 @@ def _three_briefings(root):
 BUILD = """
     import json, sys
     from pathlib import Path
-    from briefgen import forked, pipeline
-    outcome = pipeline.build(Path(sys.argv[1]) if len(sys.argv) > 1 else Path({root!r}))
+    from briefgen import forked
+    from briefgen.engine.site import build_site
+    outcome = build_site(Path(sys.argv[1]) if len(sys.argv) > 1 else Path({root!r}))
     print(json.dumps({{"split": forked.last_split, "problems": [str(p) for p in outcome.report.sorted()],
                       "anchors": [sorted(r.anchor_of.values()) for r in outcome.resolved],
                       "same_checked": all(r.checked is c for r, c in zip(outcome.resolved, outcome.checked))}}))

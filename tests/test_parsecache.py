@@ -15,6 +15,7 @@ import pytest
 
 from briefgen import pipeline, sourcetext
 from briefgen.parsecache import CACHE_DIR
+from briefgen.strategy import Strategy
 from conftest import REPO, build_ok, tree_hash
 
 WIRE = """\
@@ -86,7 +87,7 @@ def test_second_check_parses_nothing_and_reports_the_same(project, parses):
     second = pipeline.check(project)
     assert parses == []
     assert problems(second) == problems(first)
-    assert problems(pipeline.check(project, use_cache=False)) == problems(first)
+    assert problems(pipeline.check(project, Strategy(parse_cache=False))) == problems(first)
 
 
 def test_an_edited_source_is_parsed_again_and_its_quotes_checked_against_the_new_text(project, parses):
@@ -99,7 +100,7 @@ def test_an_edited_source_is_parsed_again_and_its_quotes_checked_against_the_new
     # The old quote fails, and the suggestion comes from the new text.
     assert any("briefing.yml:15:" in p and "quote not found" in p and "twelve idle ships" in p
                for p in problems(outcome))
-    assert problems(outcome) == problems(pipeline.check(project, use_cache=False))
+    assert problems(outcome) == problems(pipeline.check(project, Strategy(parse_cache=False)))
 
 
 def test_changed_drop_strings_parse_the_source_again(project, parses):
@@ -111,7 +112,7 @@ def test_changed_drop_strings_parse_the_source_again(project, parses):
     outcome = pipeline.check(project)
     assert parses == ["wire"]
     assert any("drop string 'No such line' drops nothing" in p for p in problems(outcome))
-    assert problems(outcome) == problems(pipeline.check(project, use_cache=False))
+    assert problems(outcome) == problems(pipeline.check(project, Strategy(parse_cache=False)))
 
 
 @pytest.mark.parametrize("content", [
@@ -121,7 +122,7 @@ def test_changed_drop_strings_parse_the_source_again(project, parses):
     "WRONG-ROWS",
 ])
 def test_a_broken_or_stale_cache_is_ignored_and_rewritten(project, parses, content):
-    expected = problems(pipeline.check(project, use_cache=False))
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     pipeline.check(project)
     path = project / CACHE_DIR / "sources.json"
     if content == "WRONG-ROWS":  # our stamp, nonsense entries: each source is parsed again
@@ -140,7 +141,7 @@ def test_a_broken_or_stale_cache_is_ignored_and_rewritten(project, parses, conte
 
 def test_an_unwritable_cache_only_costs_time(project, parses):
     (project / CACHE_DIR).write_text("a file where the cache folder would go")
-    expected = problems(pipeline.check(project, use_cache=False))
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     assert problems(pipeline.check(project)) == expected
     assert problems(pipeline.check(project)) == expected
 
@@ -162,7 +163,7 @@ def test_a_build_from_a_warm_cache_is_byte_for_byte_a_build_without_it(tmp_path,
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
         projects.append(root)
     cold, warm = projects
-    build_ok(cold, use_cache=False)
+    build_ok(cold, strategy=Strategy(parse_cache=False))
     pipeline.check(warm)
     parses.clear()
     build_ok(warm)
