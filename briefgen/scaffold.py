@@ -43,6 +43,8 @@ def init_project(directory: Path) -> None:
         "mkdocs.yml": _fill("mkdocs.yml", name=directory.resolve().name),
         ".gitignore": "site/\n.briefgen-*/\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
+        # MkDocs refuses to start without docs_dir, before any plugin runs; git keeps no empty folder.
+        "docs/.gitkeep": "Your own Markdown pages go in this folder (MkDocs needs it to exist).\n",
     }
     clashes = [name for name in files if (directory / name).exists()]
     if (directory / "content").exists():

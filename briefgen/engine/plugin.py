@@ -11,6 +11,7 @@ site_dir here.
 
 from __future__ import annotations
 
+import datetime
 import html
 import logging
 import time
@@ -41,8 +42,8 @@ def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
     do not autoescape: every text goes in pre-escaped."""
     meta: dict[str, Any] = {"title": html.escape(page.title), "description": html.escape(page.description),
                             "hide": ["toc"]}
-    if "as_of" in page.meta:
-        meta["date"] = page.meta["as_of"]
+    if "as_of" in page.meta:  # a date, as YAML front matter `date: 2024-12-14` would give
+        meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
     if page.kind == "summary" and tags:
         meta["tags"] = [html.escape(t) for t in tags]
     return meta
@@ -171,6 +172,14 @@ class BriefgenPlugin(BasePlugin):
                 if p.name.split("/", 1)[0] == b.id:
                     self.origins[urls.src(p.name)] = str(project / b.dir / "briefing.yml")
         self.origins.setdefault(urls.src("index"), config_file)
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        """`mkdocs serve` watches docs_dir and mkdocs.yml; a briefing site is made of these too."""
+        project = Path(config.config_file_path).resolve().parent
+        for name in ("content", "templates"):
+            if (project / name).is_dir():
+                server.watch(str(project / name))
+        return server
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         # MkDocs makes a new theme environment every build; `serve` keeps compiled templates.

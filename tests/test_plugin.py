@@ -1,0 +1,172 @@
+"""briefgen as an MkDocs plugin (`plugins: [search, briefgen]`): plain `mkdocs build`,
+`mkdocs serve` and ProperDocs build the briefing site, a check error fails them with its
+`path:line:col` line, and other plugins (Material's tags, mkdocs-rss-plugin) see the
+briefings, under `mkdocs build` and under `briefgen build` alike."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, tree_hash
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+QUOTE_LINE = re.compile(r"^(?:ERROR\s+-\s+)?content/khmeimim/briefing\.yml:\d+:\d+: error: quote not found", re.M)
+
+
+def _example(root: Path, plugins: str = "  - search\n  - briefgen\n", extra: str = "") -> Path:
+    """The example project (content/, docs/, mkdocs.yml) with the given plugins list."""
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "docs").mkdir()
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text[:text.index("plugins:")] + "plugins:\n" + plugins + extra
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def _run(tool: str, project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", tool, *args], cwd=project, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _break_a_quote(project: Path) -> None:
+    yml = project / "content/khmeimim/briefing.yml"
+    text = yml.read_text(encoding="utf-8")
+    quote = re.search(r'quote: "([^"]{12,})"', text).group(1)
+    yml.write_text(text.replace(quote, "words that are in no source at all", 1), encoding="utf-8")
+
+
+def _assert_briefing_site(site: Path) -> None:
+    for page in ("index.html", "khmeimim/index.html", "khmeimim/facts/index.html",
+                 "khmeimim/questions/index.html", "khmeimim/briefing.json", "assets/briefgen/briefgen.css"):
+        assert (site / page).is_file(), page
+    assert "Russia packs up at Khmeimim" in (site / "khmeimim/index.html").read_text(encoding="utf-8")
+    assert json.loads((site / "khmeimim/briefing.json").read_text(encoding="utf-8"))
+
+
+def test_plain_mkdocs_build_builds_the_briefing_site(tmp_path):
+    project = _example(tmp_path / "p")
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    _assert_briefing_site(project / "site")
+    # The same warnings `briefgen check` prints, as MkDocs log lines.
+    assert re.search(r"^WARNING\s+-\s+content/khmeimim/briefing\.yml:\d+:\d+: warning: ", result.stderr, re.M)
+
+
+def test_a_check_error_fails_mkdocs_build_with_its_line_and_leaves_site_alone(tmp_path):
+    project = _example(tmp_path / "p")
+    assert _run("mkdocs", project, "build").returncode == 0
+    before = tree_hash(project / "site")
+    _break_a_quote(project)
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 1
+    assert QUOTE_LINE.search(result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hash(project / "site") == before
+
+
+def test_mkdocs_build_strict_fails_on_briefgens_warnings(tmp_path):
+    project = _example(tmp_path / "p")  # the example has single-origin warnings
+    result = _run("mkdocs", project, "build", "--strict")
+    assert result.returncode == 1
+    assert "warning: fact 'heavy-lift' rests on one origin" in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_mkdocs_refuses_a_site_dir_that_would_empty_content(tmp_path):
+    project = _example(tmp_path / "p", extra="site_dir: content\n")
+    before = tree_hash(project)
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 1
+    assert "site_dir 'content'" in result.stderr
+    assert tree_hash(project) == before
+
+
+TAGS_AND_RSS = """\
+  - search
+  - tags
+  - briefgen
+  - rss:
+      date_from_meta: {as_creation: date, as_update: date}
+      use_git: false
+"""
+
+
+@pytest.mark.parametrize("command", ["mkdocs build", "briefgen build"])
+def test_briefings_reach_the_tags_index_and_the_feed(tmp_path, command):
+    project = _example(tmp_path / "p", TAGS_AND_RSS, extra="site_url: https://example.org/briefings/\n")
+    (project / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    tool, *args = command.split()
+    result = _run(tool, project, *args)
+    assert result.returncode == 0, result.stderr
+    tags = (project / "site/tags/index.html").read_text(encoding="utf-8")
+    for tag in ("russia", "syria", "khmeimim", "tartus"):
+        assert re.search(rf">\s*{tag}\s*<", tags), tag
+    assert "Russia packs up at Khmeimim" in tags and "../khmeimim/" in tags
+    feed = ET.parse(project / "site/feed_rss_created.xml").getroot()
+    items = {i.findtext("link"): i for i in feed.iter("item")}
+    summary = items["https://example.org/briefings/khmeimim/"]
+    assert "14 Dec 2024" in summary.findtext("pubDate")  # the briefing's as_of
+    assert "Russia" in summary.findtext("description")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("properdocs") is None,
+                    reason="ProperDocs is not installed (the test extras bring it with mkdocs-rss-plugin)")
+def test_properdocs_builds_the_example(tmp_path):
+    project = _example(tmp_path / "p")
+    result = _run("properdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    _assert_briefing_site(project / "site")
+    _break_a_quote(project)
+    result = _run("properdocs", project, "build")
+    assert result.returncode == 1 and QUOTE_LINE.search(result.stderr.replace("properdocs", "")), result.stderr
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(predicate, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds  # a generous bound, not a performance assertion
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_plain_mkdocs_serve_serves_and_rebuilds_the_briefings(tmp_path):
+    project = _example(tmp_path / "p")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with (tmp_path / "serve.log").open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
+    page = f"http://127.0.0.1:{port}/khmeimim/sources/jpost/"
+    try:
+        assert _wait_for(lambda: "livereload" in _get(page)), (tmp_path / "serve.log").read_text()
+        source = project / "content/khmeimim/sources/jpost.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\nAdded while mkdocs serves.\n", encoding="utf-8")
+        assert _wait_for(lambda: "Added while mkdocs serves." in _get(page)), (tmp_path / "serve.log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert not (project / "site").exists()  # mkdocs serve builds into a folder of its own
