@@ -123,6 +123,15 @@ def new_staging(project: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
 
 
+def remove_staging(staging: Path) -> None:
+    """Remove this build's staging folder, and the staging root once no build uses it."""
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.parent.rmdir()
+    except OSError:  # another build is staging there now
+        pass
+
+
 def swap(built: Path, site: Path, staging: Path) -> None:
     """Put the finished build in place of the old one; the old one goes to the staging folder,
     which the caller removes (or the next build does, if this one is killed now)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -69,7 +68,7 @@ class SiteBuilder:
             os.chmod(built, 0o755)
             guard.swap(built, settings.site_dir, staging)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            guard.remove_staging(staging)
         outcome = plugin.outcome
         log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into "
                  f"{_shown(settings.site_dir, project)}/ in {time.perf_counter() - started:.2f} seconds")
