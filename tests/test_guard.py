@@ -174,3 +174,17 @@ def test_a_build_stopped_with_sigterm_cleans_up_itself(tmp_path):
     assert proc.returncode == 128 + signal.SIGTERM, proc.stderr.read()
     assert not (project / ".briefgen-build").exists()
     assert not (project / "site").exists()
+
+
+def test_a_site_from_a_briefgen_that_wrote_no_marker_is_replaced_if_the_build_writes_all_it_holds(tmp_path):
+    project = _project(tmp_path)
+    build_ok(project)
+    (project / "site/.briefgen-site").unlink()  # as briefgen wrote sites before the marker
+    build_ok(project)
+    assert (project / "site/.briefgen-site").is_file()
+    (project / "site/.briefgen-site").unlink()
+    (project / "site/notes.txt").write_text("the user's notes\n")
+    before = tree_hash(project)
+    result = CliRunner().invoke(main, ["-C", str(project), "-q", "build"])
+    assert result.exit_code == 1 and "site_dir 'site' holds files this build does not write (notes.txt)" in result.stderr
+    assert tree_hash(project) == before

@@ -22,6 +22,7 @@ from ..diagnostics import UserError
 
 MARKER = ".briefgen-site"
 _HEADER = "# Written by briefgen, which replaces this folder on each build. Top-level entries it wrote:"
+LEGACY_SIGN = "assets/briefgen/briefgen.css"  # in every site briefgen built before the marker
 STAGING = ".briefgen-build"
 # Folders of the project that hold the user's work or briefgen's own state, never output.
 PROTECTED = ("content", "templates", ".git", STAGING, ".briefgen-cache")
@@ -77,15 +78,28 @@ def check_site_dir(project: Path, site_dir: Path, shown: str, config_file: Path,
 
 
 def foreign_entries(site: Path) -> list[str]:
-    """Top-level entries of an existing folder that the marker does not list as briefgen's."""
+    """Top-level entries of an existing folder that the marker does not list as briefgen's.
+
+    A site from a briefgen that wrote no marker yet (it has briefgen's own assets) passes here
+    and is checked against the new build before it is replaced (`check_unmarked`)."""
     try:
         entries = sorted(os.listdir(site))
     except FileNotFoundError:
         return []
-    if not entries:
+    if not entries or (MARKER not in entries and (site / LEGACY_SIGN).is_file()):
         return []
     ours = read_marker(site)
     return [e for e in entries if e != MARKER and e not in ours]
+
+
+def check_unmarked(site: Path, built: Path, shown: str) -> None:
+    """An unmarked older briefgen site is replaced only if the new build writes all it holds."""
+    if not os.path.isdir(site) or (site / MARKER).exists():
+        return
+    foreign = sorted(set(os.listdir(site)) - set(os.listdir(built)))
+    if foreign:
+        raise _refuse("site_dir", shown, f"holds files this build does not write ({', '.join(foreign[:3])}"
+                      f"{', ...' if len(foreign) > 3 else ''}); move them away or delete the folder")
 
 
 def read_marker(site: Path) -> set[str]:

@@ -65,6 +65,7 @@ class SiteBuilder:
                     return plugin.outcome
                 raise UserError(f"the site could not be built: {exc}") from None
             built = staging / "site"
+            guard.check_unmarked(settings.site_dir, built, _shown(settings.site_dir, project))
             os.chmod(built, 0o755)
             guard.swap(built, settings.site_dir, staging)
         finally:
