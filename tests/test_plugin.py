@@ -170,3 +170,88 @@ def test_plain_mkdocs_serve_serves_and_rebuilds_the_briefings(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
     assert not (project / "site").exists()  # mkdocs serve builds into a folder of its own
+
+
+def test_mkdocs_gh_deploy_publishes_the_briefings(tmp_path):
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project = _example(tmp_path / "p")
+    git_env = {**ENV, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+               "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["remote", "add", "origin", str(remote)], ["add", "-A"],
+                 ["commit", "-q", "-m", "briefings"]):
+        subprocess.run(["git", *args], cwd=project, env=git_env, check=True)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "gh-deploy", "--force"], cwd=project,
+                            env=git_env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    listed = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=remote,
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert {"khmeimim/index.html", "khmeimim/facts/index.html", "khmeimim/briefing.json"} <= set(listed)
+
+
+RECORDER = '''\
+from pathlib import Path
+
+LOG = Path(__file__).with_name("events.log")
+
+
+def _note(line):
+    with LOG.open("a") as f:
+        f.write(line + "\\n")
+
+
+def on_startup(command, dirty):
+    _note(f"startup {command} dirty={dirty}")
+
+
+def on_shutdown():
+    _note("shutdown")
+
+
+def on_config(config):
+    _note("config")
+
+
+def on_pre_build(config):
+    _note("pre_build")
+
+
+def on_files(files, config):
+    _note("files " + ("with" if files.get_file_from_path("khmeimim/index.md") else "without") + " briefings")
+
+
+def on_post_build(config):
+    _note("post_build")
+'''
+
+
+def _with_recorder(root: Path) -> Path:
+    project = _example(root, extra="hooks: [hooks/record.py]\n")
+    (project / "hooks").mkdir()
+    (project / "hooks/record.py").write_text(RECORDER, encoding="utf-8")
+    return project
+
+
+def test_briefgen_build_runs_every_event_in_mkdocs_order(tmp_path):
+    seen = {}
+    for tool in ("mkdocs", "briefgen"):
+        project = _with_recorder(tmp_path / tool)
+        result = _run(tool, project, "build")
+        assert result.returncode == 0, result.stderr
+        seen[tool] = (project / "hooks/events.log").read_text().splitlines()
+    assert seen["briefgen"] == seen["mkdocs"] == [
+        "startup build dirty=False", "config", "pre_build", "files with briefings", "post_build", "shutdown"]
+
+
+def test_serve_rebuilds_start_plugins_once_and_shut_them_down_at_the_end(tmp_path):
+    from briefgen.engine.site import SiteBuilder
+    from briefgen.strategy import serving
+
+    project = _with_recorder(tmp_path / "p")
+    builder = SiteBuilder(project, serving(), command="serve")
+    for _ in range(2):
+        assert not builder.build().report.errors
+    builder.close()
+    once = ["config", "pre_build", "files with briefings", "post_build"]
+    assert (project / "hooks/events.log").read_text().splitlines() == [
+        "startup serve dirty=False", *once, *once, "shutdown"]
