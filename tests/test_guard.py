@@ -133,6 +133,19 @@ def test_a_site_dir_outside_the_project_is_built_there(tmp_path):
     assert sorted(p.name for p in (tmp_path).iterdir()) == ["public", "work"]
 
 
+@pytest.mark.skipif(not Path("/dev/shm").is_dir() or Path("/dev/shm").stat().st_dev == Path("/tmp").stat().st_dev,
+                    reason="needs /dev/shm on a filesystem of its own")
+def test_a_site_dir_on_another_filesystem_is_copied_in_and_replaced(tmp_path):
+    import tempfile
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
+        project = _project(tmp_path, site_dir=f"{shm}/site")
+        build_ok(project)
+        first = tree_hash(Path(shm) / "site")
+        build_ok(project)
+        assert tree_hash(Path(shm) / "site") == first and "khmeimim/index.html" in first
+        assert sorted(p.name for p in Path(shm).iterdir()) == ["site"]
+
+
 def _bigger_project(tmp_path: Path) -> Path:
     project = _project(tmp_path)
     for i in range(8):  # long enough a build to be killed in the middle of it
@@ -160,6 +173,7 @@ def test_a_build_killed_with_sigkill_leaves_nothing_after_the_next_build(tmp_pat
     proc = _start_and_kill_mid_build(project, signal.SIGKILL)
     assert proc.returncode == -signal.SIGKILL
     assert list((project / ".briefgen-build").iterdir())  # what SIGKILL leaves behind ...
+    (project / ".briefgen-build-x1y2z3/site").mkdir(parents=True)  # ... or an older briefgen left
     assert tree_hash(project / "site") == before  # ... never the site
     result = CliRunner().invoke(main, ["-C", str(project), "-q", "build"])
     assert result.exit_code == 0, result.output

@@ -130,6 +130,8 @@ def new_staging(project: Path) -> Path:
     """A fresh staging folder for this process, after removing those of dead builds."""
     root = project / STAGING
     root.mkdir(exist_ok=True)
+    for old in project.glob(f"{STAGING}-*"):  # where briefgen staged before it kept pids
+        shutil.rmtree(old, ignore_errors=True)
     for entry in root.iterdir():
         pid = entry.name.split("-", 1)[0]
         if pid.isdigit() and not _pid_alive(int(pid)):
