@@ -164,14 +164,12 @@ class BriefgenPlugin(BasePlugin):
             outcome.report.error(*template_problem(exc, project))
             return
         self.pages = {urls.src(p.name): p for p in outcome.pages}
-        config_file = str(project / "mkdocs.yml")
-        for c in outcome.checked:
-            b = c.briefing
-            self.tags[b.id] = b.tags
-            for p in outcome.pages:
-                if p.name.split("/", 1)[0] == b.id:
-                    self.origins[urls.src(p.name)] = str(project / b.dir / "briefing.yml")
-        self.origins.setdefault(urls.src("index"), config_file)
+        briefings = {c.briefing.id: c.briefing for c in outcome.checked}
+        self.tags = {bid: b.tags for bid, b in briefings.items()}
+        for src, p in self.pages.items():  # the index falls back to the config file (on_files)
+            b = briefings.get(p.name.split("/", 1)[0])
+            if b is not None:
+                self.origins[src] = str(project / b.dir / "briefing.yml")
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """`mkdocs serve` watches docs_dir and mkdocs.yml; a briefing site is made of these too."""
