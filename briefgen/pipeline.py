@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -21,7 +20,6 @@ if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` 
     from .resolve import Resolved
     from .urls import Urls
 
-log = logging.getLogger("briefgen")
 
 
 @dataclass
