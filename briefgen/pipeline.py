@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` 
     from .urls import Urls
 
 
-
 @dataclass
 class Outcome:
     report: Report
