@@ -109,6 +109,9 @@ TAGS_AND_RSS = """\
 def test_briefings_reach_the_tags_index_and_the_feed(tmp_path, command):
     project = _example(tmp_path / "p", TAGS_AND_RSS, extra="site_url: https://example.org/briefings/\n")
     (project / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    yml = project / "content/khmeimim/briefing.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text.replace("tags: [russia,", 'tags: ["<img src=x onerror=alert(1)>", russia,', 1), encoding="utf-8")
     tool, *args = command.split()
     result = _run(tool, project, *args)
     assert result.returncode == 0, result.stderr
@@ -116,6 +119,9 @@ def test_briefings_reach_the_tags_index_and_the_feed(tmp_path, command):
     for tag in ("russia", "syria", "khmeimim", "tartus"):
         assert re.search(rf">\s*{tag}\s*<", tags), tag
     assert "Russia packs up at Khmeimim" in tags and "../khmeimim/" in tags
+    # Material's tag listings print tags as they are: a hostile tag shows as text, never as markup.
+    assert "&lt;img src=x onerror=alert(1)&gt;" in tags
+    assert not [p for p in (project / "site").rglob("*.html") if "<img src=x" in p.read_text(encoding="utf-8")]
     feed = ET.parse(project / "site/feed_rss_created.xml").getroot()
     items = {i.findtext("link"): i for i in feed.iter("item")}
     summary = items["https://example.org/briefings/khmeimim/"]
