@@ -36,6 +36,10 @@ from .pagecache import TEMPLATE, PageOutputCache
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
 
 
+class CheckFailed(Exception):
+    """The check failed under briefgen build/serve, which report the problems themselves."""
+
+
 def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
     """Meta other plugins read: `date` (feeds, blogs) on a briefing's pages, its `tags` (Material's
     tags index and search) on its summary. MkDocs' theme templates and Material's tag listings
@@ -137,6 +141,8 @@ class BriefgenPlugin(BasePlugin):
         if not self.driven:
             _log_report(outcome.report)
         if outcome.report.failed(strict):
+            if self.driven:  # briefgen prints the report; MkDocs need not log a summary of it
+                raise CheckFailed()
             e, w = len(outcome.report.errors), len(outcome.report.warnings)
             raise PluginError(f"briefgen: {e} error{'s' if e != 1 else ''}, {w} warning"
                               f"{'s' if w != 1 else ''}; nothing was built")

@@ -15,13 +15,16 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import UserError
 from ..pipeline import Outcome
 from ..strategy import Strategy
 from . import guard
 from .mkdocs_engine import read_settings
+
+if TYPE_CHECKING:  # the plugin imports MkDocs, which only a build needs
+    from .plugin import BriefgenPlugin
 
 log = logging.getLogger("briefgen")
 
@@ -40,6 +43,8 @@ class SiteBuilder:
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
         from mkdocs.exceptions import MkDocsException
+
+        from .plugin import CheckFailed
 
         started = time.perf_counter()
         project, config_file = self.project, self.project / self.config_file
@@ -60,6 +65,8 @@ class SiteBuilder:
                 self._started = config
             try:
                 mkdocs_build(config)
+            except CheckFailed:
+                return plugin.outcome
             except MkDocsException as exc:
                 if plugin.outcome is not None and plugin.outcome.report.failed(self.strict):
                     return plugin.outcome
@@ -75,7 +82,7 @@ class SiteBuilder:
                  f"{_shown(settings.site_dir, project)}/ in {time.perf_counter() - started:.2f} seconds")
         return outcome
 
-    def _plugin(self, config: Any) -> Any:
+    def _plugin(self, config: Any) -> BriefgenPlugin:
         from .plugin import BriefgenPlugin
 
         plugin = next((p for p in config.plugins.values() if isinstance(p, BriefgenPlugin)), None)
