@@ -312,7 +312,7 @@ STAGES = [
     ("  render briefing + source pages", "briefgen.render", "Renderer.briefing_pages"),
     ("    of which source pages", "briefgen.render", "Renderer.source_page"),
     ("  briefing.json", "briefgen.export", "briefing_json"),
-    ("engine: plugin events + MkDocs build", "briefgen.engine.site", "SiteBuilder.build"),
+    ("engine: MkDocs build (check + render inside)", "briefgen.engine.site", "SiteBuilder.build"),
     ("  load_config (plugins, theme)", "mkdocs.config", "load_config"),
     ("  mkdocs build", "mkdocs.commands.build", "build"),
     ("    clean site_dir", "mkdocs.utils", "clean_directory"),

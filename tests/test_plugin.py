@@ -138,7 +138,7 @@ def test_properdocs_builds_the_example(tmp_path):
     _assert_briefing_site(project / "site")
     _break_a_quote(project)
     result = _run("properdocs", project, "build")
-    assert result.returncode == 1 and QUOTE_LINE.search(result.stderr.replace("properdocs", "")), result.stderr
+    assert result.returncode == 1 and QUOTE_LINE.search(result.stderr), result.stderr
 
 
 def _get(url: str) -> str:
