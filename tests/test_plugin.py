@@ -261,3 +261,12 @@ def test_serve_rebuilds_start_plugins_once_and_shut_them_down_at_the_end(tmp_pat
     once = ["config", "pre_build", "files with briefings", "post_build"]
     assert (project / "hooks/events.log").read_text().splitlines() == [
         "startup serve dirty=False", *once, *once, "shutdown"]
+
+
+def test_a_project_from_init_builds_with_plain_mkdocs(tmp_path):
+    assert _run("briefgen", tmp_path, "init", "site-project").returncode == 0
+    project = tmp_path / "site-project"
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/first-briefing/index.html").is_file()
+    assert (project / "site/.briefgen-site").is_file()
