@@ -126,6 +126,8 @@ def test_briefings_reach_the_tags_index_and_the_feed(tmp_path, command):
     items = {i.findtext("link"): i for i in feed.iter("item")}
     summary = items["https://example.org/briefings/khmeimim/"]
     assert "14 Dec 2024" in summary.findtext("pubDate")  # the briefing's as_of
+    assert summary.findtext("title") == "Russia packs up at Khmeimim"  # its title, not its nav label
+    assert items["https://example.org/briefings/khmeimim/facts/"].findtext("title") == "Key facts · Russia packs up at Khmeimim"
     assert "Russia" in summary.findtext("description")
 
 

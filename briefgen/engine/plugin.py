@@ -20,7 +20,7 @@ from typing import Any
 
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
@@ -111,6 +111,7 @@ class BriefgenPlugin(BasePlugin):
         self._caching = False
         self._reused: dict[str, str] = {}  # src -> output kept from the last rebuild
         self._keys: dict[str, str] = {}  # src -> key of a page rendered this time
+        self._labels: list[tuple[Any, str]] = []  # (page, nav label) while its own title stands in
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this instance between `serve` rebuilds.
@@ -186,6 +187,9 @@ class BriefgenPlugin(BasePlugin):
         return server
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        for page, label in self._labels:
+            page.title = label
+        self._labels = []
         # MkDocs makes a new theme environment every build; `serve` keeps compiled templates.
         if self.strategy is not None and self.strategy.reuse is not None:
             env.bytecode_cache = self.strategy.reuse.templates
@@ -215,9 +219,12 @@ class BriefgenPlugin(BasePlugin):
             self._caching = self.page_cache.start(config, nav)
         return nav
 
+    @event_priority(100)  # first, so feed plugins (which read titles here) see the switch below
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        if not isinstance(page, RenderedPage):
+            return html
         # The theme template is picked before on_page_context, so a kept page is decided here.
-        if self._caching and isinstance(page, RenderedPage):
+        if self._caching:
             key = self.page_cache.key(page)
             output = self.page_cache.get(key)
             if output is None:
@@ -225,6 +232,12 @@ class BriefgenPlugin(BasePlugin):
             else:
                 self._reused[page.file.src_uri] = output
                 page.meta["template"] = TEMPLATE
+        # A page's nav label ("Key facts") is its title to MkDocs; plugins that list pages in
+        # this event (feeds) get the page's own title instead, and the labels are back in
+        # on_env, before any template renders the nav.
+        if page.title != page.meta["title"]:
+            self._labels.append((page, page.title))
+            page.title = page.meta["title"]
         return html
 
     def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
