@@ -272,3 +272,29 @@ def test_a_project_from_init_builds_with_plain_mkdocs(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (project / "site/first-briefing/index.html").is_file()
     assert (project / "site/.briefgen-site").is_file()
+
+
+def test_under_mkdocs_serve_rebuilds_reuse_unchanged_pages(tmp_path):
+    """The sequence of mkdocs/commands/serve.py, in this process: on_startup("serve") once,
+    then every rebuild from a freshly loaded config; MkDocs keeps our plugin instance, and the
+    plugin keeps serve's reuse in it."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = _example(tmp_path / "p")
+    site = tmp_path / "served"  # mkdocs serve builds into a temporary folder of its own
+    first = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    first.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(first, serve_url="http://127.0.0.1:8000/")
+        source = project / "content/khmeimim/sources/jpost.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\nAdded while serving.\n", encoding="utf-8")
+        again = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+        plugin = again.plugins["briefgen"]
+        assert plugin is first.plugins["briefgen"]
+        build(again, serve_url="http://127.0.0.1:8000/")
+        pages = plugin.strategy.reuse.engine["pages"]
+        assert pages.hits == len(plugin.pages) - 1  # all but the edited source's page
+        assert "Added while serving." in (site / "khmeimim/sources/jpost/index.html").read_text(encoding="utf-8")
+    finally:
+        first.plugins.on_shutdown()
