@@ -67,6 +67,12 @@ def test_a_site_dir_that_names_the_users_files_is_refused(tmp_path, site_dir, wh
     assert f"site_dir '{site_dir}'" in line and why in line
 
 
+def test_site_dir_docs_is_refused_even_before_the_docs_folder_exists(tmp_path):
+    project = _project(tmp_path, site_dir="docs")
+    shutil.rmtree(project / "docs")
+    assert "docs_dir" in _refused(project, project)
+
+
 def test_a_docs_dir_that_contains_the_sources_is_refused(tmp_path):
     for docs_dir in ("content", "."):
         project = _project(tmp_path / docs_dir.strip(".") / "p", docs_dir=docs_dir)

@@ -33,6 +33,7 @@ class Settings:
     site_name: str
     site_url: str | None
     nav_briefings: int = NAV_BRIEFINGS
+    docs_setting: Path | None = None  # docs_dir as configured, whether or not it exists
 
 
 def _raw_config(config_file: Path) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
     docs = project.resolve() / str(raw.get("docs_dir") or "docs")
     limit = nav_limit(raw.get("extra"), config_file)
     return Settings(site_dir=project.resolve() / str(raw.get("site_dir") or "site"),
-                    docs_dir=docs if docs.is_dir() else None,
+                    docs_dir=docs if docs.is_dir() else None, docs_setting=docs,
                     use_directory_urls=bool(raw.get("use_directory_urls", True)),
                     site_name=str(raw.get("site_name") or "Briefings"),
                     site_url=str(raw["site_url"]) if raw.get("site_url") else None,

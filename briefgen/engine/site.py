@@ -49,10 +49,10 @@ class SiteBuilder:
         started = time.perf_counter()
         project, config_file = self.project, self.project / self.config_file
         settings = read_settings(project, self.config_file)
-        if settings.docs_dir is not None:
-            guard.check_docs_dir(project.resolve(), settings.docs_dir, _shown(settings.docs_dir, project))
-        guard.check_site_dir(project, settings.site_dir, _shown(settings.site_dir, project), config_file,
-                             settings.docs_dir)
+        # docs_dir is guarded even while it does not exist: the user may create it later.
+        docs = settings.docs_setting or project.resolve() / "docs"
+        guard.check_docs_dir(project.resolve(), docs, _shown(docs, project))
+        guard.check_site_dir(project, settings.site_dir, _shown(settings.site_dir, project), config_file, docs)
         staging = guard.new_staging(project)
         try:
             docs = settings.docs_dir or staging / "docs"  # MkDocs insists on a docs folder
