@@ -298,3 +298,24 @@ def test_under_mkdocs_serve_rebuilds_reuse_unchanged_pages(tmp_path):
         assert "Added while serving." in (site / "khmeimim/sources/jpost/index.html").read_text(encoding="utf-8")
     finally:
         first.plugins.on_shutdown()
+
+
+def test_pages_are_backed_by_their_own_files_never_by_an_excerpts_only_source(tmp_path):
+    project = _example(tmp_path / "p", extra="hooks: [hooks/files.py]\n")
+    (project / "hooks").mkdir()
+    # A hook's on_files runs after the plugins': it sees the files briefgen added.
+    (project / "hooks/files.py").write_text(
+        "import json, pathlib\n"
+        "def on_files(files, config):\n"
+        "    found = {f.src_uri: f.abs_src_path for f in files if f.src_uri.startswith('khmeimim/')}\n"
+        "    pathlib.Path(__file__).with_name('files.json').write_text(json.dumps(found))\n", encoding="utf-8")
+    japantimes = project / "content/khmeimim/sources/japantimes.md"
+    text = japantimes.read_text(encoding="utf-8")
+    japantimes.write_text(text.replace("reliability: B\n", "reliability: B\npublish: excerpts\n", 1), encoding="utf-8")
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    found = {k: Path(v) for k, v in json.loads((project / "hooks/files.json").read_text()).items() if v}
+    yml = project / "content/khmeimim/briefing.yml"
+    assert found["khmeimim/index.md"] == found["khmeimim/facts.md"] == yml
+    assert found["khmeimim/sources/jpost.md"] == project / "content/khmeimim/sources/jpost.md"
+    assert found["khmeimim/sources/japantimes.md"] == yml  # excerpts only: its text backs no page

@@ -175,7 +175,10 @@ class BriefgenPlugin(BasePlugin):
         self.tags = {bid: b.tags for bid, b in briefings.items()}
         for src, p in self.pages.items():  # the index falls back to the config file (on_files)
             b = briefings.get(p.name.split("/", 1)[0])
-            if b is not None:
+            source = b.sources.get(p.name.rsplit("/", 1)[-1]) if b is not None and p.kind == "source" else None
+            if source is not None and source.publish == "full":  # never an excerpts-only text
+                self.origins[src] = str(project / source.path)
+            elif b is not None:
                 self.origins[src] = str(project / b.dir / "briefing.yml")
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -202,8 +205,9 @@ class BriefgenPlugin(BasePlugin):
             if existing is not None:
                 log.warning(f"briefgen's page replaces {src} from the docs folder")
                 files.remove(existing)
-            # Backed by the file the page is made from, so plugins that date a page by its
-            # file (git log) see the briefing's; MkDocs never reads it (read_source is ours).
+            # Backed by the file the page is made from (briefing.yml, or a fully published
+            # source), so plugins that date a page by its file (git log) and MkDocs' dirty
+            # rebuilds see its changes; MkDocs never reads it (read_source is ours).
             file = File.generated(config, src, abs_src_path=self.origins.get(src, config.config_file_path))
             RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
             files.append(file)
