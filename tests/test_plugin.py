@@ -319,3 +319,11 @@ def test_pages_are_backed_by_their_own_files_never_by_an_excerpts_only_source(tm
     assert found["khmeimim/index.md"] == found["khmeimim/facts.md"] == yml
     assert found["khmeimim/sources/jpost.md"] == project / "content/khmeimim/sources/jpost.md"
     assert found["khmeimim/sources/japantimes.md"] == yml  # excerpts only: its text backs no page
+
+
+def test_briefgen_build_with_materials_optimize_plugin(tmp_path):
+    """optimize sets itself up in on_startup: it crashed when briefgen ran no startup event."""
+    project = _example(tmp_path / "p", "  - search\n  - optimize:\n      optimize_png: false\n")
+    result = _run("briefgen", project, "build")  # briefgen adds itself: mkdocs.yml does not list it
+    assert result.returncode == 0, result.stderr
+    _assert_briefing_site(project / "site")
