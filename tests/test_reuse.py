@@ -34,6 +34,20 @@ class Served:
         return self.reuse.engine["pages"].hits
 
 
+@pytest.fixture(name="rebuilds")
+def rebuilds_fixture():
+    """Served(project) for a test; the plugins' on_shutdown runs at its end, as serve's does."""
+    made: list[Served] = []
+
+    def make(project: Path) -> Served:
+        made.append(Served(project))
+        return made[-1]
+
+    yield make
+    for served in made:
+        served.builder.close()
+
+
 def _copy_example(root: Path) -> Path:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
@@ -68,9 +82,9 @@ EDITS = [
 
 
 @pytest.mark.parametrize("what,file,old,new,changed", EDITS, ids=[e[0] for e in EDITS])
-def test_a_rebuild_that_reuses_writes_what_a_fresh_build_writes(tmp_path, what, file, old, new, changed):
+def test_a_rebuild_that_reuses_writes_what_a_fresh_build_writes(rebuilds, tmp_path, what, file, old, new, changed):
     project = _copy_example(tmp_path / "served")
-    served = Served(project)
+    served = rebuilds(project)
     served.build()
     _edit(project / file, old, new)
     outcome = served.build()
@@ -81,9 +95,9 @@ def test_a_rebuild_that_reuses_writes_what_a_fresh_build_writes(tmp_path, what, 
         assert served.page_hits == len(outcome.pages) - changed
 
 
-def test_an_override_template_added_while_serving_renders_every_page_again(tmp_path):
+def test_an_override_template_added_while_serving_renders_every_page_again(rebuilds, tmp_path):
     project = _copy_example(tmp_path / "served")
-    served = Served(project)
+    served = rebuilds(project)
     served.build()
     theme = project / "templates" / "theme"
     theme.mkdir(parents=True)
@@ -95,11 +109,11 @@ def test_an_override_template_added_while_serving_renders_every_page_again(tmp_p
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
 
 
-def test_with_a_plugin_it_does_not_know_nothing_is_kept(tmp_path):
+def test_with_a_plugin_it_does_not_know_nothing_is_kept(rebuilds, tmp_path):
     project = _copy_example(tmp_path / "served")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("plugins:\n  - search", "plugins:\n  - search\n  - tags"))
-    served = Served(project)
+    served = rebuilds(project)
     served.build()
     _edit(project / "content/khmeimim/sources/jpost.md", "\n\n", "\n\nAnother added sentence.\n\n")
     served.build()
@@ -117,9 +131,9 @@ def _problems(outcome) -> list[str]:
     return [str(p) for p in outcome.report.sorted()]
 
 
-def test_an_unchanged_briefing_is_neither_checked_nor_rendered_again_and_its_warnings_stay(tmp_path):
+def test_an_unchanged_briefing_is_neither_checked_nor_rendered_again_and_its_warnings_stay(rebuilds, tmp_path):
     project = _two_briefings(tmp_path / "served")
-    served = Served(project)
+    served = rebuilds(project)
     first = served.build()
     assert any("one origin" in p and "content/second/" in p for p in _problems(first))
     _edit(project / "content/khmeimim/sources/jpost.md", "\n\n", "\n\nOne more sentence.\n\n")
@@ -129,9 +143,9 @@ def test_an_unchanged_briefing_is_neither_checked_nor_rendered_again_and_its_war
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
 
 
-def test_a_template_edit_renders_every_briefing_again_without_checking_them_again(tmp_path):
+def test_a_template_edit_renders_every_briefing_again_without_checking_them_again(rebuilds, tmp_path):
     project = _two_briefings(tmp_path / "served")
-    served = Served(project)
+    served = rebuilds(project)
     served.build()
     (project / "templates").mkdir()
     summary = (REPO / "templates/summary.html").read_text()
