@@ -38,7 +38,7 @@ STAGES = [
     ("  render briefing + source pages", "briefgen.render", "Renderer.briefing_pages"),
     ("    of which source pages", "briefgen.render", "Renderer.source_page"),
     ("  briefing.json", "briefgen.export", "briefing_json"),
-    ("engine adapter (MkDocs + Material)", "briefgen.engine.mkdocs_engine", "build"),
+    ("engine: MkDocs build (check + render inside)", "briefgen.engine.site", "SiteBuilder.build"),
     ("  load_config (plugins, theme)", "mkdocs.config", "load_config"),
     ("  mkdocs build", "mkdocs.commands.build", "build"),
     ("    clean site_dir", "mkdocs.utils", "clean_directory"),
@@ -55,7 +55,7 @@ STAGES = [
     ("      write files", "mkdocs.utils", "write_file"),
     ("    anchor validation", "mkdocs.structure.pages", "Page.validate_anchor_links"),
     ("    search index JSON", "material.plugins.search.plugin", "SearchIndex.generate_search_index"),
-    ("  swap into site/", "briefgen.engine.mkdocs_engine", "_swap"),
+    ("  swap into site/", "briefgen.engine.guard", "swap"),
     ("markdown-it parse of sources (any stage)", "briefgen.sourcetext", "token_stream"),
     ("Jinja2 compile (all templates, any stage)", "jinja2.environment", "Environment.compile"),
     ("Jinja2 Template.render (ours + theme)", "jinja2.environment", "Template.render"),
@@ -117,9 +117,9 @@ def _build_once(kind: str, project: Path) -> None:
     for name in ("mkdocs", "briefgen"):
         logging.getLogger(name).setLevel(logging.WARNING)
     if kind == "briefgen":
-        from briefgen.pipeline import build
+        from briefgen.engine.site import build_site
 
-        build(project)
+        build_site(project)
     else:
         from mkdocs.commands import build as mb
         from mkdocs.config import load_config

@@ -1,14 +1,12 @@
-"""load -> check (with analyse) -> resolve -> render -> engine, every problem collected on the way.
+"""load -> check (with analyse) -> resolve -> render, every problem collected on the way; the
+engine (briefgen/engine/) builds the site from what `render` returns.
 
 Each stage is a function of what the one before returned, and changes none of it.
 """
 
 from __future__ import annotations
 
-import gc
-import logging
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -17,14 +15,13 @@ from .diagnostics import Report
 from .load import load_project
 from .markup import markdown
 from .parsecache import CACHE_DIR, ParseCache
+from .strategy import Strategy
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .render import Page
+    from .reuse import Reuse
     from .resolve import Resolved
     from .urls import Urls
-    from .warm import Warm
-
-log = logging.getLogger("briefgen")
 
 
 @dataclass
@@ -42,24 +39,26 @@ class Outcome:
                 f"{n_cit} citation{'s' if n_cit != 1 else ''}")
 
 
-def check(project: Path, use_cache: bool = True, warm: Warm | None = None) -> Outcome:
-    """Load and check every briefing; `use_cache`: read and update .briefgen-cache/."""
+def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
+    """Load and check every briefing (the strategy says whether the parse cache is used and
+    what serve's last rebuild left to reuse)."""
     report = Report()
-    cache = ParseCache(project / CACHE_DIR if use_cache else None)
+    cache = ParseCache(project / CACHE_DIR if strategy.parse_cache else None)
     checked: list[Checked] = []
+    reuse = strategy.reuse
     briefings = load_project(project, report)
-    if warm is not None:
-        warm.start({b.id for b in briefings})
+    if reuse is not None:
+        reuse.start({b.id for b in briefings})
     for b in briefings:
-        kept = warm.checked(b) if warm is not None else None
+        kept = reuse.checked(b) if reuse is not None else None
         if kept is not None:
             report.problems += kept.problems
             checked.append(kept.checked)
             continue
         before = len(report.problems)
         checked.append(check_briefing(b, report, cache))
-        if warm is not None:
-            warm.keep_checked(b, checked[-1], report.problems[before:])
+        if reuse is not None:
+            reuse.keep_checked(b, checked[-1], report.problems[before:])
     cache.save()
     return Outcome(report, checked)
 
@@ -68,14 +67,14 @@ Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its page
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           warm: Warm | None = None) -> dict[str, str | bytes]:
+           strategy: Strategy = Strategy()) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
     from .render import Renderer
     from .resolve import resolve
 
-    renderer = Renderer(project, urls, markdown(), site_name,
-                        warm.templates if warm else None)
+    reuse = strategy.reuse
+    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
 
     def render_one(c: Checked) -> Rendered:
         r = resolve(c)
@@ -84,14 +83,14 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
         return r, pages, exported
 
-    if warm is None:
+    if reuse is None:
         # One process: a forked child rendering half the briefings saved 0.3 s of wall time at
         # 400 sources on an idle 2-core machine, cost as much CPU, and nothing when the cores are
         # busy (benchmarks/README.md); MkDocs' page loop, in one process, is most of a build.
         results = [render_one(c) for c in outcome.checked]
     else:
-        results = _render_warm(outcome.checked, render_one, warm,
-                               warm.render_stamp(project, urls.directory_urls, site_name))
+        results = _render_reusing(outcome.checked, render_one, reuse,
+                                  reuse.render_stamp(project, urls.directory_urls, site_name))
     files: dict[str, str | bytes] = {}
     for r, pages, exported in results:
         outcome.resolved.append(r)
@@ -104,55 +103,15 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     return files
 
 
-def _render_warm(checked: list[Checked], render_one: Callable[[Checked], Rendered], warm: Warm,
-                 stamp: object) -> list[Rendered]:
+def _render_reusing(checked: list[Checked], render_one: Callable[[Checked], Rendered], reuse: Reuse,
+                    stamp: object) -> list[Rendered]:
     """serve: a briefing whose check was reused is not rendered again either, while the
     templates and settings (the stamp) are unchanged."""
     results = []
     for c in checked:
-        kept = warm.rendered(c, stamp)
+        kept = reuse.rendered(c, stamp)
         if kept is None:
             kept = render_one(c)
-            warm.keep_rendered(c, stamp, *kept)
+            reuse.keep_rendered(c, stamp, *kept)
         results.append(kept)
     return results
-
-
-def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
-          warm: Warm | None = None, use_cache: bool = True, site_dir: str | Path | None = None) -> Outcome:
-    """Check, render and build; `warm` (serve) carries what one rebuild can reuse from the last;
-    `site_dir` (relative to the project) overrides the config's, as MkDocs' --site-dir does."""
-    from jinja2 import TemplateError
-
-    from .engine import mkdocs_engine  # only a build needs the engine
-    from .render import template_problem
-    from .urls import Urls
-
-    started = time.perf_counter()
-    settings = mkdocs_engine.read_settings(project, config_file)
-    if site_dir is not None:
-        settings = replace(settings, site_dir=(project / site_dir).resolve())
-    outcome = check(project, use_cache, warm)
-    log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
-    if outcome.report.failed(strict):
-        return outcome
-    try:
-        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name, warm)
-    except TemplateError as exc:
-        outcome.report.error(*template_problem(exc, project))
-        return outcome
-    # Our objects live until the end of the build: keep the collector from scanning them
-    # again and again while MkDocs renders (unfrozen after, so `serve` does not accumulate).
-    gc.collect()
-    gc.freeze()
-    try:
-        mkdocs_engine.build(project, settings, outcome.pages, files, strict, config_file, warm)
-    finally:
-        gc.unfreeze()
-    try:
-        where = settings.site_dir.relative_to(project.resolve())
-    except ValueError:
-        where = settings.site_dir
-    log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into {where}/ "
-             f"in {time.perf_counter() - started:.2f} seconds")
-    return outcome

@@ -100,6 +100,8 @@ def init_project(directory: Path, installed: Origin | None = None) -> Origin:
         ".gitignore": "site/\n.briefgen-*/\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
         "requirements.txt": _requirements(installed),
+        # MkDocs refuses to start without docs_dir, before any plugin runs; git keeps no empty folder.
+        "docs/.gitkeep": "Your own Markdown pages go in this folder (MkDocs needs it to exist).\n",
     }
     if os.path.lexists(directory) and not directory.is_dir():
         raise UserError(f"{directory} exists and is not a folder; briefgen init never overwrites")

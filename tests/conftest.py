@@ -63,7 +63,9 @@ def make_project_fixture():
 
 def build_ok(project: Path, **kwargs) -> pipeline.Outcome:
     """A real build; fails the test with every reported error if the build did not pass."""
-    outcome = pipeline.build(project, **kwargs)
+    from briefgen.engine.site import build_site
+
+    outcome = build_site(project, **kwargs)
     errors = [str(p) for p in outcome.report.errors]
     assert not errors, "build failed:\n" + "\n".join(errors)
     return outcome

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
+from briefgen.engine.site import build_site
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -86,7 +87,7 @@ def built(tmp_path_factory) -> Path:
     (b / "briefing.yml").write_text(BRIEFING)
     for sid, (outlet, text) in SOURCES.items():
         (b / "sources" / f"{sid}.md").write_text(f"---\ntitle: {sid} story\noutlet: {outlet}\n---\n{text}\n")
-    outcome = pipeline.build(root)
+    outcome = build_site(root)
     assert not outcome.report.errors, outcome.report.sorted()
     return root
 
@@ -166,7 +167,7 @@ def test_assessment_is_marked_as_judgment_with_legend(built: Path) -> None:
 def test_example_briefing_analysis(tmp_path: Path) -> None:
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copy(REPO / "mkdocs.yml", tmp_path)
-    outcome = pipeline.build(tmp_path)
+    outcome = build_site(tmp_path)
     assert not outcome.report.errors
     data = json.loads((tmp_path / "site" / "khmeimim" / "briefing.json").read_text())
     status = {f["id"]: f["corroboration"] for f in data["facts"]}
@@ -189,7 +190,7 @@ def test_reliability_grade_shown_with_meaning(tmp_path: Path) -> None:
         sources: {s: {outlet: Wire, title: Story, reliability: b}}
         summary: [{text: Cited., cite: [{s: "worth citing"}]}]
         """))
-    assert not pipeline.build(root).report.errors
+    assert not build_site(root).report.errors
     for page in ("g/index.html", "g/sources/s/index.html"):
         html = (root / "site" / page).read_text()
         # In words on the page, not in a hover title (Material's tooltips parse titles as HTML).
@@ -240,7 +241,7 @@ def test_a_build_computes_each_facts_corroboration_once(tmp_path: Path, monkeypa
     root = tmp_path
     _checked_test_briefing(root)
     calls.clear()
-    assert not pipeline.build(root).report.errors
+    assert not build_site(root).report.errors
     # once each, in check; templates and briefing.json read the result
     assert sorted(calls) == ["contested", "corroborated", "single-origin", "single-source"]
     html = (root / "site" / "test" / "facts" / "index.html").read_text()

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from briefgen import parsecache, pipeline, sourcetext
 from briefgen.parsecache import CACHE_DIR
+from briefgen.strategy import Strategy
 from conftest import REPO, build_ok, tree_hash
 
 WIRE = """\
@@ -100,7 +101,7 @@ def test_second_check_parses_nothing_and_reports_the_same(project, parses):
     second = pipeline.check(project)
     assert parses == []
     assert problems(second) == problems(first)
-    assert problems(pipeline.check(project, use_cache=False)) == problems(first)
+    assert problems(pipeline.check(project, Strategy(parse_cache=False))) == problems(first)
 
 
 def test_an_edited_source_is_parsed_again_and_its_quotes_checked_against_the_new_text(project, parses):
@@ -113,7 +114,7 @@ def test_an_edited_source_is_parsed_again_and_its_quotes_checked_against_the_new
     # The old quote fails, and the suggestion comes from the new text.
     assert any("briefing.yml:15:" in p and "quote not found" in p and "twelve idle ships" in p
                for p in problems(outcome))
-    assert problems(outcome) == problems(pipeline.check(project, use_cache=False))
+    assert problems(outcome) == problems(pipeline.check(project, Strategy(parse_cache=False)))
 
 
 def test_changed_drop_strings_parse_the_source_again(project, parses):
@@ -125,7 +126,7 @@ def test_changed_drop_strings_parse_the_source_again(project, parses):
     outcome = pipeline.check(project)
     assert parses == ["wire"]
     assert any("drop string 'No such line' drops nothing" in p for p in problems(outcome))
-    assert problems(outcome) == problems(pipeline.check(project, use_cache=False))
+    assert problems(outcome) == problems(pipeline.check(project, Strategy(parse_cache=False)))
 
 
 @pytest.mark.parametrize("content", [
@@ -135,7 +136,7 @@ def test_changed_drop_strings_parse_the_source_again(project, parses):
     "WRONG-ROWS",
 ])
 def test_a_broken_or_stale_cache_is_ignored_and_rewritten(project, parses, content):
-    expected = problems(pipeline.check(project, use_cache=False))
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     pipeline.check(project)
     path = project / CACHE_DIR / "sources.json"
     if content == "WRONG-ROWS":  # our stamp and digest, nonsense entries: each source is parsed again
@@ -154,7 +155,7 @@ def test_a_broken_or_stale_cache_is_ignored_and_rewritten(project, parses, conte
 
 def test_an_unwritable_cache_only_costs_time(project, parses):
     (project / CACHE_DIR).write_text("a file where the cache folder would go")
-    expected = problems(pipeline.check(project, use_cache=False))
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     assert problems(pipeline.check(project)) == expected
     assert problems(pipeline.check(project)) == expected
 
@@ -176,7 +177,7 @@ def test_a_build_from_a_warm_cache_is_byte_for_byte_a_build_without_it(tmp_path,
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
         projects.append(root)
     cold, warm = projects
-    build_ok(cold, use_cache=False)
+    build_ok(cold, strategy=Strategy(parse_cache=False))
     pipeline.check(warm)
     parses.clear()
     build_ok(warm)
@@ -189,7 +190,7 @@ def test_a_build_from_a_warm_cache_is_byte_for_byte_a_build_without_it(tmp_path,
 # -- what the cache trusts: nothing a hand or a disk can change unnoticed ---------------------
 
 def test_cached_text_edited_by_hand_cannot_make_a_missing_quote_pass(project, parses):
-    expected = problems(pipeline.check(project, use_cache=False))
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     assert any("briefing.yml:19:" in p and "quote not found" in p for p in expected)
     pipeline.check(project)
     path = project / CACHE_DIR / "sources.json"
@@ -213,7 +214,7 @@ def test_cached_text_edited_by_hand_cannot_make_a_missing_quote_pass(project, pa
 ], ids=["negative-token", "short-row", "bool-index", "negative-drop", "unused-text", "no-unused",
         "extra-key", "blocks-mapping"])
 def test_a_well_digested_entry_of_the_wrong_shape_is_parsed_again(project, parses, damage):
-    expected = problems(pipeline.check(project, use_cache=False))
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     pipeline.check(project)
     path = project / CACHE_DIR / "sources.json"
     stamp, entries = read_cache(path)
@@ -270,7 +271,7 @@ def _json_paths(value, prefix=()) -> list[tuple]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(how=_mutations())
 def test_a_damaged_cache_of_any_shape_checks_like_no_cache(project, how):
-    expected = problems(pipeline.check(project, use_cache=False))
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     path = project / CACHE_DIR / "sources.json"
     shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
     pipeline.check(project)
@@ -288,7 +289,7 @@ def test_a_build_from_a_damaged_cache_is_byte_for_byte_a_build_without_it(tmp_pa
 ''', ""),
              "content/harbour/sources/wire.md": WIRE, "content/harbour/sources/ledger.txt": LEDGER}
     cold, warm = make_project(tmp_path, files), make_project(tmp_path, files)
-    build_ok(cold, use_cache=False)
+    build_ok(cold, strategy=Strategy(parse_cache=False))
     pipeline.check(warm)
     path = warm / CACHE_DIR / "sources.json"
     header, _, body = path.read_bytes().partition(b"\n")

@@ -21,7 +21,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefgen.pipeline import build
+from briefgen.engine.site import build_site
+from briefgen.strategy import Strategy
 from briefgen.yamlpos import as_date
 
 # -- dates --------------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def _yaml(data: dict) -> str:
 def test_a_site_built_from_hostile_fields_has_no_live_markup(values):
     with tempfile.TemporaryDirectory() as tmp:
         root = _project(Path(tmp), values)
-        outcome = build(root, use_cache=False)
+        outcome = build_site(root, strategy=Strategy(parse_cache=False))
         errors = [str(p) for p in outcome.report.errors]
         assert not errors, "\n".join(errors)
         pages = sorted((root / "site").rglob("*.html"))

@@ -1,18 +1,14 @@
-"""MkDocs + Material adapter: takes rendered pages and files, builds them with the user's site.
+"""MkDocs + Material settings: what briefgen reads from mkdocs.yml and adds to MkDocs' config
+(the nav of briefings, our CSS and JavaScript, our theme overrides).
 
 Pages reach MkDocs as generated files whose HTML we already rendered and escaped, so MkDocs
 runs no Markdown on them (Python-Markdown would pass raw HTML and `javascript:` links through).
-The build goes to a staging folder that replaces `site_dir` only when everything succeeded:
-MkDocs empties its `site_dir` before it can fail.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +33,7 @@ class Settings:
     site_name: str
     site_url: str | None
     nav_briefings: int = NAV_BRIEFINGS
+    docs_setting: Path | None = None  # docs_dir as configured, whether or not it exists
 
 
 def _raw_config(config_file: Path) -> dict[str, Any]:
@@ -54,17 +51,44 @@ def _raw_config(config_file: Path) -> dict[str, Any]:
 
 def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
     raw = _raw_config(project / config_file)
-    docs = project / str(raw.get("docs_dir") or "docs")
-    ours = (raw.get("extra") or {}).get("briefgen") or {}
-    limit = ours.get("nav_briefings", NAV_BRIEFINGS) if isinstance(ours, dict) else NAV_BRIEFINGS
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-        raise UserError(f"{config_file}: extra.briefgen.nav_briefings must be a whole number, not {limit!r}")
-    return Settings(site_dir=(project / str(raw.get("site_dir") or "site")).resolve(),
-                    docs_dir=docs if docs.is_dir() else None,
+    docs = project.resolve() / str(raw.get("docs_dir") or "docs")
+    limit = nav_limit(raw.get("extra"), config_file)
+    return Settings(site_dir=project.resolve() / str(raw.get("site_dir") or "site"),
+                    docs_dir=docs if docs.is_dir() else None, docs_setting=docs,
                     use_directory_urls=bool(raw.get("use_directory_urls", True)),
                     site_name=str(raw.get("site_name") or "Briefings"),
                     site_url=str(raw["site_url"]) if raw.get("site_url") else None,
                     nav_briefings=limit)
+
+
+def nav_limit(extra: Any, config_file: str) -> int:
+    ours = (extra.get("briefgen") or {}) if hasattr(extra, "get") else {}
+    limit = ours.get("nav_briefings", NAV_BRIEFINGS) if isinstance(ours, dict) else NAV_BRIEFINGS
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+        raise UserError(f"{config_file}: extra.briefgen.nav_briefings must be a whole number, not {limit!r}")
+    return limit
+
+
+def settings_of(config: Any) -> Settings:
+    """The same settings, read from MkDocs' loaded config (the plugin's view)."""
+    docs = Path(config.docs_dir)
+    return Settings(site_dir=Path(config.site_dir), docs_dir=docs if docs.is_dir() else None,
+                    use_directory_urls=bool(config.use_directory_urls), site_name=str(config.site_name),
+                    site_url=config.site_url or None,
+                    nav_briefings=nav_limit(config.extra, Path(config.config_file_path or "mkdocs.yml").name))
+
+
+def configure(config: Any, project: Path, settings: Settings, pages: list[Page], urls: Urls) -> None:
+    """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides."""
+    config.nav = _nav(settings, config.nav, pages, urls)
+    for css in ("assets/briefgen/briefgen.css",):
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+    if "assets/briefgen/briefgen.js" not in [str(j) for j in config.extra_javascript]:
+        config.extra_javascript.append("assets/briefgen/briefgen.js")
+    _theme_dirs(project, config.theme.dirs)
+    _without_unsafe_features(config.theme)
+    config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
 def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
@@ -91,45 +115,6 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
     return nav
 
 
-def build(project: Path, settings: Settings, pages: list[Page], files: dict[str, str | bytes],
-          strict: bool = False, config_file: str = "mkdocs.yml", warm: Any = None) -> None:
-    """Build the site into a staging folder and swap it in (MkDocs itself enforces --strict)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    from .plugin import BriefgenPlugin
-
-    urls = Urls(settings.use_directory_urls)
-    settings.site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".briefgen-build-", dir=settings.site_dir.parent))
-    empty_docs = None if settings.docs_dir else Path(tempfile.mkdtemp(prefix=".briefgen-docs-"))
-    try:
-        config = load_config(str(project / config_file), site_dir=str(staging / "site"),
-                             docs_dir=str(settings.docs_dir or empty_docs), strict=strict)
-        plugin = BriefgenPlugin(pages, files, urls, warm.templates if warm else None,
-                                warm.pages if warm else None)
-        plugin.load_config({})
-        config.plugins["briefgen"] = plugin
-        config.nav = _nav(settings, config.nav, pages, urls)
-        config.extra_css.append("assets/briefgen/briefgen.css")
-        config.extra_javascript.append("assets/briefgen/briefgen.js")
-        _theme_dirs(project, config.theme.dirs)
-        _without_unsafe_features(config.theme)
-        config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
-        mkdocs_build(config)
-        built = staging / "site"
-        os.chmod(built, 0o755)
-        _swap(built, settings.site_dir)
-    except MkDocsException as exc:
-        raise UserError(f"the site could not be built: {exc}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if empty_docs:
-            shutil.rmtree(empty_docs, ignore_errors=True)
-
-
 # Material features that parse text of the page as HTML. content.tooltips turns `title` attributes
 # into tooltips with innerHTML, and Material itself titles every cut-off navigation or header label
 # with its text, which here is a briefing's or article's title: text from content would run.
@@ -153,14 +138,3 @@ def _theme_dirs(project: Path, dirs: list[str]) -> None:
     for d in reversed(ours):
         if d not in dirs:
             dirs.insert(material, d)
-
-
-def _swap(built: Path, site_dir: Path) -> None:
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        site_dir.rename(old)
-    built.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

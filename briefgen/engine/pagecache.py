@@ -11,9 +11,9 @@ whose effect on a page is known (search, which indexes and leaves the output alo
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 from typing import Any
+
+from ..reuse import files_state
 
 TEMPLATE = "briefgen-cached.html"  # in templates/theme: prints the kept output as it is
 KNOWN_PLUGINS = frozenset({"search", "material/search", "briefgen"})
@@ -22,21 +22,6 @@ KNOWN_PLUGINS = frozenset({"search", "material/search", "briefgen"})
 def _nav_signature(items: Any) -> list:
     return [(type(i).__name__, str(i.title), getattr(i, "url", None), _nav_signature(i.children or []))
             for i in items]
-
-
-def files_state(dirs: list[str] | list[Path]) -> list[tuple[str, int, int]]:
-    """Path, mtime and size of every file under the folders that are not an installed package
-    (installed themes and briefgen's own templates do not change while serve runs)."""
-    state = []
-    for d in dirs:
-        if "site-packages" in Path(d).parts or "dist-packages" in Path(d).parts:
-            continue
-        for root, _, names in os.walk(d):
-            for name in names:
-                path = os.path.join(root, name)
-                st = os.stat(path)
-                state.append((path, st.st_mtime_ns, st.st_size))
-    return sorted(state)
 
 
 class PageOutputCache:

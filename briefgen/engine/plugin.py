@@ -1,27 +1,56 @@
-"""The MkDocs plugin that feeds briefgen's rendered pages into a normal MkDocs build."""
+"""The MkDocs plugin (`plugins: [briefgen]`): a normal MkDocs build of a briefing site.
+
+`mkdocs build`, `mkdocs serve`, `mkdocs gh-deploy`, ProperDocs and `briefgen build` all run it
+the same way. on_config loads, checks and renders the content (a problem fails the build with
+its `path:line:col` line before MkDocs touches site_dir) and adds the nav, CSS, JavaScript and
+theme overrides; on_files hands MkDocs the rendered pages. Under `briefgen build` and `briefgen
+serve` the command sets `strategy` and `driven` before on_startup: it prints the report itself
+and guards and replaces site_dir; run by MkDocs alone, the plugin logs the problems and guards
+site_dir here.
+"""
 
 from __future__ import annotations
 
+import datetime
 import html
 import logging
+import time
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from mkdocs.plugins import BasePlugin
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from .. import pipeline
+from ..diagnostics import Report, UserError
 from ..render import Page
+from ..strategy import Strategy, serving
 from ..urls import Urls
+from . import guard, mkdocs_engine
 from .pagecache import TEMPLATE, PageOutputCache
 
-log = logging.getLogger("mkdocs.briefgen")
+# Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
+log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
 
 
-def page_meta(page: Page) -> dict[str, Any]:
-    # MkDocs' theme templates do not autoescape: titles and descriptions go in pre-escaped.
-    return {"title": html.escape(page.title), "description": html.escape(page.description),
-            "hide": ["toc"]}
+class CheckFailed(Exception):
+    """The check failed under briefgen build/serve, which report the problems themselves."""
+
+
+def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Meta other plugins read: `date` (feeds, blogs) on a briefing's pages, its `tags` (Material's
+    tags index and search) on its summary. MkDocs' theme templates and Material's tag listings
+    do not autoescape: every text goes in pre-escaped."""
+    meta: dict[str, Any] = {"title": html.escape(page.title), "description": html.escape(page.description),
+                            "hide": ["toc"]}
+    if "as_of" in page.meta:  # a date, as YAML front matter `date: 2024-12-14` would give
+        meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
+    if page.kind == "summary" and tags:
+        meta["tags"] = [html.escape(t) for t in tags]
+    return meta
 
 
 class RenderedPage(MkDocsPage):
@@ -31,12 +60,12 @@ class RenderedPage(MkDocsPage):
     back, and no Python-Markdown instance is made per page. MkDocs uses a page a plugin sets
     on `File.page` (as Material's blog plugin does)."""
 
-    def __init__(self, ours: Page, label: str | None, file: File, config: Any) -> None:
+    def __init__(self, ours: Page, tags: tuple[str, ...], label: str | None, file: File, config: Any) -> None:
         super().__init__(label, file, config)
-        self.ours = ours
+        self.ours, self.tags = ours, tags
 
     def read_source(self, config: Any) -> None:
-        self.markdown, self.meta = "", page_meta(self.ours)
+        self.markdown, self.meta = "", page_meta(self.ours, self.tags)
 
     def render(self, config: Any, files: Files) -> None:
         self.content = self.ours.html
@@ -57,22 +86,116 @@ def nav_labels(nav: Any) -> dict[str, str]:
     return found
 
 
+
+
+def _shown(path: str | Path, project: Path) -> str:
+    return guard.shown(Path(path), project)
+
+
 class BriefgenPlugin(BasePlugin):
-    def __init__(self, pages: list[Page], files: dict[str, str | bytes], urls: Urls,
-                 bytecode_cache: Any = None, page_cache: PageOutputCache | None = None):
+    def __init__(self) -> None:
         super().__init__()
-        self.pages = {urls.src(p.name): p for p in pages}
-        self.extra = files
-        self.bytecode_cache = bytecode_cache
-        self.page_cache = page_cache
+        self.strategy: Strategy | None = None  # briefgen's commands set it; else on_startup picks
+        self.driven = False  # briefgen build/serve: they print the report and guard site_dir
+        self.strict = False  # briefgen's --strict (MkDocs' own `strict` when not driven)
+        self.command: str | None = None
+        self.outcome: pipeline.Outcome | None = None
+        self._start_build()
+
+    def _start_build(self) -> None:
+        self.pages: dict[str, Page] = {}
+        self.extra: dict[str, str | bytes] = {}
+        self.origins: dict[str, str] = {}  # src -> the file a page is made from
+        self.tags: dict[str, tuple[str, ...]] = {}
+        self.page_cache: PageOutputCache | None = None
         self._caching = False
         self._reused: dict[str, str] = {}  # src -> output kept from the last rebuild
         self._keys: dict[str, str] = {}  # src -> key of a page rendered this time
+        self._labels: list[tuple[Any, str]] = []  # (page, nav label) while its own title stands in
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also makes MkDocs keep this instance between `serve` rebuilds.
+        self.command = command
+        if self.strategy is None:
+            self.strategy = serving() if command == "serve" else Strategy()
+
+    def on_shutdown(self) -> None:
+        self.strategy, self.driven, self.strict, self.command = None, False, False, None
+
+    def on_config(self, config: Any) -> Any:
+        started = time.perf_counter()
+        self._start_build()
+        self.outcome = None
+        project = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        strategy = self.strategy or Strategy()
+        try:
+            self._guard(config, project)
+            settings = mkdocs_engine.settings_of(config)
+        except UserError as exc:
+            raise PluginError(str(exc)) from None
+        strict = self.strict if self.driven else bool(config.strict)
+        outcome = self.outcome = pipeline.check(project, strategy)
+        log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
+        urls = Urls(settings.use_directory_urls)
+        if not outcome.report.failed(strict):
+            self._render(project, outcome, urls, settings.site_name, strategy)
+        if not self.driven:
+            _log_report(outcome.report)
+        if outcome.report.failed(strict):
+            if self.driven:  # briefgen prints the report; MkDocs need not log a summary of it
+                raise CheckFailed()
+            e, w = len(outcome.report.errors), len(outcome.report.warnings)
+            raise PluginError(f"briefgen: {e} error{'s' if e != 1 else ''}, {w} warning"
+                              f"{'s' if w != 1 else ''}; nothing was built")
+        mkdocs_engine.configure(config, project, settings, outcome.pages, urls)
+        if strategy.reuse is not None:
+            self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
+        return config
+
+    def _guard(self, config: Any, project: Path) -> None:
+        docs = Path(config.docs_dir)
+        guard.check_docs_dir(project, docs, _shown(docs, project))
+        if not self.driven and self.command != "serve":  # serve builds into a folder of its own
+            guard.check_site_dir(project, Path(config.site_dir), _shown(config.site_dir, project),
+                                 Path(config.config_file_path), docs)
+
+    def _render(self, project: Path, outcome: pipeline.Outcome, urls: Urls, site_name: str,
+                strategy: Strategy) -> None:
+        from jinja2 import TemplateError
+
+        from ..render import template_problem
+
+        try:
+            self.extra = pipeline.render(project, outcome, urls, site_name, strategy)
+        except TemplateError as exc:
+            outcome.report.error(*template_problem(exc, project))
+            return
+        self.pages = {urls.src(p.name): p for p in outcome.pages}
+        briefings = {c.briefing.id: c.briefing for c in outcome.checked}
+        self.tags = {bid: b.tags for bid, b in briefings.items()}
+        for src, p in self.pages.items():  # the index falls back to the config file (on_files)
+            b = briefings.get(p.name.split("/", 1)[0])
+            source = b.sources.get(p.name.rsplit("/", 1)[-1]) if b is not None and p.kind == "source" else None
+            if source is not None and source.publish == "full":  # never an excerpts-only text
+                self.origins[src] = str(project / source.path)
+            elif b is not None:
+                self.origins[src] = str(project / b.dir / "briefing.yml")
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        """`mkdocs serve` watches docs_dir and mkdocs.yml; a briefing site is made of these too."""
+        project = Path(config.config_file_path).resolve().parent
+        for name in ("content", "templates"):
+            if (project / name).is_dir():
+                server.watch(str(project / name))
+        return server
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        for page, label in self._labels:
+            page.title = label
+        self._labels = []
         # MkDocs makes a new theme environment every build; `serve` keeps compiled templates.
-        if self.bytecode_cache is not None:
-            env.bytecode_cache = self.bytecode_cache
+        if self.strategy is not None and self.strategy.reuse is not None:
+            env.bytecode_cache = self.strategy.reuse.templates
         return env
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -82,8 +205,11 @@ class BriefgenPlugin(BasePlugin):
             if existing is not None:
                 log.warning(f"briefgen's page replaces {src} from the docs folder")
                 files.remove(existing)
-            file = File.generated(config, src, content="")
-            RenderedPage(page, labels.get(src), file, config)
+            # Backed by the file the page is made from (briefing.yml, or a fully published
+            # source), so plugins that date a page by its file (git log) and MkDocs' dirty
+            # rebuilds see its changes; MkDocs never reads it (read_source is ours).
+            file = File.generated(config, src, abs_src_path=self.origins.get(src, config.config_file_path))
+            RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
             files.append(file)
         for src, content in self.extra.items():
             existing = files.get_file_from_path(src)
@@ -97,9 +223,12 @@ class BriefgenPlugin(BasePlugin):
             self._caching = self.page_cache.start(config, nav)
         return nav
 
+    @event_priority(100)  # first, so feed plugins (which read titles here) see the switch below
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        if not isinstance(page, RenderedPage):
+            return html
         # The theme template is picked before on_page_context, so a kept page is decided here.
-        if self._caching and isinstance(page, RenderedPage):
+        if self._caching:
             key = self.page_cache.key(page)
             output = self.page_cache.get(key)
             if output is None:
@@ -107,6 +236,12 @@ class BriefgenPlugin(BasePlugin):
             else:
                 self._reused[page.file.src_uri] = output
                 page.meta["template"] = TEMPLATE
+        # A page's nav label ("Key facts") is its title to MkDocs; plugins that list pages in
+        # this event (feeds) get the page's own title instead, and the labels are back in
+        # on_env, before any template renders the nav.
+        if page.title != page.meta["title"]:
+            self._labels.append((page, page.title))
+            page.title = page.meta["title"]
         return html
 
     def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
@@ -126,3 +261,10 @@ class BriefgenPlugin(BasePlugin):
         if self._caching:
             self.page_cache.finish()
             log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")
+        guard.write_marker(Path(config.site_dir))
+
+
+def _log_report(report: Report) -> None:
+    """Run by MkDocs alone: every problem as a log line, in the order `briefgen check` prints."""
+    for p in report.sorted():
+        (log.error if p.severity == "error" else log.warning)(str(p))

@@ -114,7 +114,7 @@ def _set_site_url(mkdocs_yml: Path, url: str) -> None:
 
 
 def _build(project: Path) -> None:
-    from briefgen.pipeline import build
+    from briefgen.engine.site import build_site as build
 
     outcome = build(project)
     assert not outcome.report.failed(False), f"briefgen build of {project} failed: {outcome.report}"

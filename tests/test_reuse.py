@@ -1,6 +1,7 @@
-"""What `serve` keeps between rebuilds (briefgen/warm.py): after each kind of edit, a warm
-rebuild must write exactly the site a fresh build of the same files writes, while reusing
-the pages the edit did not touch."""
+"""What `serve` keeps between rebuilds (briefgen/reuse.py, the engine's page outputs): after
+each kind of edit, a rebuild that reuses must write exactly the site a fresh build of the same
+files writes, while reusing the pages the edit did not touch. Rebuilds run as `serve` runs
+them: one SiteBuilder with serve's strategy, plugins started once with command "serve"."""
 
 from __future__ import annotations
 
@@ -9,8 +10,42 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.warm import Warm
+from briefgen.engine.site import SiteBuilder
+from briefgen.strategy import serving
 from conftest import REPO, build_ok, tree_hash
+
+
+class Served:
+    """Rebuilds as `briefgen serve` makes them, each required to pass."""
+
+    def __init__(self, project: Path) -> None:
+        self.strategy = serving()
+        self.reuse = self.strategy.reuse
+        self.builder = SiteBuilder(project, self.strategy, command="serve")
+
+    def build(self):
+        outcome = self.builder.build()
+        errors = [str(p) for p in outcome.report.errors]
+        assert not errors, "build failed:\n" + "\n".join(errors)
+        return outcome
+
+    @property
+    def page_hits(self) -> int:
+        return self.reuse.engine["pages"].hits
+
+
+@pytest.fixture(name="rebuilds")
+def rebuilds_fixture():
+    """Served(project) for a test; the plugins' on_shutdown runs at its end, as serve's does."""
+    made: list[Served] = []
+
+    def make(project: Path) -> Served:
+        made.append(Served(project))
+        return made[-1]
+
+    yield make
+    for served in made:
+        served.builder.close()
 
 
 def _copy_example(root: Path) -> Path:
@@ -47,42 +82,42 @@ EDITS = [
 
 
 @pytest.mark.parametrize("what,file,old,new,changed", EDITS, ids=[e[0] for e in EDITS])
-def test_a_warm_rebuild_writes_what_a_fresh_build_writes(tmp_path, what, file, old, new, changed):
+def test_a_rebuild_that_reuses_writes_what_a_fresh_build_writes(rebuilds, tmp_path, what, file, old, new, changed):
     project = _copy_example(tmp_path / "served")
-    warm = Warm()
-    build_ok(project, warm=warm)
+    served = rebuilds(project)
+    served.build()
     _edit(project / file, old, new)
-    outcome = build_ok(project, warm=warm)
+    outcome = served.build()
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
     if changed is None:
-        assert warm.pages.hits == 0
+        assert served.page_hits == 0
     else:
-        assert warm.pages.hits == len(outcome.pages) - changed
+        assert served.page_hits == len(outcome.pages) - changed
 
 
-def test_an_override_template_added_while_serving_renders_every_page_again(tmp_path):
+def test_an_override_template_added_while_serving_renders_every_page_again(rebuilds, tmp_path):
     project = _copy_example(tmp_path / "served")
-    warm = Warm()
-    build_ok(project, warm=warm)
+    served = rebuilds(project)
+    served.build()
     theme = project / "templates" / "theme"
     theme.mkdir(parents=True)
     (theme / "main.html").write_text('{% extends "base.html" %}\n'
                                      '{% block announce %}Edited while serving{% endblock %}\n')
-    build_ok(project, warm=warm)
-    assert warm.pages.hits == 0
+    served.build()
+    assert served.page_hits == 0
     assert "Edited while serving" in (project / "site/khmeimim/facts/index.html").read_text()
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
 
 
-def test_with_a_plugin_it_does_not_know_nothing_is_kept(tmp_path):
+def test_with_a_plugin_it_does_not_know_nothing_is_kept(rebuilds, tmp_path):
     project = _copy_example(tmp_path / "served")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("plugins:\n  - search", "plugins:\n  - search\n  - tags"))
-    warm = Warm()
-    build_ok(project, warm=warm)
+    served = rebuilds(project)
+    served.build()
     _edit(project / "content/khmeimim/sources/jpost.md", "\n\n", "\n\nAnother added sentence.\n\n")
-    build_ok(project, warm=warm)
-    assert warm.pages.hits == 0
+    served.build()
+    assert served.page_hits == 0
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
 
 
@@ -96,26 +131,26 @@ def _problems(outcome) -> list[str]:
     return [str(p) for p in outcome.report.sorted()]
 
 
-def test_an_unchanged_briefing_is_neither_checked_nor_rendered_again_and_its_warnings_stay(tmp_path):
+def test_an_unchanged_briefing_is_neither_checked_nor_rendered_again_and_its_warnings_stay(rebuilds, tmp_path):
     project = _two_briefings(tmp_path / "served")
-    warm = Warm()
-    first = build_ok(project, warm=warm)
+    served = rebuilds(project)
+    first = served.build()
     assert any("one origin" in p and "content/second/" in p for p in _problems(first))
     _edit(project / "content/khmeimim/sources/jpost.md", "\n\n", "\n\nOne more sentence.\n\n")
-    again = build_ok(project, warm=warm)
-    assert (warm.reused_checks, warm.reused_renders) == (1, 1)
+    again = served.build()
+    assert (served.reuse.reused_checks, served.reuse.reused_renders) == (1, 1)
     assert _problems(again) == _problems(first)
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")
 
 
-def test_a_template_edit_renders_every_briefing_again_without_checking_them_again(tmp_path):
+def test_a_template_edit_renders_every_briefing_again_without_checking_them_again(rebuilds, tmp_path):
     project = _two_briefings(tmp_path / "served")
-    warm = Warm()
-    build_ok(project, warm=warm)
+    served = rebuilds(project)
+    served.build()
     (project / "templates").mkdir()
     summary = (REPO / "templates/summary.html").read_text()
     (project / "templates/summary.html").write_text(summary.replace("</h1>", "</h1><p>Draft</p>", 1))
-    build_ok(project, warm=warm)
-    assert (warm.reused_checks, warm.reused_renders) == (2, 0)
+    served.build()
+    assert (served.reuse.reused_checks, served.reuse.reused_renders) == (2, 0)
     assert "<p>Draft</p>" in (project / "site/second/index.html").read_text()
     assert _site(project) == _fresh_build_of(project, tmp_path, "fresh")

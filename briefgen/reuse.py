@@ -1,14 +1,16 @@
-"""What `briefgen serve` keeps between rebuilds, so a one-file edit costs little more than the
-pages it changes.
+"""What `serve` keeps between rebuilds, so a one-file edit costs little more than the pages it
+changes (handed to the stages inside a `Strategy`).
 
 Briefings are independent of each other: one whose loaded content is equal to last time's
 (every field, source text and position) gives the same problems, and, while the templates and
-site settings are unchanged, the same pages. So each briefing's check and render are kept and
-reused on that condition; the index page, which lists them all, is always rendered again.
+site settings are unchanged, the same pages. So under `serve` each briefing's check and render
+are kept and reused on that condition; the index page, which lists them all, is always
+rendered again.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,6 @@ from jinja2.bccache import Bucket
 
 from .check import Checked
 from .diagnostics import Problem
-from .engine.pagecache import PageOutputCache, files_state
 from .model import Briefing
 
 
@@ -38,6 +39,21 @@ class MemoryBytecodeCache(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+def files_state(dirs: list[str] | list[Path]) -> list[tuple[str, int, int]]:
+    """Path, mtime and size of every file under the folders that are not an installed package
+    (installed themes and briefgen's own templates do not change while serve runs)."""
+    state = []
+    for d in dirs:
+        if "site-packages" in Path(d).parts or "dist-packages" in Path(d).parts:
+            continue
+        for root, _, names in os.walk(d):
+            for name in names:
+                path = os.path.join(root, name)
+                st = os.stat(path)
+                state.append((path, st.st_mtime_ns, st.st_size))
+    return sorted(state)
+
+
 @dataclass
 class KeptBriefing:
     briefing: Briefing
@@ -47,10 +63,13 @@ class KeptBriefing:
 
 
 @dataclass
-class Warm:
+class Reuse:
+    """What one `serve` rebuild keeps for the next. `engine` is the engine's own slot (kept
+    page outputs): the core never looks inside it."""
+
     templates: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
-    pages: PageOutputCache = field(default_factory=PageOutputCache)
     briefings: dict[str, KeptBriefing] = field(default_factory=dict)
+    engine: dict[str, Any] = field(default_factory=dict)
     reused_checks: int = 0
     reused_renders: int = 0
 

@@ -1,0 +1,171 @@
+"""What a build may touch: its own output folder and its own staging folder, nothing else.
+
+A build replaces `site_dir` as a whole, so a `site_dir` that names the user's files would
+delete them (issue 11). Every check here runs before anything is written, and a refusal is
+one line that names the setting. A folder counts as briefgen's own output when it holds a
+marker file listing the top-level entries briefgen wrote, and nothing else; an empty folder
+is fine too. Files added deeper inside an output folder are not looked for.
+
+Builds stage under `.briefgen-build/<pid>-<random>/` in the project; a build that was killed
+(SIGKILL leaves no chance to clean up) is found there by its dead pid and removed by the
+next build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..diagnostics import UserError
+
+MARKER = ".briefgen-site"
+_HEADER = "# Written by briefgen, which replaces this folder on each build. Top-level entries it wrote:"
+LEGACY_SIGN = "assets/briefgen/briefgen.css"  # in every site briefgen built before the marker
+STAGING = ".briefgen-build"
+# Folders of the project that hold the user's work or briefgen's own state, never output.
+PROTECTED = ("content", "templates", ".git", STAGING, ".briefgen-cache")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def shown(path: Path, project: Path) -> str:
+    """A setting's folder as the user wrote it: relative to the project when inside or next to it."""
+    path, project = Path(os.path.normpath(path)), project.resolve()
+    if _inside(path, project) or _inside(path, project.parent):
+        return Path(os.path.relpath(path, project)).as_posix()
+    return str(path)
+
+
+def _refuse(setting: str, shown: str, why: str) -> UserError:
+    return UserError(f"{setting} '{shown}' {why}; nothing was changed")
+
+
+def check_docs_dir(project: Path, docs_dir: Path, shown: str) -> None:
+    """MkDocs would render and copy whatever docs_dir holds: never the content folder."""
+    content = (project / "content").resolve()
+    if _inside(content, docs_dir.resolve()):
+        raise _refuse("docs_dir", shown, "is or contains content/; MkDocs would publish the "
+                      "sources as they are (use a separate folder such as docs/)")
+
+
+def check_site_dir(project: Path, site_dir: Path, shown: str, config_file: Path,
+                   docs_dir: Path | None) -> None:
+    """Refuse a site_dir whose replacement could lose anything that is not briefgen's output."""
+    project = project.resolve()
+    if site_dir.is_symlink():
+        raise _refuse("site_dir", shown, "is a symbolic link; briefgen replaces the folder it "
+                      "builds, so point site_dir at a real folder")
+    site = site_dir.resolve()
+    if _inside(project, site):
+        raise _refuse("site_dir", shown, "is the project folder or a folder that contains it")
+    for name in PROTECTED:
+        if _inside(site, (project / name).resolve()):
+            raise _refuse("site_dir", shown, f"is inside {name}/, which holds your files")
+    if docs_dir is not None and (_inside(site, docs_dir.resolve()) or _inside(docs_dir.resolve(), site)):
+        raise _refuse("site_dir", shown, "is, contains or is inside docs_dir, which holds your pages")
+    if site == config_file.resolve():
+        raise _refuse("site_dir", shown, "is the configuration file")
+    if os.path.lexists(site) and not site.is_dir():
+        raise _refuse("site_dir", shown, "is an existing file, not a folder")
+    foreign = foreign_entries(site)
+    if foreign:
+        raise _refuse("site_dir", shown, f"holds files briefgen did not write ({', '.join(foreign[:3])}"
+                      f"{', ...' if len(foreign) > 3 else ''}); move them away or delete the folder")
+
+
+def foreign_entries(site: Path) -> list[str]:
+    """Top-level entries of an existing folder that the marker does not list as briefgen's.
+
+    A site from a briefgen that wrote no marker yet (it has briefgen's own assets) passes here
+    and is checked against the new build before it is replaced (`check_unmarked`)."""
+    try:
+        entries = sorted(os.listdir(site))
+    except FileNotFoundError:
+        return []
+    if not entries or (MARKER not in entries and (site / LEGACY_SIGN).is_file()):
+        return []
+    ours = read_marker(site)
+    return [e for e in entries if e != MARKER and e not in ours]
+
+
+def check_unmarked(site: Path, built: Path, shown: str) -> None:
+    """An unmarked older briefgen site is replaced only if the new build writes all it holds."""
+    if not os.path.isdir(site) or (site / MARKER).exists():
+        return
+    foreign = sorted(set(os.listdir(site)) - set(os.listdir(built)))
+    if foreign:
+        raise _refuse("site_dir", shown, f"holds files this build does not write ({', '.join(foreign[:3])}"
+                      f"{', ...' if len(foreign) > 3 else ''}); move them away or delete the folder")
+
+
+def read_marker(site: Path) -> set[str]:
+    try:
+        lines = (site / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return set(lines[1:]) if lines and lines[0] == _HEADER else set()
+
+
+def write_marker(site: Path) -> None:
+    """List what the finished build wrote, so the next build knows the folder is ours."""
+    names = sorted(e for e in os.listdir(site) if e != MARKER)
+    (site / MARKER).write_text("\n".join([_HEADER, *names]) + "\n", encoding="utf-8")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def new_staging(project: Path) -> Path:
+    """A fresh staging folder for this process, after removing those of dead builds."""
+    root = project / STAGING
+    root.mkdir(exist_ok=True)
+    for old in project.glob(f"{STAGING}-*"):  # where briefgen staged before it kept pids
+        shutil.rmtree(old, ignore_errors=True)
+    for entry in root.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+
+
+def remove_staging(staging: Path) -> None:
+    """Remove this build's staging folder, and the staging root once no build uses it."""
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.parent.rmdir()
+    except OSError:  # another build is staging there now
+        pass
+
+
+def swap(built: Path, site: Path, staging: Path) -> None:
+    """Put the finished build in place of the old one; the old one goes to the staging folder,
+    which the caller removes (or the next build does, if this one is killed now)."""
+    site.parent.mkdir(parents=True, exist_ok=True)
+    if built.stat().st_dev != site.parent.stat().st_dev:  # rename cannot cross filesystems
+        near = Path(tempfile.mkdtemp(prefix=".briefgen-new-", dir=site.parent))
+        try:
+            shutil.copytree(built, near / "site")
+            return swap(near / "site", site, staging)
+        finally:
+            shutil.rmtree(near, ignore_errors=True)
+    old = staging / "old"
+    if os.path.lexists(site):
+        if site.stat().st_dev == staging.stat().st_dev:
+            site.rename(old)
+        else:
+            old = site.with_name(f".{site.name}-old-{os.getpid()}")
+            site.rename(old)
+    built.rename(site)
+    if old.exists() and old.parent != staging:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,210 @@
+"""`build` and `serve` touch nothing but their own output (issue 11): every site_dir that names
+the user's files is refused with one line naming `site_dir`, exit 1, before anything is
+written; a folder a previous build wrote is replaced; a killed build leaves nothing that
+outlives the next build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import main
+from conftest import REPO, build_ok, tree_hash
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _project(parent: Path, site_dir: str | None = None, docs_dir: str | None = None) -> Path:
+    """The example (content/, templates/, docs/ with a page) inside `parent`/project."""
+    project = parent / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    (project / "templates").mkdir()
+    (project / "templates" / "notes.txt").write_text("the user's template notes\n")
+    (project / "docs").mkdir()
+    (project / "docs" / "about.md").write_text("# About\n\nThe user's own page.\n")
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    for key, value in (("site_dir", site_dir), ("docs_dir", docs_dir)):
+        if value is not None:
+            text += f"{key}: {value!r}\n"
+    (project / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return project
+
+
+def _refused(project: Path, watched: Path, setting: str = "site_dir", command: str = "build") -> str:
+    before = tree_hash(watched)
+    result = CliRunner().invoke(main, ["-C", str(project), command])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {setting} '"), result.stderr
+    assert tree_hash(watched) == before  # nothing written, moved or deleted, not even a cache
+    return lines[0]
+
+
+@pytest.mark.parametrize("site_dir,why", [
+    ("content", "inside content/"),
+    ("content/khmeimim", "inside content/"),
+    (".", "project folder"),
+    ("..", "project folder or a folder that contains it"),
+    ("docs", "docs_dir"),
+    ("docs/site", "docs_dir"),
+    ("templates", "inside templates/"),
+    ("mkdocs.yml", "configuration file"),
+    (".git", "inside .git/"),
+])
+def test_a_site_dir_that_names_the_users_files_is_refused(tmp_path, site_dir, why):
+    project = _project(tmp_path / "parent", site_dir=site_dir)
+    (project / ".git").mkdir()
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    line = _refused(project, tmp_path / "parent")
+    assert f"site_dir '{site_dir}'" in line and why in line
+
+
+def test_site_dir_docs_is_refused_even_before_the_docs_folder_exists(tmp_path):
+    project = _project(tmp_path, site_dir="docs")
+    shutil.rmtree(project / "docs")
+    assert "docs_dir" in _refused(project, project)
+
+
+def test_a_docs_dir_that_contains_the_sources_is_refused(tmp_path):
+    for docs_dir in ("content", "."):
+        project = _project(tmp_path / docs_dir.strip(".") / "p", docs_dir=docs_dir)
+        line = _refused(project, project, "docs_dir")
+        assert "content/" in line
+
+
+def test_a_plain_file_named_site_is_refused(tmp_path):
+    project = _project(tmp_path)
+    (project / "site").write_text("the user's file called site\n")
+    assert "existing file" in _refused(project, project)
+
+
+def test_a_folder_with_the_users_files_is_refused_even_beside_a_previous_build(tmp_path):
+    project = _project(tmp_path)
+    (project / "site").mkdir()
+    (project / "site" / "draft.html").write_text("<p>the user's draft</p>\n")
+    assert "draft.html" in _refused(project, project)
+    shutil.rmtree(project / "site")
+    build_ok(project)
+    (project / "site" / "extra-notes.txt").write_text("added by hand after the build\n")
+    assert "extra-notes.txt" in _refused(project, project)
+
+
+def test_a_symlinked_site_dir_is_refused(tmp_path):
+    project = _project(tmp_path)
+    (project / "site").symlink_to(project / "content")
+    assert "symbolic link" in _refused(project, project)
+    (project / "site").unlink()
+    (tmp_path / "elsewhere").mkdir()
+    (project / "site").symlink_to(tmp_path / "elsewhere")
+    assert "symbolic link" in _refused(project, tmp_path)
+
+
+def test_serve_refuses_too_before_it_serves(tmp_path):
+    project = _project(tmp_path, site_dir="content")
+    before = tree_hash(project)
+    result = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(project), "serve",
+                             "--dev-addr", "127.0.0.1:0"], env=ENV, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: site_dir 'content'")
+    assert tree_hash(project) == before
+
+
+def test_a_previous_build_and_an_empty_folder_are_replaced(tmp_path):
+    project = _project(tmp_path)
+    (project / "site").mkdir()
+    build_ok(project)
+    first = tree_hash(project / "site")
+    assert ".briefgen-site" in first
+    (project / "content/khmeimim/sources/jpost.md").write_text(
+        (project / "content/khmeimim/sources/jpost.md").read_text() + "\nOne more sentence.\n")
+    build_ok(project)
+    second = tree_hash(project / "site")
+    assert second != first and second.keys() == first.keys()
+    assert (project / "templates/notes.txt").is_file() and (project / "docs/about.md").is_file()
+
+
+def test_a_site_dir_outside_the_project_is_built_there(tmp_path):
+    project = _project(tmp_path / "work", site_dir=str(tmp_path / "public"))
+    build_ok(project)
+    assert (tmp_path / "public/khmeimim/index.html").is_file()
+    build_ok(project)  # its own output: replaced
+    assert sorted(p.name for p in (tmp_path).iterdir()) == ["public", "work"]
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir() or Path("/dev/shm").stat().st_dev == Path("/tmp").stat().st_dev,
+                    reason="needs /dev/shm on a filesystem of its own")
+def test_a_site_dir_on_another_filesystem_is_copied_in_and_replaced(tmp_path):
+    import tempfile
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
+        project = _project(tmp_path, site_dir=f"{shm}/site")
+        build_ok(project)
+        first = tree_hash(Path(shm) / "site")
+        build_ok(project)
+        assert tree_hash(Path(shm) / "site") == first and "khmeimim/index.html" in first
+        assert sorted(p.name for p in Path(shm).iterdir()) == ["site"]
+
+
+def _bigger_project(tmp_path: Path) -> Path:
+    project = _project(tmp_path)
+    for i in range(8):  # long enough a build to be killed in the middle of it
+        shutil.copytree(project / "content/khmeimim", project / f"content/copy-{i}")
+    return project
+
+
+def _start_and_kill_mid_build(project: Path, sig: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(project), "-q", "build"],
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    staging = project / ".briefgen-build"
+    deadline = time.monotonic() + 60
+    while not (staging.is_dir() and list(staging.glob(f"{proc.pid}-*/site"))):
+        assert proc.poll() is None and time.monotonic() < deadline, "the build never reached MkDocs"
+        time.sleep(0.005)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    return proc
+
+
+def test_a_build_killed_with_sigkill_leaves_nothing_after_the_next_build(tmp_path):
+    project = _bigger_project(tmp_path)
+    build_ok(project)
+    before = tree_hash(project / "site")
+    proc = _start_and_kill_mid_build(project, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGKILL
+    assert list((project / ".briefgen-build").iterdir())  # what SIGKILL leaves behind ...
+    (project / ".briefgen-build-x1y2z3/site").mkdir(parents=True)  # ... or an older briefgen left
+    assert tree_hash(project / "site") == before  # ... never the site
+    result = CliRunner().invoke(main, ["-C", str(project), "-q", "build"])
+    assert result.exit_code == 0, result.output
+    # ... is gone after the next build
+    assert {p.name for p in project.iterdir()} == {"content", "templates", "docs", "mkdocs.yml", "site",
+                                                   ".briefgen-cache"}
+
+
+def test_a_build_stopped_with_sigterm_cleans_up_itself(tmp_path):
+    project = _bigger_project(tmp_path)
+    proc = _start_and_kill_mid_build(project, signal.SIGTERM)
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr.read()
+    assert not (project / ".briefgen-build").exists()
+    assert not (project / "site").exists()
+
+
+def test_a_site_from_a_briefgen_that_wrote_no_marker_is_replaced_if_the_build_writes_all_it_holds(tmp_path):
+    project = _project(tmp_path)
+    build_ok(project)
+    (project / "site/.briefgen-site").unlink()  # as briefgen wrote sites before the marker
+    build_ok(project)
+    assert (project / "site/.briefgen-site").is_file()
+    (project / "site/.briefgen-site").unlink()
+    (project / "site/notes.txt").write_text("the user's notes\n")
+    before = tree_hash(project)
+    result = CliRunner().invoke(main, ["-C", str(project), "-q", "build"])
+    assert result.exit_code == 1 and "site_dir 'site' holds files this build does not write (notes.txt)" in result.stderr
+    assert tree_hash(project) == before

@@ -1,0 +1,329 @@
+"""briefgen as an MkDocs plugin (`plugins: [search, briefgen]`): plain `mkdocs build`,
+`mkdocs serve` and ProperDocs build the briefing site, a check error fails them with its
+`path:line:col` line, and other plugins (Material's tags, mkdocs-rss-plugin) see the
+briefings, under `mkdocs build` and under `briefgen build` alike."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, tree_hash
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+QUOTE_LINE = re.compile(r"^(?:ERROR\s+-\s+)?content/khmeimim/briefing\.yml:\d+:\d+: error: quote not found", re.M)
+
+
+def _example(root: Path, plugins: str = "  - search\n  - briefgen\n", extra: str = "") -> Path:
+    """The example project (content/, docs/, mkdocs.yml) with the given plugins list."""
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "docs").mkdir()
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text[:text.index("plugins:")] + "plugins:\n" + plugins + extra
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def _run(tool: str, project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", tool, *args], cwd=project, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _break_a_quote(project: Path) -> None:
+    yml = project / "content/khmeimim/briefing.yml"
+    text = yml.read_text(encoding="utf-8")
+    quote = re.search(r'quote: "([^"]{12,})"', text).group(1)
+    yml.write_text(text.replace(quote, "words that are in no source at all", 1), encoding="utf-8")
+
+
+def _assert_briefing_site(site: Path) -> None:
+    for page in ("index.html", "khmeimim/index.html", "khmeimim/facts/index.html",
+                 "khmeimim/questions/index.html", "khmeimim/briefing.json", "assets/briefgen/briefgen.css"):
+        assert (site / page).is_file(), page
+    assert "Russia packs up at Khmeimim" in (site / "khmeimim/index.html").read_text(encoding="utf-8")
+    assert json.loads((site / "khmeimim/briefing.json").read_text(encoding="utf-8"))
+
+
+def test_plain_mkdocs_build_builds_the_briefing_site(tmp_path):
+    project = _example(tmp_path / "p")
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    _assert_briefing_site(project / "site")
+    # The same warnings `briefgen check` prints, as MkDocs log lines.
+    assert re.search(r"^WARNING\s+-\s+content/khmeimim/briefing\.yml:\d+:\d+: warning: ", result.stderr, re.M)
+
+
+def test_a_check_error_fails_mkdocs_build_with_its_line_and_leaves_site_alone(tmp_path):
+    project = _example(tmp_path / "p")
+    assert _run("mkdocs", project, "build").returncode == 0
+    before = tree_hash(project / "site")
+    _break_a_quote(project)
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 1
+    assert QUOTE_LINE.search(result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hash(project / "site") == before
+
+
+def test_mkdocs_build_strict_fails_on_briefgens_warnings(tmp_path):
+    project = _example(tmp_path / "p")  # the example has single-origin warnings
+    result = _run("mkdocs", project, "build", "--strict")
+    assert result.returncode == 1
+    assert "warning: fact 'heavy-lift' rests on one origin" in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_mkdocs_refuses_a_site_dir_that_would_empty_content(tmp_path):
+    project = _example(tmp_path / "p", extra="site_dir: content\n")
+    before = tree_hash(project)
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 1
+    assert "site_dir 'content'" in result.stderr
+    assert tree_hash(project) == before
+
+
+TAGS_AND_RSS = """\
+  - search
+  - tags
+  - briefgen
+  - rss:
+      date_from_meta: {as_creation: date, as_update: date}
+      use_git: false
+"""
+
+
+@pytest.mark.parametrize("command", ["mkdocs build", "briefgen build"])
+def test_briefings_reach_the_tags_index_and_the_feed(tmp_path, command):
+    project = _example(tmp_path / "p", TAGS_AND_RSS, extra="site_url: https://example.org/briefings/\n")
+    (project / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    yml = project / "content/khmeimim/briefing.yml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(text.replace("tags: [russia,", 'tags: ["<img src=x onerror=alert(1)>", russia,', 1), encoding="utf-8")
+    tool, *args = command.split()
+    result = _run(tool, project, *args)
+    assert result.returncode == 0, result.stderr
+    tags = (project / "site/tags/index.html").read_text(encoding="utf-8")
+    for tag in ("russia", "syria", "khmeimim", "tartus"):
+        assert re.search(rf">\s*{tag}\s*<", tags), tag
+    assert "Russia packs up at Khmeimim" in tags and "../khmeimim/" in tags
+    # Material's tag listings print tags as they are: a hostile tag shows as text, never as markup.
+    assert "&lt;img src=x onerror=alert(1)&gt;" in tags
+    assert not [p for p in (project / "site").rglob("*.html") if "<img src=x" in p.read_text(encoding="utf-8")]
+    feed = ET.parse(project / "site/feed_rss_created.xml").getroot()
+    items = {i.findtext("link"): i for i in feed.iter("item")}
+    summary = items["https://example.org/briefings/khmeimim/"]
+    assert "14 Dec 2024" in summary.findtext("pubDate")  # the briefing's as_of
+    assert summary.findtext("title") == "Russia packs up at Khmeimim"  # its title, not its nav label
+    assert items["https://example.org/briefings/khmeimim/facts/"].findtext("title") == "Key facts · Russia packs up at Khmeimim"
+    assert "Russia" in summary.findtext("description")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("properdocs") is None,
+                    reason="ProperDocs is not installed (the test extras bring it with mkdocs-rss-plugin)")
+def test_properdocs_builds_the_example(tmp_path):
+    project = _example(tmp_path / "p")
+    result = _run("properdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    _assert_briefing_site(project / "site")
+    _break_a_quote(project)
+    result = _run("properdocs", project, "build")
+    assert result.returncode == 1 and QUOTE_LINE.search(result.stderr), result.stderr
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(predicate, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds  # a generous bound, not a performance assertion
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_plain_mkdocs_serve_serves_and_rebuilds_the_briefings(tmp_path):
+    project = _example(tmp_path / "p")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with (tmp_path / "serve.log").open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                                cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
+    page = f"http://127.0.0.1:{port}/khmeimim/sources/jpost/"
+    try:
+        assert _wait_for(lambda: "livereload" in _get(page)), (tmp_path / "serve.log").read_text()
+        source = project / "content/khmeimim/sources/jpost.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\nAdded while mkdocs serves.\n", encoding="utf-8")
+        assert _wait_for(lambda: "Added while mkdocs serves." in _get(page)), (tmp_path / "serve.log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert not (project / "site").exists()  # mkdocs serve builds into a folder of its own
+
+
+def test_mkdocs_gh_deploy_publishes_the_briefings(tmp_path):
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project = _example(tmp_path / "p")
+    git_env = {**ENV, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+               "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["remote", "add", "origin", str(remote)], ["add", "-A"],
+                 ["commit", "-q", "-m", "briefings"]):
+        subprocess.run(["git", *args], cwd=project, env=git_env, check=True)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "gh-deploy", "--force"], cwd=project,
+                            env=git_env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    listed = subprocess.run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], cwd=remote,
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert {"khmeimim/index.html", "khmeimim/facts/index.html", "khmeimim/briefing.json"} <= set(listed)
+
+
+RECORDER = '''\
+from pathlib import Path
+
+LOG = Path(__file__).with_name("events.log")
+
+
+def _note(line):
+    with LOG.open("a") as f:
+        f.write(line + "\\n")
+
+
+def on_startup(command, dirty):
+    _note(f"startup {command} dirty={dirty}")
+
+
+def on_shutdown():
+    _note("shutdown")
+
+
+def on_config(config):
+    _note("config")
+
+
+def on_pre_build(config):
+    _note("pre_build")
+
+
+def on_files(files, config):
+    _note("files " + ("with" if files.get_file_from_path("khmeimim/index.md") else "without") + " briefings")
+
+
+def on_post_build(config):
+    _note("post_build")
+'''
+
+
+def _with_recorder(root: Path) -> Path:
+    project = _example(root, extra="hooks: [hooks/record.py]\n")
+    (project / "hooks").mkdir()
+    (project / "hooks/record.py").write_text(RECORDER, encoding="utf-8")
+    return project
+
+
+def test_briefgen_build_runs_every_event_in_mkdocs_order(tmp_path):
+    seen = {}
+    for tool in ("mkdocs", "briefgen"):
+        project = _with_recorder(tmp_path / tool)
+        result = _run(tool, project, "build")
+        assert result.returncode == 0, result.stderr
+        seen[tool] = (project / "hooks/events.log").read_text().splitlines()
+    assert seen["briefgen"] == seen["mkdocs"] == [
+        "startup build dirty=False", "config", "pre_build", "files with briefings", "post_build", "shutdown"]
+
+
+def test_serve_rebuilds_start_plugins_once_and_shut_them_down_at_the_end(tmp_path):
+    from briefgen.engine.site import SiteBuilder
+    from briefgen.strategy import serving
+
+    project = _with_recorder(tmp_path / "p")
+    builder = SiteBuilder(project, serving(), command="serve")
+    for _ in range(2):
+        assert not builder.build().report.errors
+    builder.close()
+    once = ["config", "pre_build", "files with briefings", "post_build"]
+    assert (project / "hooks/events.log").read_text().splitlines() == [
+        "startup serve dirty=False", *once, *once, "shutdown"]
+
+
+def test_a_project_from_init_builds_with_plain_mkdocs(tmp_path):
+    assert _run("briefgen", tmp_path, "init", "site-project").returncode == 0
+    project = tmp_path / "site-project"
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/first-briefing/index.html").is_file()
+    assert (project / "site/.briefgen-site").is_file()
+
+
+def test_under_mkdocs_serve_rebuilds_reuse_unchanged_pages(tmp_path):
+    """The sequence of mkdocs/commands/serve.py, in this process: on_startup("serve") once,
+    then every rebuild from a freshly loaded config; MkDocs keeps our plugin instance, and the
+    plugin keeps serve's reuse in it."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = _example(tmp_path / "p")
+    site = tmp_path / "served"  # mkdocs serve builds into a temporary folder of its own
+    first = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    first.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(first, serve_url="http://127.0.0.1:8000/")
+        source = project / "content/khmeimim/sources/jpost.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\nAdded while serving.\n", encoding="utf-8")
+        again = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+        plugin = again.plugins["briefgen"]
+        assert plugin is first.plugins["briefgen"]
+        build(again, serve_url="http://127.0.0.1:8000/")
+        pages = plugin.strategy.reuse.engine["pages"]
+        assert pages.hits == len(plugin.pages) - 1  # all but the edited source's page
+        assert "Added while serving." in (site / "khmeimim/sources/jpost/index.html").read_text(encoding="utf-8")
+    finally:
+        first.plugins.on_shutdown()
+
+
+def test_pages_are_backed_by_their_own_files_never_by_an_excerpts_only_source(tmp_path):
+    project = _example(tmp_path / "p", extra="hooks: [hooks/files.py]\n")
+    (project / "hooks").mkdir()
+    # A hook's on_files runs after the plugins': it sees the files briefgen added.
+    (project / "hooks/files.py").write_text(
+        "import json, pathlib\n"
+        "def on_files(files, config):\n"
+        "    found = {f.src_uri: f.abs_src_path for f in files if f.src_uri.startswith('khmeimim/')}\n"
+        "    pathlib.Path(__file__).with_name('files.json').write_text(json.dumps(found))\n", encoding="utf-8")
+    japantimes = project / "content/khmeimim/sources/japantimes.md"
+    text = japantimes.read_text(encoding="utf-8")
+    japantimes.write_text(text.replace("reliability: B\n", "reliability: B\npublish: excerpts\n", 1), encoding="utf-8")
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    found = {k: Path(v) for k, v in json.loads((project / "hooks/files.json").read_text()).items() if v}
+    yml = project / "content/khmeimim/briefing.yml"
+    assert found["khmeimim/index.md"] == found["khmeimim/facts.md"] == yml
+    assert found["khmeimim/sources/jpost.md"] == project / "content/khmeimim/sources/jpost.md"
+    assert found["khmeimim/sources/japantimes.md"] == yml  # excerpts only: its text backs no page
+
+
+def test_briefgen_build_with_materials_optimize_plugin(tmp_path):
+    """optimize sets itself up in on_startup: it crashed when briefgen ran no startup event."""
+    project = _example(tmp_path / "p", "  - search\n  - optimize:\n      optimize_png: false\n")
+    result = _run("briefgen", project, "build")  # briefgen adds itself: mkdocs.yml does not list it
+    assert result.returncode == 0, result.stderr
+    _assert_briefing_site(project / "site")
