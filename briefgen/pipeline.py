@@ -77,18 +77,23 @@ def check(project: Path, use_cache: bool = True, warm: Warm | None = None) -> Ou
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           warm: Warm | None = None) -> dict[str, str | bytes]:
+           warm: Warm | None = None, site_url: str | None = None,
+           use_cache: bool = True) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
+    from .feed import feeds
+    from .history import stories_of
     from .render import Renderer
     from .resolve import resolve
 
+    stories = stories_of(project, [c.briefing for c in outcome.checked],
+                         project / CACHE_DIR if use_cache else None)  # read at the edge, like content
     renderer = Renderer(project, urls, markdown(), site_name,
-                        warm.templates if warm else None)
+                        warm.templates if warm else None, stories)
 
     def render_one(c: Checked) -> tuple[Resolved, list[Page], str]:
         r = resolve(c)
-        pages, exported = renderer.briefing_pages(r), briefing_json(r, urls)
+        pages, exported = renderer.briefing_pages(r), briefing_json(r, urls, stories.get(r.briefing.id))
         for doc in r.docs.values():
             doc.release()
         return r, pages, exported
@@ -104,9 +109,11 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         outcome.pages += pages
         files[f"{r.briefing.id}/briefing.json"] = exported
     outcome.pages.append(renderer.index_page(outcome.resolved))
-    for name in ("briefgen.css", "briefgen.js"):
+    for name in ("briefgen.css", "briefgen.js", "changes.css", "changes.js"):
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
         files[f"assets/briefgen/{name}"] = source
+    files.update(feeds(stories, {c.briefing.id: c.briefing.title for c in outcome.checked}, urls,
+                       site_url, site_name))
     return files
 
 
@@ -159,7 +166,8 @@ def build(project: Path, strict: bool = False, config_file: str = "mkdocs.yml",
     if outcome.report.failed(strict):
         return outcome
     try:
-        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name, warm)
+        files = render(project, outcome, Urls(settings.use_directory_urls), settings.site_name, warm,
+                       settings.site_url, use_cache)
     except TemplateError as exc:
         outcome.report.error(*template_problem(exc, project))
         return outcome

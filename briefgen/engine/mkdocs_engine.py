@@ -114,7 +114,9 @@ def build(project: Path, settings: Settings, pages: list[Page], files: dict[str,
         config.plugins["briefgen"] = plugin
         config.nav = _nav(settings, config.nav, pages, urls)
         config.extra_css.append("assets/briefgen/briefgen.css")
+        config.extra_css.append("assets/briefgen/changes.css")
         config.extra_javascript.append("assets/briefgen/briefgen.js")
+        config.extra_javascript.append("assets/briefgen/changes.js")
         _theme_dirs(project, config.theme.dirs)
         config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
         mkdocs_build(config)
