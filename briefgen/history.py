@@ -184,15 +184,24 @@ def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[s
     oids = sorted({oid for fs in files.values() for _, oid in fs})
     content = {oid: obj[2] for oid, obj in zip(oids, _batch(project, oids)) if obj}
     out: dict[str, Snapshot] = {}
-    with tempfile.TemporaryDirectory(prefix="briefgen-history-") as tmp:
-        for n, (tid, (bid, _)) in enumerate(trees.items()):
-            root = Path(tmp) / str(n)
-            folder = root / "content" / bid
-            for rel, oid in files[tid]:
-                path = folder / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content.get(oid, b""))
-            b = load_briefing(root, folder, Report())  # an old version's own problems are old news
+    with tempfile.TemporaryDirectory(prefix="briefgen-history-", dir=_memory_dir()) as tmp:
+        written: dict[str, dict[str, str]] = {}  # briefing -> {path: blob} now in its folder
+        # One folder per briefing, reused from version to version: most files stay the same,
+        # and creating files and folders is what costs (a few ms each on a busy disk).
+        for tid, (bid, _) in sorted(trees.items(), key=lambda kv: kv[1][0]):
+            folder = Path(tmp) / "content" / bid
+            state = written.setdefault(bid, {})
+            wanted = dict(files[tid])
+            for rel in [r for r in state if r not in wanted]:
+                (folder / rel).unlink()
+                del state[rel]
+            for rel, oid in wanted.items():
+                if state.get(rel) != oid:
+                    path = folder / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(content.get(oid, b""))
+                    state[rel] = oid
+            b = load_briefing(Path(tmp), folder, Report())  # an old version's own problems are old news
             if b is not None:
                 out[tid] = snapshot(b)
     return out
@@ -303,3 +312,10 @@ def diff_lines(project: Path, report: Report, briefing_id: str | None = None,
 def _printable(text: str) -> str:
     """Content may hold terminal control sequences; they are shown, never sent to the terminal."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _memory_dir() -> str | None:
+    """A RAM-backed folder for the temporary copies when there is one (Linux /dev/shm): they
+    are written, read once and deleted, and on a busy disk each file costs milliseconds."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
