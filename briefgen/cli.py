@@ -179,7 +179,7 @@ def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str
 @click.pass_context
 def diff(ctx: click.Context, briefing_id: str | None, since) -> None:
     """Print what changed in each briefing (or BRIEFING_ID) since its previous version."""
-    from .history import diff_lines
+    from .difftext import diff_lines
 
     report = Report()
     lines = _guard(ctx, lambda: diff_lines(_project(ctx), report, briefing_id,
