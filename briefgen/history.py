@@ -17,8 +17,6 @@ not yet cached. A version is loaded by the normal loader from a temporary copy o
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import logging
 import os
 import re
@@ -27,13 +25,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .changes import Row, Snapshot, Story, snapshot, story
+from .changes import Snapshot, Story, snapshot, story
 from .model import Briefing
 from .diagnostics import Report
+from .historycache import HistoryCache
 
 log = logging.getLogger("briefgen")
 
-_FORMAT = 1  # bump when a Snapshot's content changes
 _AS_OF = re.compile(r"^as_of:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
@@ -77,6 +75,16 @@ def _batch(project: Path, requests: list[str]) -> list[tuple[str, str, bytes] | 
         found.append((head[0], head[1], out[end + 1:end + 1 + size]))
         at = end + 1 + size + 1
     return found
+
+
+def _ids(project: Path, requests: list[str]) -> list[str | None]:
+    """The object id of each `rev:path` (None where there is none), without reading contents."""
+    if not requests:
+        return []
+    out = _git(project, "cat-file", "--batch-check=%(objectname)",
+               data="".join(r + "\n" for r in requests).encode())
+    lines = out.decode("utf-8", "replace").split("\n") if out is not None else []
+    return [x if x and " " not in x else None for x in (lines + [""] * len(requests))[:len(requests)]]
 
 
 def _tree_entries(data: bytes) -> list[tuple[str, str, str]]:
@@ -131,37 +139,42 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None) -> Histo
         return History(unavailable="this is a shallow clone (fetch the full history: "
                                    "`git fetch --unshallow`, or `fetch-depth: 0` in CI)")
     touched = _commits(project, set(ids))
+    cache = HistoryCache(cache_dir)
     requests = [f"{c}:{prefix}content/{bid}/briefing.yml" for bid in ids for c in touched.get(bid, [])]
-    blobs = dict(zip(requests, _batch(project, requests)))
+    blob_of = dict(zip(requests, _ids(project, requests)))
+    unknown = sorted({o for o in blob_of.values() if o and cache.date(o) is None})
+    for oid, obj in zip(unknown, _batch(project, unknown)):  # only briefing.yml texts not seen before
+        cache.put_date(oid, (_as_of(obj[2]) if obj else None) or "")
     chosen: dict[str, list[tuple[str, str]]] = {}  # briefing -> [(as_of, commit)] oldest first
     for bid in ids:
         last: dict[str, str] = {}
         for commit in reversed(touched.get(bid, [])):
-            obj = blobs[f"{commit}:{prefix}content/{bid}/briefing.yml"]
-            as_of = _as_of(obj[2]) if obj else None
+            oid = blob_of[f"{commit}:{prefix}content/{bid}/briefing.yml"]
+            as_of = cache.date(oid) if oid else None
             if as_of:
                 last.pop(as_of, None)  # dicts keep insertion order: re-insert as the newest
                 last[as_of] = commit
         chosen[bid] = sorted(last.items())
-    return History(versions=_snapshots(project, prefix, chosen, cache_dir))
+    versions = _snapshots(project, prefix, chosen, cache)
+    cache.save()
+    return History(versions=versions)
 
 
 def _snapshots(project: Path, prefix: str, chosen: dict[str, list[tuple[str, str]]],
-               cache_dir: Path | None) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
+               cache: HistoryCache) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
     wanted = [(bid, as_of, commit) for bid, vs in chosen.items() for as_of, commit in vs]
-    trees = _batch(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in wanted])
-    cache = _Cache(cache_dir)
-    missing = {t[0]: (bid, t[2]) for (bid, _, _), t in zip(wanted, trees)
-               if t is not None and cache.get(t[0]) is None}
+    trees = _ids(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in wanted])
+    missing = {t: bid for (bid, _, _), t in zip(wanted, trees) if t is not None and cache.get(t) is None}
     if missing:
-        for tree_id, shot in _load_versions(project, missing).items():
+        raw = dict(zip(missing, _batch(project, list(missing))))
+        found = {t: (bid, raw[t][2]) for t, bid in missing.items() if raw[t] is not None}
+        for tree_id, shot in _load_versions(project, found).items():
             cache.put(tree_id, shot)
     out: dict[str, list[tuple[Snapshot, str]]] = {}
     for (bid, as_of, commit), t in zip(wanted, trees):
-        shot = cache.get(t[0]) if t is not None else None
+        shot = cache.get(t) if t is not None else None
         if shot is not None and shot.as_of == as_of:
             out.setdefault(bid, []).append((shot, commit))
-    cache.save()
     return {bid: tuple(vs) for bid, vs in out.items()}
 
 
@@ -205,60 +218,6 @@ def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[s
             if b is not None:
                 out[tid] = snapshot(b)
     return out
-
-
-class _Cache:
-    """Snapshots by git tree id, as JSON (never pickle), keyed by briefgen's code too."""
-
-    def __init__(self, cache_dir: Path | None):
-        self.path = cache_dir / "history.json" if cache_dir else None
-        self.stamp = _stamp()
-        self.entries: dict[str, dict] = {}
-        self.used: set[str] = set()
-        self.dirty = False
-        if self.path is not None:
-            try:
-                doc = json.loads(self.path.read_text("utf-8"))
-                if doc.get("stamp") == self.stamp:
-                    self.entries = doc["snapshots"]
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                pass  # missing or broken: rebuilt below
-
-    def get(self, tree_id: str) -> Snapshot | None:
-        doc = self.entries.get(tree_id)
-        if doc is None:
-            return None
-        self.used.add(tree_id)
-        try:
-            return Snapshot(doc["as_of"], tuple(Row(r["id"], r["kind"], r["label"], r["fields"])
-                                               for r in doc["rows"]))
-        except (KeyError, TypeError):
-            return None
-
-    def put(self, tree_id: str, shot: Snapshot) -> None:
-        self.entries[tree_id] = {"as_of": shot.as_of, "rows": [r.__dict__ for r in shot.rows]}
-        self.dirty = True
-
-    def save(self) -> None:
-        if self.path is None or not (self.dirty or set(self.entries) - self.used):
-            return
-        keep = {k: v for k, v in self.entries.items() if k in self.used}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"stamp": self.stamp, "snapshots": keep}), "utf-8")
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.debug(f"history cache not written: {exc}")
-
-
-def _stamp() -> str:
-    from . import __version__
-
-    h = hashlib.blake2b(digest_size=8)
-    for module in ("changes.py", "load.py", "annotations.py", "fields.py", "analysis.py", "model.py"):
-        h.update(Path(__file__).with_name(module).read_bytes())
-    return f"{_FORMAT}/{__version__}/{h.hexdigest()}"
 
 
 def stories_of(project: Path, briefings: list[Briefing], cache_dir: Path | None) -> dict[str, Story]:
