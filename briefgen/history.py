@@ -196,15 +196,35 @@ def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[s
         pending = [(tid, base, obj[2]) for (tid, base, _), obj in zip(subtrees, got) if obj]
     oids = sorted({oid for fs in files.values() for _, oid in fs})
     content = {oid: obj[2] for oid, obj in zip(oids, _batch(project, oids)) if obj}
+    by_briefing: dict[str, list[str]] = {}
+    for tid, (bid, _) in trees.items():
+        by_briefing.setdefault(bid, []).append(tid)
+
+    def load(item: tuple[str, list[str]]) -> dict[str, Snapshot]:
+        bid, tids = item
+        return _load_briefing_versions(bid, [(tid, files[tid]) for tid in tids], content)
+
+    from .forked import map_shared  # briefings load independently: a forked child takes half
+
+    out: dict[str, Snapshot] = {}
+    for part in map_shared(load, sorted(by_briefing.items())):
+        out.update(part)
+    return out
+
+
+def _load_briefing_versions(bid: str, versions: list[tuple[str, list[tuple[str, str]]]],
+                            content: dict[str, bytes]) -> dict[str, Snapshot]:
+    """Load each version of one briefing with the normal loader from a temporary folder."""
+    from .load import load_briefing
+
     out: dict[str, Snapshot] = {}
     with tempfile.TemporaryDirectory(prefix="briefgen-history-", dir=_memory_dir()) as tmp:
-        written: dict[str, dict[str, str]] = {}  # briefing -> {path: blob} now in its folder
-        # One folder per briefing, reused from version to version: most files stay the same,
-        # and creating files and folders is what costs (a few ms each on a busy disk).
-        for tid, (bid, _) in sorted(trees.items(), key=lambda kv: kv[1][0]):
-            folder = Path(tmp) / "content" / bid
-            state = written.setdefault(bid, {})
-            wanted = dict(files[tid])
+        folder = Path(tmp) / "content" / bid
+        state: dict[str, str] = {}  # path -> blob now in the folder
+        # One folder reused from version to version: most files stay the same, and creating
+        # files and folders is what costs (a few ms each on a busy disk).
+        for tid, files in versions:
+            wanted = dict(files)
             for rel in [r for r in state if r not in wanted]:
                 (folder / rel).unlink()
                 del state[rel]
