@@ -102,7 +102,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         results = _render_shared(outcome.checked, render_one)
     else:
         results = _render_warm(outcome.checked, render_one, warm,
-                               warm.render_stamp(project, urls.directory_urls, site_name))
+                               # a commit can change the history a page shows: part of the stamp
+                               (warm.render_stamp(project, urls.directory_urls, site_name), stories))
     files: dict[str, str | bytes] = {}
     for r, pages, exported in results:
         outcome.resolved.append(r)
