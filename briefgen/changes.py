@@ -52,6 +52,7 @@ class Step:
     commit: str | None  # None: the working tree
     since: str
     items: tuple[Change, ...]
+    since_commit: str | None = None
 
 
 def snapshot(b: Briefing) -> Snapshot:
@@ -129,8 +130,8 @@ def compare(old: Snapshot, new: Snapshot) -> tuple[Change, ...]:
 
 def steps(versions: list[tuple[Snapshot, str | None]]) -> tuple[Step, ...]:
     """Each version's changes against the one before it, newest first; `versions` oldest first."""
-    out = [Step(new.as_of, commit, old.as_of, compare(old, new))
-           for (old, _), (new, commit) in zip(versions, versions[1:])]
+    out = [Step(new.as_of, commit, old.as_of, compare(old, new), old_commit)
+           for (old, old_commit), (new, commit) in zip(versions, versions[1:])]
     return tuple(reversed(out))
 
 

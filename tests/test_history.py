@@ -107,6 +107,7 @@ def test_changes_page_lists_every_version_newest_first_with_permalinks(built):
     versions = [i for i in page.ids if re.fullmatch(r"v-\d{4}-\d\d-\d\d", i)]
     assert versions == ["v-2024-12-03", "v-2024-12-02", "v-2024-12-01"]
     assert commits[1][:12] in page.ids["v-2024-12-02"]
+    assert "The first version" in page.ids["v-2024-12-01"] and commits[0][:12] in page.ids["v-2024-12-01"]
     assert "New source: “Northern Courier: Velmor cranes out of action”" in page.ids["v-2024-12-02"]
     assert any(link.href == "#v-2024-12-02" for link in page.links)
 
