@@ -83,3 +83,29 @@ def test_content_in_a_badge_never_becomes_markup(tmp_path: Path):
     _build(project)
     html = (project / "site/velmor/index.html").read_text("utf-8")
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, scheme: str):
+    require_chromium()
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_site import describe, serious
+
+    project = tmp_path / "project"
+    history_project(project, commits=3)
+    server, url = _serve(project / "site")
+    try:
+        _set_site_url(project / "mkdocs.yml", url)
+        _build(project)
+        context = _context(chromium, SimpleNamespace(url=url), color_scheme=scheme)
+        page = context.new_page()
+        for path in ("velmor/", "velmor/facts/", "velmor/questions/", "velmor/changes/",
+                     "velmor/sources/courier/"):
+            page.goto(url + path, wait_until="load")
+            found = serious(Axe().run(page).response["violations"])
+            assert not found, f"axe-core, {scheme} scheme, {path}:\n{describe(found)}"
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
