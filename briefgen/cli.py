@@ -244,3 +244,24 @@ def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str
     path = _guard(ctx, lambda: run(project, briefing_id, target, source_id, timeout=timeout,
                                    outlet=outlet, title=title, url=url))
     click.echo(f"Wrote {path.relative_to(project.resolve()) if path.is_absolute() else path}")
+
+
+@main.command()
+@click.argument("briefing_id", required=False)
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Compare with the version as of this date (or the last one before it) "
+                   "instead of the previous version.")
+@_shared_options()
+@click.pass_context
+def diff(ctx: click.Context, briefing_id: str | None, since) -> None:
+    """Print what changed in each briefing (or BRIEFING_ID) since its previous version."""
+    from .difftext import diff_lines
+
+    report = Report()
+    lines = _guard(ctx, lambda: diff_lines(_project(ctx), report, briefing_id,
+                                           since.date().isoformat() if since else None))
+    if report.errors:
+        _print_report(report, False)
+        ctx.exit(1)
+    for line in lines:
+        click.echo(line)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .changes import Story, describe
 from .model import statements
 from .resolve import Resolved
 from .urls import Urls, page_of
 
 
-def briefing_json(r: Resolved, urls: Urls) -> str:
+def briefing_json(r: Resolved, urls: Urls, story: Story | None = None) -> str:
     b, a = r.briefing, r.analysis
     here = page_of(b.id, "summary")  # hrefs read from the briefing's folder, like its index page
 
@@ -45,5 +46,18 @@ def briefing_json(r: Resolved, urls: Urls) -> str:
                                  for t in a.tallies[q.id]],
                   "watch": list(q.watch)} for q in b.questions]
     doc = {"id": b.id, "title": b.title, "as_of": b.as_of.isoformat(), "tags": list(b.tags),
-           "sources": sources, "statements": out_statements, "facts": facts, "questions": questions}
+           "sources": sources, "statements": out_statements, "facts": facts, "questions": questions,
+           **versions_json(story, b.as_of.isoformat())}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def versions_json(story: Story | None, as_of: str) -> dict[str, Any]:
+    """`version` (this one's date and commit) and `changes`, one entry per earlier version, newest
+    first: what changed from `since` to `as_of`. Without history: no commit, no changes."""
+    if story is None:
+        return {"version": {"as_of": as_of, "commit": None}, "changes": []}
+    return {"version": {"as_of": story.as_of, "commit": story.commit},
+            "changes": [{"since": step.since, "as_of": step.as_of, "commit": step.commit,
+                         "items": [{"id": c.id, "kind": c.kind, "change": c.change, "before": c.before,
+                                    "after": c.after, "text": describe(c)} for c in step.items]}
+                        for step in story.steps]}

@@ -67,18 +67,23 @@ Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its page
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           strategy: Strategy = Strategy()) -> dict[str, str | bytes]:
+           strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
     from .export import briefing_json
+    from .feed import feeds
+    from .history import stories_of
     from .render import Renderer
     from .resolve import resolve
 
     reuse = strategy.reuse
-    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
+    stories = stories_of(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
+                         project / CACHE_DIR if strategy.parse_cache else None,
+                         {c.briefing.id: c.analysis for c in outcome.checked})
+    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None, stories)
 
     def render_one(c: Checked) -> Rendered:
         r = resolve(c)
-        pages, exported = renderer.briefing_pages(r), briefing_json(r, urls)
+        pages, exported = renderer.briefing_pages(r), briefing_json(r, urls, stories.get(r.briefing.id))
         for doc in r.docs.values():
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
         return r, pages, exported
@@ -90,16 +95,19 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         results = [render_one(c) for c in outcome.checked]
     else:
         results = _render_reusing(outcome.checked, render_one, reuse,
-                                  reuse.render_stamp(project, urls.directory_urls, site_name))
+                                  # a commit can change the history a page shows: part of the stamp
+                                  (reuse.render_stamp(project, urls.directory_urls, site_name), stories))
     files: dict[str, str | bytes] = {}
     for r, pages, exported in results:
         outcome.resolved.append(r)
         outcome.pages += pages
         files[f"{r.briefing.id}/briefing.json"] = exported
     outcome.pages.append(renderer.index_page(outcome.resolved))
-    for name in ("briefgen.css", "briefgen.js"):
+    for name in ("briefgen.css", "briefgen.js", "changes.css", "changes.js"):
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
         files[f"assets/briefgen/{name}"] = source
+    files.update(feeds(stories, {c.briefing.id: c.briefing.title for c in outcome.checked}, urls,
+                       site_url, site_name))
     return files
 
 

@@ -18,9 +18,13 @@ from markupsafe import Markup
 
 from . import citeview
 from .citeview import Marker, Preview
+from .changes_view import history_context
 from .diagnostics import Pos
 from .markup import inline, plain
 from .model import RELIABILITY, Briefing, Citation
+
+if TYPE_CHECKING:
+    from .changes import Story
 from .resolve import Resolved
 from .urls import Urls, page_of
 
@@ -71,8 +75,9 @@ def text_fragment(words: str) -> str:
 
 class Renderer:
     def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = "",
-                 bytecode_cache: Any = None):
+                 bytecode_cache: Any = None, stories: dict[str, Story] | None = None):
         self.urls, self.md, self.site_name = urls, md, site_name
+        self.stories = stories or {}  # briefing id -> its versions and changes (history)
         loaders = [FileSystemLoader(str(project / "templates")), FileSystemLoader(str(package_templates()))]
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined,
@@ -122,10 +127,12 @@ class Renderer:
     def _context(self, r: Resolved, here: str) -> dict[str, Any]:
         b = r.briefing
         refs: dict[tuple, Preview] = {}  # this page's previews, filled as its markers render
-        return {"b": b, "r": r, "analysis": r.analysis, "here": here, "link": self._linker(here, b),
+        link = self._linker(here, b)
+        return {"b": b, "r": r, "analysis": r.analysis, "here": here, "link": link,
                 "markers": lambda cites: self.markers(r, here, cites, refs),
                 "previews": lambda: list(refs.values()),
-                "numbers": citeview.source_numbers(b), "site_name": self.site_name}
+                "numbers": citeview.source_numbers(b), "site_name": self.site_name,
+                **history_context(self.env, self.stories.get(b.id), link)}
 
     # -- pages ----------------------------------------------------------------------------------
     def briefing_pages(self, r: Resolved) -> list[Page]:
@@ -138,6 +145,11 @@ class Renderer:
             html = self._page(template, **self._context(r, here))
             pages.append(Page(here, title, html, self.description(b, kind), kind,
                               {"briefing": b.id, "as_of": b.as_of.isoformat()}))
+        story = self.stories.get(b.id)
+        if story is not None and story.steps:
+            here = page_of(b.id, "changes")
+            pages.append(Page(here, f"Versions · {b.title}", self._page("changes.html", **self._context(r, here)),
+                              f"What changed in “{b.title}”, version by version", "changes", {"briefing": b.id}))
         for sid, s in b.sources.items():
             pages.append(self.source_page(r, sid))
         return pages

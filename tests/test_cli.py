@@ -145,8 +145,10 @@ def test_build_ends_with_a_line_of_counts_and_the_time(tmp_path):
     assert re.fullmatch(r"INFO\s+-\s+Built 2 briefings, 3 sources, 5 citations \(\d+ pages\) "
                         r"into site/ in \d+(\.\d+)? seconds", last), last
     assert (project / "site" / "index.html").is_file()
-    # Two lines in all: MkDocs' own timing and the staging folder it builds in are not shown.
-    assert len(result.stderr.strip().splitlines()) == 2, result.stderr
+    # Two lines in all (and that a project outside git has no history): MkDocs' own timing and
+    # the staging folder it builds in are not shown.
+    assert len(result.stderr.strip().splitlines()) == 3, result.stderr
+    assert "History not available" in result.stderr.splitlines()[1]
     assert ".briefgen-build-" not in result.stderr and "Documentation built" not in result.stderr
 
 

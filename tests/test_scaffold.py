@@ -26,6 +26,7 @@ CURRENT_ACTIONS = {
     "actions/setup-python": "v7",
     "actions/upload-pages-artifact": "v5",
     "actions/deploy-pages": "v5",
+    "actions/cache": "v5",
 }
 SHA = "0123456789abcdef0123456789abcdef01234567"
 

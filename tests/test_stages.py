@@ -696,7 +696,10 @@ def export(tmp_path, make_project, directory_urls: bool = True) -> dict:
 def test_briefing_json_has_the_contract_shape(tmp_path, make_project):
     doc = export(tmp_path, make_project)
     # README documents the extensions: `tags`, and `author` and `reliability` of each source.
-    assert set(doc) == {"id", "title", "as_of", "tags", "sources", "statements", "facts", "questions"}
+    # `version` and `changes` come from the git history (none here: not a repository).
+    assert set(doc) == {"id", "title", "as_of", "tags", "sources", "statements", "facts", "questions",
+                        "version", "changes"}
+    assert (doc["version"], doc["changes"]) == ({"as_of": "2024-05-02", "commit": None}, [])
     assert (doc["id"], doc["title"], doc["as_of"], doc["tags"]) == ("port", "Port closure", "2024-05-02", ["ports"])
     by_id = {s["id"]: s for s in doc["sources"]}
     for s in doc["sources"]:

@@ -81,11 +81,12 @@ def settings_of(config: Any) -> Settings:
 def configure(config: Any, project: Path, settings: Settings, pages: list[Page], urls: Urls) -> None:
     """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides."""
     config.nav = _nav(settings, config.nav, pages, urls)
-    for css in ("assets/briefgen/briefgen.css",):
+    for css in ("assets/briefgen/briefgen.css", "assets/briefgen/changes.css"):
         if css not in config.extra_css:
             config.extra_css.append(css)
-    if "assets/briefgen/briefgen.js" not in [str(j) for j in config.extra_javascript]:
-        config.extra_javascript.append("assets/briefgen/briefgen.js")
+    for js in ("assets/briefgen/briefgen.js", "assets/briefgen/changes.js"):
+        if js not in [str(j) for j in config.extra_javascript]:
+            config.extra_javascript.append(js)
     _theme_dirs(project, config.theme.dirs)
     _without_unsafe_features(config.theme)
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings

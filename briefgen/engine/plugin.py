@@ -138,7 +138,7 @@ class BriefgenPlugin(BasePlugin):
         log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
         urls = Urls(settings.use_directory_urls)
         if not outcome.report.failed(strict):
-            self._render(project, outcome, urls, settings.site_name, strategy)
+            self._render(project, outcome, urls, settings.site_name, strategy, settings.site_url)
         if not self.driven:
             _log_report(outcome.report)
         if outcome.report.failed(strict):
@@ -160,13 +160,13 @@ class BriefgenPlugin(BasePlugin):
                                  Path(config.config_file_path), docs)
 
     def _render(self, project: Path, outcome: pipeline.Outcome, urls: Urls, site_name: str,
-                strategy: Strategy) -> None:
+                strategy: Strategy, site_url: str | None) -> None:
         from jinja2 import TemplateError
 
         from ..render import template_problem
 
         try:
-            self.extra = pipeline.render(project, outcome, urls, site_name, strategy)
+            self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url)
         except TemplateError as exc:
             outcome.report.error(*template_problem(exc, project))
             return

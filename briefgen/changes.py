@@ -1,0 +1,225 @@
+"""What changed between two versions of a briefing, computed on the model, not on text.
+
+A version is reduced to a `Snapshot`: plain JSON-able rows (a statement, a fact, a question, a
+source), each with the fields a reader cares about. Two snapshots give a list of `Change`s.
+Everything here is pure: no files, no git, no HTML (templates and the feed word it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from . import analysis
+from .model import Briefing
+
+KINDS = ("summary", "fact", "evidence", "timeline", "question", "source")
+# Anchors briefgen made up from a position (no `id:` written): such rows are matched by text
+# first and by position only after, since inserting one statement shifts all the numbers.
+_POSITIONAL = re.compile(r"^(summary-\d+|timeline-\d+|q-.+-e\d+)$")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str  # the anchor on the page
+    kind: str
+    label: str  # plain words naming it: a fact's name, a question, a statement's text
+    fields: dict[str, Any]  # what is compared, JSON-able
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    as_of: str  # ISO date
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    kind: str
+    change: str  # added | changed | removed
+    label: str
+    before: dict[str, Any] | None  # the fields that differ (all of them for added / removed)
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """The changes that led from version `since` to version `as_of`."""
+
+    as_of: str
+    commit: str | None  # None: the working tree
+    since: str
+    items: tuple[Change, ...]
+    since_commit: str | None = None
+
+
+def snapshot(b: Briefing, a: analysis.Analysis | None = None) -> Snapshot:
+    """The rows of a loaded briefing, as changes compare them; `a`: its analysis, when the check
+    stage has it already (the current version), so it is not computed twice."""
+    rows: list[Row] = []
+    for s in b.summary:
+        rows.append(Row(s.anchor, "summary", s.text, {"text": s.text, "assessment": s.assessment}))
+    for f in b.facts:
+        if a is not None:
+            status = a.facts[f.id].status
+        else:
+            status = analysis.corroboration(f, b).status if _sources_known(f.citations, b) else None
+        rows.append(Row(f.anchor, "fact", f.fact, {"fact": f.fact, "value": f.value,
+                                                   "corroboration": status}))
+    for q in b.questions:
+        lean = a.leaning[q.id] if a is not None else analysis.leaning(q)
+        tallies = a.tallies[q.id] if a is not None else analysis.tallies(q)
+        rows.append(Row(q.anchor, "question", q.question, {
+            "question": q.question, "status": q.status, "leaning": lean.label if lean else None,
+            "hypotheses": {h.id: h.label for h in q.hypotheses},
+            "tallies": {t.hypothesis: [t.for_, t.against, t.neutral] for t in tallies}}))
+        for e in q.evidence:
+            rows.append(Row(e.anchor, "evidence", e.text, {"text": e.text, "question": q.question}))
+    for t in b.timeline:
+        rows.append(Row(t.anchor, "timeline", t.text, {"date": t.date.isoformat(), "text": t.text}))
+    for s in b.sources.values():
+        rows.append(Row(s.id, "source", f"{s.outlet}: {s.title}", {"outlet": s.outlet, "title": s.title}))
+    return Snapshot(b.as_of.isoformat(), tuple(rows))
+
+
+def _sources_known(citations: Iterable[Any], b: Briefing) -> bool:
+    return all(c.source in b.sources for c in citations)
+
+
+def _pair(old: list[Row], new: list[Row]) -> tuple[list[tuple[Row, Row | None]], list[Row]]:
+    """Rows of one kind paired by id; rows with positional ids by text first, then position.
+    Returns the pairs (None: removed) and the rows added."""
+    fixed = {r.id: r for r in new if not _POSITIONAL.match(r.id)}
+    pairs: list[tuple[Row, Row | None]] = []
+    old_loose: list[Row] = []
+    for r in old:
+        if _POSITIONAL.match(r.id):
+            old_loose.append(r)
+        else:
+            pairs.append((r, fixed.pop(r.id, None)))
+    new_loose = [r for r in new if _POSITIONAL.match(r.id)]
+    for same in (lambda a, b: a.label == b.label, lambda a, b: a.id == b.id):
+        for r in list(old_loose):
+            twin = next((n for n in new_loose if same(r, n)), None)
+            if twin is not None:
+                pairs.append((r, twin))
+                old_loose.remove(r)
+                new_loose.remove(twin)
+    pairs += [(r, None) for r in old_loose]
+    return pairs, list(fixed.values()) + new_loose
+
+
+def compare(old: Snapshot, new: Snapshot) -> tuple[Change, ...]:
+    """What changed from `old` to `new`, in the order of `new` (removed rows last)."""
+    out: list[Change] = []
+    removed: list[Change] = []
+    for kind in KINDS:
+        pairs, added = _pair([r for r in old.rows if r.kind == kind], [r for r in new.rows if r.kind == kind])
+        order = {r.id: i for i, r in enumerate(r for r in new.rows if r.kind == kind)}
+        found: list[tuple[int, Change]] = []
+        for before, after in pairs:
+            if after is None:
+                removed.append(Change(before.id, kind, "removed", before.label, before.fields, None))
+                continue
+            diff = [k for k in after.fields if before.fields.get(k) != after.fields[k]]
+            if diff:
+                found.append((order[after.id], Change(after.id, kind, "changed", after.label,
+                                                      {k: before.fields.get(k) for k in diff},
+                                                      {k: after.fields[k] for k in diff})))
+        found += [(order[r.id], Change(r.id, kind, "added", r.label, None, r.fields)) for r in added]
+        out += [c for _, c in sorted(found, key=lambda x: x[0])]
+    return tuple(out + removed)
+
+
+def steps(versions: list[tuple[Snapshot, str | None]]) -> tuple[Step, ...]:
+    """Each version's changes against the one before it, newest first; `versions` oldest first."""
+    out = [Step(new.as_of, commit, old.as_of, compare(old, new), old_commit)
+           for (old, old_commit), (new, commit) in zip(versions, versions[1:])]
+    return tuple(reversed(out))
+
+
+_NAMES = {"summary": "Statement", "fact": "Fact", "evidence": "Evidence", "timeline": "Event",
+          "question": "Question", "source": "Source"}
+
+
+def _short(text: Any, limit: int = 90) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def describe(c: Change) -> str:
+    """One change in plain words (plain text: templates escape it, the terminal prints it)."""
+    name = f"{_NAMES[c.kind]} “{_short(c.label, 70)}”"
+    if c.change == "added":
+        return f"New {_NAMES[c.kind].lower()}: “{_short(c.label, 70)}”"
+    if c.change == "removed":
+        return f"{name} was withdrawn"
+    assert c.before is not None and c.after is not None
+    parts = []
+    for key, after in c.after.items():
+        before = c.before.get(key)
+        if key in ("hypotheses", "tallies"):
+            parts.append(_dict_change(key, before or {}, after or {}))
+        elif key == "leaning":
+            parts.append(f"now leans to “{_short(after)}”" if after else "no longer favours a hypothesis")
+        elif key in ("status", "corroboration", "assessment", "date"):
+            parts.append(f"{key} moved from {before or 'none'} to {after or 'none'}")
+        else:
+            parts.append(f"{key} changed from “{_short(before)}” to “{_short(after)}”")
+    return f"{name}: " + "; ".join(p for p in parts if p)
+
+
+def _dict_change(key: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    if key == "hypotheses":
+        new = [after[h] for h in after if h not in before]
+        gone = [before[h] for h in before if h not in after]
+        words = ([f"hypothesis added: “{_short(x, 50)}”" for x in new]
+                 + [f"hypothesis dropped: “{_short(x, 50)}”" for x in gone])
+        return "; ".join(words) or "hypotheses reworded"
+    moved = [h for h in after if h in before and before[h] != after[h]]
+    return ("evidence tally moved for " + ", ".join(moved)) if moved else ""
+
+
+@dataclass(frozen=True)
+class Story:
+    """A briefing's current version and how it got there: what pages and exports show."""
+
+    briefing: str
+    as_of: str
+    commit: str | None  # the last commit with this as_of; None when never committed
+    steps: tuple[Step, ...]  # newest first
+    marks: dict[str, tuple[str, str]]  # row key -> ("added" | "changed", as_of of that version)
+
+    @property
+    def latest(self) -> Step | None:
+        return self.steps[0] if self.steps else None
+
+    def mark(self, anchor: str, kind: str = "") -> tuple[str, str] | None:
+        return self.marks.get(row_key(kind, anchor))
+
+
+def row_key(kind: str, row_id: str) -> str:
+    """Sources have their own id space: a source and a statement may share an id."""
+    return f"source:{row_id}" if kind == "source" else row_id
+
+
+def story(b: Briefing, committed: tuple[tuple[Snapshot, str], ...],
+          a: analysis.Analysis | None = None) -> Story:
+    """The working tree is the current version; committed versions dated before it precede it
+    (one committed at the same date is the current version's commit; later dates are ignored)."""
+    current = snapshot(b, a)
+    commit = next((c for s, c in committed if s.as_of == current.as_of), None)
+    earlier = [(s, c) for s, c in committed if s.as_of < current.as_of]
+    history = steps([*earlier, (current, commit)])
+    marks: dict[str, tuple[str, str]] = {}
+    for step in reversed(history):  # oldest first, so the newest change of a row wins
+        for c in step.items:
+            if c.change != "removed":
+                marks[row_key(c.kind, c.id)] = (c.change, step.as_of)
+    return Story(b.id, current.as_of, commit, history, marks)
+
+
+PAGE_OF_KIND = {"summary": "summary", "timeline": "summary", "fact": "facts", "evidence": "questions",
+                "question": "questions", "source": "source"}

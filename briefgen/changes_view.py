@@ -1,0 +1,38 @@
+"""What templates need to show a briefing's changes: badges, links to changed rows, a page.
+
+Words come from changes.describe (plain text); templates print them autoescaped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from markupsafe import Markup
+
+from .changes import PAGE_OF_KIND, Change, Story, describe
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
+def change_href(link: Callable[..., str], c: Change) -> str | None:
+    """Where a change can be seen: its row, or the source's page; nothing for a withdrawal."""
+    if c.change == "removed":
+        return None
+    page = PAGE_OF_KIND[c.kind]
+    return link("source", source=c.id) if page == "source" else link(page, c.id)
+
+
+def history_context(env: Environment, story: Story | None, link: Callable[..., str]) -> dict[str, Any]:
+    """`change_badge(anchor[, kind])` for any row of any page, and the briefing's story."""
+    if story is None or not story.steps:
+        return {"story": story, "change_badge": lambda anchor, kind="": Markup(""),
+                "describe": describe, "change_href": lambda c: change_href(link, c), "no_href": lambda c: None}
+    badge = env.get_template("_changes.html").module.badge
+
+    def change_badge(anchor: str, kind: str = "") -> Markup:
+        mark = story.mark(anchor, kind)
+        return badge(mark, story) if mark else Markup("")
+
+    return {"story": story, "change_badge": change_badge, "describe": describe,
+            "change_href": lambda c: change_href(link, c), "no_href": lambda c: None}

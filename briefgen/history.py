@@ -1,0 +1,262 @@
+"""Earlier versions of each briefing, read from the project's own git history (read at the edge).
+
+A version is a briefing's content at one `as_of`: the last commit in which its briefing.yml had
+that date, with that commit's sources. The working tree is the current version.
+
+Why the git command line and not a library: git is already there wherever the project is a git
+repository (GitHub's runners, every analyst's machine), it reads every repository layout
+(worktrees whose .git is a file, packed and alternate objects, shallow clones, which it reports)
+and a library (pygit2, dulwich) would be a new compiled or slow dependency. Three processes read
+everything: `git log` names the commits that touched content/, and one `git cat-file --batch`
+per round reads the briefing.yml of each such commit, then the trees and files of the versions
+not yet cached. A version is loaded by the normal loader from a temporary copy of its folder
+(never from or into the user's tree), and what changes need of it (a Snapshot) is cached in
+.briefgen-cache/history.json by the git tree id of the folder: an old version never changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import Analysis
+from .changes import Snapshot, Story, snapshot, story
+from .model import Briefing
+from .diagnostics import Report
+from .historycache import HistoryCache
+
+log = logging.getLogger("briefgen")
+
+_AS_OF = re.compile(r"^as_of:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class History:
+    """Committed versions per briefing id, oldest first, as (snapshot, commit)."""
+
+    versions: dict[str, tuple[tuple[Snapshot, str], ...]] = field(default_factory=dict)
+    unavailable: str | None = None  # why there is no history at all
+
+    def of(self, briefing_id: str) -> tuple[tuple[Snapshot, str], ...]:
+        return self.versions.get(briefing_id, ())
+
+
+def _git(project: Path, *args: str, data: bytes | None = None) -> bytes | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=project, input=data, capture_output=True,
+                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    except OSError:  # git is not installed
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _batch(project: Path, requests: list[str]) -> list[tuple[str, str, bytes] | None]:
+    """(object id, type, content) for each `rev:path` or object id; None where it is missing."""
+    if not requests:
+        return []
+    out = _git(project, "cat-file", "--batch", data="".join(r + "\n" for r in requests).encode())
+    if out is None:
+        return [None] * len(requests)
+    found: list[tuple[str, str, bytes] | None] = []
+    at = 0
+    for _ in requests:
+        end = out.index(b"\n", at)
+        head = out[at:end].decode().split()
+        if len(head) != 3:  # "<request> missing" or "ambiguous"
+            found.append(None)
+            at = end + 1
+            continue
+        size = int(head[2])
+        found.append((head[0], head[1], out[end + 1:end + 1 + size]))
+        at = end + 1 + size + 1
+    return found
+
+
+def _ids(project: Path, requests: list[str]) -> list[str | None]:
+    """The object id of each `rev:path` (None where there is none), without reading contents."""
+    if not requests:
+        return []
+    out = _git(project, "cat-file", "--batch-check=%(objectname)",
+               data="".join(r + "\n" for r in requests).encode())
+    lines = out.decode("utf-8", "replace").split("\n") if out is not None else []
+    return [x if x and " " not in x else None for x in (lines + [""] * len(requests))[:len(requests)]]
+
+
+def _tree_entries(data: bytes) -> list[tuple[str, str, str]]:
+    """(mode, name, object id) of a raw git tree object."""
+    out, at = [], 0
+    while at < len(data):
+        space, nul = data.index(b" ", at), data.index(b"\0", at)
+        out.append((data[at:space].decode(), data[space + 1:nul].decode("utf-8", "surrogateescape"),
+                    data[nul + 1:nul + 21].hex()))
+        at = nul + 21
+    return out
+
+
+def _as_of(text: bytes) -> str | None:
+    m = _AS_OF.search(text.decode("utf-8-sig", "replace"))
+    if m:
+        return m.group(1)
+    import yaml  # an unusual layout (flow mapping, anchors): let YAML read it
+
+    try:
+        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    value = doc.get("as_of") if isinstance(doc, dict) else None
+    return value.isoformat() if isinstance(value, datetime.date) else None
+
+
+def _commits(project: Path, ids: set[str]) -> dict[str, list[str]]:
+    """Commits (newest first, along the first parents) that touched each briefing's folder."""
+    out = _git(project, "log", "--first-parent", "--format=%x01%H", "--name-only", "--relative",
+               "--no-renames", "-z", "--", "content")
+    touched: dict[str, list[str]] = {}
+    for chunk in (out or b"").split(b"\x01")[1:]:
+        parts = chunk.replace(b"\n", b"\0").split(b"\0")
+        commit = parts[0].decode()
+        seen = {p.decode("utf-8", "surrogateescape").split("/")[1] for p in parts[1:]
+                if p.startswith(b"content/") and p.count(b"/") >= 2}
+        for bid in seen & ids:
+            touched.setdefault(bid, []).append(commit)
+    return touched
+
+
+def read_history(project: Path, ids: list[str], cache_dir: Path | None) -> History:
+    """Every earlier version of the named briefings. Never fails: without a usable git history
+    the build goes on and History.unavailable says why."""
+    project = project.resolve()
+    top = _git(project, "rev-parse", "--is-shallow-repository", "--show-prefix")
+    if top is None:
+        return History(unavailable="the project is not in a git repository (or git is not installed)")
+    shallow, prefix = (top.decode().split("\n") + ["", ""])[:2]
+    if shallow.strip() == "true":
+        return History(unavailable="this is a shallow clone (fetch the full history: "
+                                   "`git fetch --unshallow`, or `fetch-depth: 0` in CI)")
+    touched = _commits(project, set(ids))
+    cache = HistoryCache(cache_dir)
+    requests = [f"{c}:{prefix}content/{bid}/briefing.yml" for bid in ids for c in touched.get(bid, [])]
+    blob_of = dict(zip(requests, _ids(project, requests)))
+    unknown = sorted({o for o in blob_of.values() if o and cache.date(o) is None})
+    for oid, obj in zip(unknown, _batch(project, unknown)):  # only briefing.yml texts not seen before
+        cache.put_date(oid, (_as_of(obj[2]) if obj else None) or "")
+    chosen: dict[str, list[tuple[str, str]]] = {}  # briefing -> [(as_of, commit)] oldest first
+    for bid in ids:
+        last: dict[str, str] = {}
+        for commit in reversed(touched.get(bid, [])):
+            oid = blob_of[f"{commit}:{prefix}content/{bid}/briefing.yml"]
+            as_of = cache.date(oid) if oid else None
+            if as_of:
+                last.pop(as_of, None)  # dicts keep insertion order: re-insert as the newest
+                last[as_of] = commit
+        chosen[bid] = sorted(last.items())
+    versions = _snapshots(project, prefix, chosen, cache)
+    cache.save()
+    return History(versions=versions)
+
+
+def _snapshots(project: Path, prefix: str, chosen: dict[str, list[tuple[str, str]]],
+               cache: HistoryCache) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
+    wanted = [(bid, as_of, commit) for bid, vs in chosen.items() for as_of, commit in vs]
+    trees = _ids(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in wanted])
+    missing = {t: bid for (bid, _, _), t in zip(wanted, trees) if t is not None and cache.get(t) is None}
+    if missing:
+        raw = dict(zip(missing, _batch(project, list(missing))))
+        found = {t: (bid, raw[t][2]) for t, bid in missing.items() if raw[t] is not None}
+        for tree_id, shot in _load_versions(project, found).items():
+            cache.put(tree_id, shot)
+    out: dict[str, list[tuple[Snapshot, str]]] = {}
+    for (bid, as_of, commit), t in zip(wanted, trees):
+        shot = cache.get(t) if t is not None else None
+        if shot is not None and shot.as_of == as_of:
+            out.setdefault(bid, []).append((shot, commit))
+    return {bid: tuple(vs) for bid, vs in out.items()}
+
+
+def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[str, Snapshot]:
+    """Write each version's folder to a temporary directory and load it with the normal loader."""
+    from .load import load_briefing
+
+    files: dict[str, list[tuple[str, str]]] = {tid: [] for tid in trees}  # tree -> [(path, blob)]
+    pending = [(tid, "", data) for tid, (_, data) in trees.items()]
+    while pending:  # one cat-file round per folder depth
+        subtrees = []
+        for tid, base, data in pending:
+            for mode, name, oid in _tree_entries(data):
+                if mode == "40000":
+                    subtrees.append((tid, f"{base}{name}/", oid))
+                elif mode in ("100644", "100755") and name.endswith((".yml", ".md", ".txt")):
+                    files[tid].append((base + name, oid))
+        got = _batch(project, [oid for _, _, oid in subtrees])
+        pending = [(tid, base, obj[2]) for (tid, base, _), obj in zip(subtrees, got) if obj]
+    oids = sorted({oid for fs in files.values() for _, oid in fs})
+    content = {oid: obj[2] for oid, obj in zip(oids, _batch(project, oids)) if obj}
+    by_briefing: dict[str, list[str]] = {}
+    for tid, (bid, _) in trees.items():
+        by_briefing.setdefault(bid, []).append(tid)
+
+    def load(item: tuple[str, list[str]]) -> dict[str, Snapshot]:
+        bid, tids = item
+        return _load_briefing_versions(bid, [(tid, files[tid]) for tid in tids], content)
+
+    # In one process, like the render: only versions not yet in .briefgen-cache/ load here.
+    out: dict[str, Snapshot] = {}
+    for item in sorted(by_briefing.items()):
+        out.update(load(item))
+    return out
+
+
+def _load_briefing_versions(bid: str, versions: list[tuple[str, list[tuple[str, str]]]],
+                            content: dict[str, bytes]) -> dict[str, Snapshot]:
+    """Load each version of one briefing with the normal loader from a temporary folder."""
+    from .load import load_briefing
+
+    out: dict[str, Snapshot] = {}
+    with tempfile.TemporaryDirectory(prefix="briefgen-history-", dir=_memory_dir()) as tmp:
+        folder = Path(tmp) / "content" / bid
+        state: dict[str, str] = {}  # path -> blob now in the folder
+        # One folder reused from version to version: most files stay the same, and creating
+        # files and folders is what costs (a few ms each on a busy disk).
+        for tid, files in versions:
+            wanted = dict(files)
+            for rel in [r for r in state if r not in wanted]:
+                (folder / rel).unlink()
+                del state[rel]
+            for rel, oid in wanted.items():
+                if state.get(rel) != oid:
+                    path = folder / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(content.get(oid, b""))
+                    state[rel] = oid
+            b = load_briefing(Path(tmp), folder, Report())  # an old version's own problems are old news
+            if b is not None:
+                out[tid] = snapshot(b)
+    return out
+
+
+def stories_of(project: Path, briefings: list[Briefing], cache_dir: Path | None,
+               analyses: dict[str, Analysis] | None = None) -> dict[str, Story]:
+    """Each briefing's versions and changes; says at INFO when there is no history to read.
+    `analyses`: the current versions' analyses, computed once by the check stage."""
+    history = read_history(project, [b.id for b in briefings], cache_dir)
+    if history.unavailable:
+        log.info(f"History not available: {history.unavailable}; pages show no changes")
+    else:
+        fresh = [b.dir for b in briefings if not history.of(b.id)]
+        if fresh:
+            log.info(f"History not available for {', '.join(fresh[:3])}{' …' if len(fresh) > 3 else ''}: "
+                     "never committed")
+    return {b.id: story(b, history.of(b.id), (analyses or {}).get(b.id)) for b in briefings}
+
+
+def _memory_dir() -> str | None:
+    """A RAM-backed folder for the temporary copies when there is one (Linux /dev/shm): they
+    are written, read once and deleted, and on a busy disk each file costs milliseconds."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None

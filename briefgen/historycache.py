@@ -1,0 +1,118 @@
+"""What history read of each earlier version, kept in .briefgen-cache/history.json.
+
+An old version never changes, so its Snapshot is stored under the git tree id of its folder and
+read back instead of loading the version again. Consecutive versions share most rows, so rows
+are stored once in a table and each snapshot lists row numbers: the file stays small and is
+read fast. JSON, never pickle (nothing read back can run code); a cache that is missing, stale
+(another briefgen) or broken is ignored and rewritten: it can make a build slower, never
+different. Only entries used by the last build are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from .changes import Row, Snapshot
+
+log = logging.getLogger("briefgen")
+
+_FORMAT = 2  # bump when a Snapshot's content or this file's layout changes
+
+
+class HistoryCache:
+    def __init__(self, cache_dir: Path | None):
+        self.path = cache_dir / "history.json" if cache_dir else None
+        self.stamp = _stamp()
+        self.raw: dict[str, Any] = {}  # tree id -> [as_of, [row numbers]] as read
+        self.table: list[Any] = []
+        self.dates: dict[str, str] = {}  # briefing.yml blob id -> its as_of ("" if it has none)
+        self.dates_used: dict[str, str] = {}
+        self.shots: dict[str, Snapshot] = {}  # read back or added this run (all used)
+        self.dirty = False
+        if self.path is not None:
+            try:
+                doc = json.loads(self.path.read_text("utf-8"))
+                if doc.get("stamp") == self.stamp:
+                    self.raw, self.table, self.dates = doc["snapshots"], doc["rows"], doc["dates"]
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                pass  # missing or broken: rebuilt on save
+        self._rows: dict[int, Row] = {}
+
+    def get(self, tree_id: str) -> Snapshot | None:
+        shot = self.shots.get(tree_id)
+        if shot is not None or tree_id not in self.raw:
+            return shot
+        try:
+            as_of, numbers = self.raw[tree_id]
+            shot = Snapshot(as_of, tuple(self._row(n) for n in numbers))
+        except (KeyError, TypeError, ValueError, IndexError):
+            self.dirty = True
+            return None
+        self.shots[tree_id] = shot
+        return shot
+
+    def _row(self, n: int) -> Row:
+        row = self._rows.get(n)
+        if row is None:
+            i, kind, label, fields = self.table[n]
+            row = self._rows[n] = Row(i, kind, label, fields)
+        return row
+
+    def date(self, blob_id: str) -> str | None:
+        value = self.dates_used.get(blob_id, self.dates.get(blob_id))
+        if isinstance(value, str):
+            self.dates_used[blob_id] = value
+            return value
+        return None
+
+    def put_date(self, blob_id: str, as_of: str) -> None:
+        self.dates_used[blob_id] = as_of
+        self.dirty = True
+
+    def put(self, tree_id: str, shot: Snapshot) -> None:
+        self.shots[tree_id] = shot
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the snapshots used this run, when anything was added or left unused."""
+        if self.path is None or not (self.dirty or set(self.raw) - set(self.shots)
+                                     or set(self.dates) - set(self.dates_used)):
+            return
+        numbers: dict[str, int] = {}
+        table: list[list[Any]] = []
+        snapshots = {}
+        for tree_id, shot in self.shots.items():
+            refs = []
+            for r in shot.rows:
+                entry = [r.id, r.kind, r.label, r.fields]
+                key = json.dumps(entry, sort_keys=True)
+                if key not in numbers:
+                    numbers[key] = len(table)
+                    table.append(entry)
+                refs.append(numbers[key])
+            snapshots[tree_id] = [shot.as_of, refs]
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"stamp": self.stamp, "rows": table, "snapshots": snapshots,
+                                       "dates": self.dates_used},
+                                      ensure_ascii=False), "utf-8")
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            log.debug(f"history cache not written: {exc}")
+
+
+def _stamp() -> str:
+    """Entries hold for this briefgen: the modules that turn a version into a Snapshot are hashed."""
+    from . import __version__
+
+    h = hashlib.blake2b(digest_size=8)
+    for module in ("changes.py", "load.py", "annotations.py", "fields.py", "analysis.py", "model.py",
+                   "yamlpos.py", "historycache.py"):
+        h.update(Path(__file__).with_name(module).read_bytes())
+    return f"{_FORMAT}/{__version__}/{h.hexdigest()}"

@@ -1,0 +1,63 @@
+/* "New since your last visit". This browser remembers, per briefing, which version (as_of) it
+   last showed, in localStorage only: no cookie, no request. When a newer version is shown, the
+   rows added or changed since the one seen last are marked; the mark stays on reload until the
+   next version. "Forget my last visit" clears it. Without JavaScript the plain version badges
+   (new / updated in the latest version) show. Text goes in with textContent only. */
+(function () {
+  var KEY = "briefgen-visits";
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function save(visits) {
+    try { localStorage.setItem(KEY, JSON.stringify(visits)); } catch (e) { /* private mode: no memory */ }
+  }
+
+  function mark(badges, since, asOf) {
+    badges.forEach(function (badge) {
+      if (!badge.dataset.word) badge.dataset.word = badge.textContent;
+      var changed = badge.dataset.bgChanged;
+      var fresh = since !== null && changed > since;
+      badge.hidden = since !== null ? !fresh : changed !== asOf;
+      badge.textContent = fresh ? badge.dataset.word + " since your last visit" : badge.dataset.word;
+      badge.classList.toggle("bg-change--visit", fresh);
+    });
+  }
+
+  function apply(root) {
+    var badges = root.querySelectorAll(".bg-change[data-bg-briefing]");
+    var box = root.querySelector(".bg-lastvisit[data-bg-briefing]");
+    var first = badges[0] || box;
+    if (!first || typeof localStorage === "undefined") return;
+    var id = first.dataset.bgBriefing, asOf = first.dataset.bgAsOf;
+    var visits = load(), seen = visits[id], since = null;
+    if (!seen || typeof seen.shown !== "string") {
+      visits[id] = { shown: asOf, before: null };
+      save(visits);
+    } else if (seen.shown < asOf) {
+      since = seen.shown;
+      visits[id] = { shown: asOf, before: since };
+      save(visits);
+    } else if (seen.shown === asOf && typeof seen.before === "string") {
+      since = seen.before;
+    }
+    mark(badges, since, asOf);
+    if (!box) return;
+    var text = box.querySelector(".bg-lastvisit-text");
+    var button = box.querySelector(".bg-lastvisit-clear");
+    box.hidden = since === null;
+    if (since !== null) text.textContent = "Marked: what changed since your last visit (version of " + since + ").";
+    if (button.dataset.wired) return;
+    button.dataset.wired = "1";
+    button.addEventListener("click", function () {
+      var all = load();
+      delete all[id];
+      save(all);
+      mark(badges, null, asOf);
+      box.hidden = true;
+    });
+  }
+
+  if (window.document$) { window.document$.subscribe(function () { apply(document); }); }
+  else { document.addEventListener("DOMContentLoaded", function () { apply(document); }); }
+})();

@@ -1,0 +1,111 @@
+""""New since your last visit" in a real browser: a reader sees version 2, the analyst publishes
+version 3, the reader comes back. Local storage only (no cookie); JavaScript off shows the plain
+version badges."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from gitrepo import V3, git, history_project
+
+from .conftest import _build, _context, _serve, _set_site_url, require_chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
+
+
+def _badge(page, row: str):
+    return page.locator(f"#{row} .bg-change").first
+
+
+def test_marks_what_changed_since_the_last_visit_and_forgets_on_request(chromium, tmp_path):
+    require_chromium()
+    project = tmp_path / "project"
+    history_project(project, commits=2)
+    git(project, "checkout", "--", "content")  # the working tree back at version 2
+    server, url = _serve(project / "site")
+    try:
+        _set_site_url(project / "mkdocs.yml", url)
+        _build(project)
+        context = _context(chromium, SimpleNamespace(url=url))
+        page = context.new_page()
+        # First visit, version 2: plain badges of version 2, nothing "since your last visit".
+        page.goto(url + "velmor/facts/")
+        assert _badge(page, "fact-repairs").inner_text() == "new"
+        assert _badge(page, "fact-repairs").is_visible()
+
+        (project / "content/velmor/briefing.yml").write_text(V3, encoding="utf-8")
+        _build(project)  # version 3 is published
+        page.goto(url + "velmor/questions/")
+        badge = page.locator("#q-reopening-h .bg-change")
+        assert badge.is_visible() and badge.inner_text() == "updated since your last visit"
+        assert page.locator("#q-reopening-e2 .bg-change").inner_text() == "new since your last visit"
+        page.goto(url + "velmor/facts/")  # seen on the last visit: not marked again
+        assert not _badge(page, "fact-repairs").is_visible()
+        page.reload()  # the marks stay until the next version
+        page.goto(url + "velmor/questions/")
+        assert badge.inner_text() == "updated since your last visit"
+
+        page.goto(url + "velmor/")
+        box = page.locator(".bg-lastvisit")
+        assert box.is_visible() and "2024-12-02" in box.inner_text()
+        page.get_by_role("button", name="Forget my last visit").click()
+        assert not box.is_visible()
+        assert page.evaluate("localStorage.getItem('briefgen-visits')") == "{}"
+        page.goto(url + "velmor/questions/")  # a first visit again: the plain badges
+        assert badge.inner_text() == "updated"
+        assert context.cookies() == []
+        context.close()
+
+        plain = _context(chromium, SimpleNamespace(url=url), java_script_enabled=False)
+        page = plain.new_page()
+        page.goto(url + "velmor/questions/")
+        assert page.locator("#q-reopening-h .bg-change").inner_text() == "updated"
+        assert page.locator("#q-reopening-h .bg-change").is_visible()
+        page.goto(url + "velmor/facts/")
+        assert not _badge(page, "fact-repairs").is_visible()  # an older version's change
+        plain.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_content_in_a_badge_never_becomes_markup(tmp_path: Path):
+    """Badges and the last-visit line take dates and words from briefgen, set with textContent;
+    a hostile statement text reaches the page escaped (checked on the built HTML)."""
+    project = tmp_path / "project"
+    history_project(project, commits=3)
+    hostile = V3.replace("The port authority expects weeks of repairs.", "<img src=x onerror=alert(1)>")
+    (project / "content/velmor/briefing.yml").write_text(hostile, encoding="utf-8")
+    _build(project)
+    html = (project / "site/velmor/index.html").read_text("utf-8")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, scheme: str):
+    require_chromium()
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_site import describe, serious
+
+    project = tmp_path / "project"
+    history_project(project, commits=3)
+    server, url = _serve(project / "site")
+    try:
+        _set_site_url(project / "mkdocs.yml", url)
+        _build(project)
+        context = _context(chromium, SimpleNamespace(url=url), color_scheme=scheme)
+        page = context.new_page()
+        for path in ("velmor/", "velmor/facts/", "velmor/questions/", "velmor/changes/",
+                     "velmor/sources/courier/"):
+            page.goto(url + path, wait_until="load")
+            found = serious(Axe().run(page).response["violations"])
+            assert not found, f"axe-core, {scheme} scheme, {path}:\n{describe(found)}"
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
