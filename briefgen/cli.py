@@ -63,7 +63,10 @@ def _guard(ctx: click.Context, fn):
     try:
         return fn()
     except UserError as exc:
-        click.echo(f"error: {exc}", err=True)
+        if exc.where:  # a mistake at a place in a file: reported like every other problem
+            click.echo(f"{exc.where}: error: {exc}\nbriefgen: 1 error, 0 warnings; failed", err=True)
+        else:
+            click.echo(f"error: {exc}", err=True)
         ctx.exit(1)
     except KeyboardInterrupt:
         ctx.exit(130)

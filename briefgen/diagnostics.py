@@ -76,4 +76,9 @@ class Report:
 
 
 class UserError(Exception):
-    """A mistake the user can fix (bad argument, existing file); shown without a traceback."""
+    """A mistake the user can fix (bad argument, existing file); shown without a traceback.
+    `where`: `path:line:col` when the mistake is at a place in a file (shown before "error:")."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where

@@ -37,11 +37,20 @@ class Settings:
 
 
 def _raw_config(config_file: Path) -> dict[str, Any]:
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load  # understands !ENV and !relative like MkDocs does
 
     try:
         with config_file.open("rb") as f:
             return yaml_load(f) or {}
+    except ConfigurationError as exc:  # MkDocs wraps the YAML error; its position is on the cause
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, yaml.YAMLError):
+            mark = getattr(cause, "problem_mark", None)
+            where = f"{config_file.name}:{mark.line + 1}:{mark.column + 1}" if mark else f"{config_file.name}:1:1"
+            problem = getattr(cause, "problem", None) or str(cause).splitlines()[0]
+            raise UserError(f"invalid YAML: {problem}", where) from None
+        raise UserError(f"{config_file.name}: {exc}") from None
     except FileNotFoundError:
         raise UserError(f"{config_file.name}: no such file; run briefgen in the project root "
                         "(the folder with mkdocs.yml), or create a project with `briefgen init <dir>`") from None
