@@ -253,13 +253,15 @@
     });
   }
 
-  // -- navigation: a source page belongs to its briefing ---------------------------------------
+  // -- navigation: a source or versions page belongs to its briefing ---------------------------------------
   // Source pages are not in the sidebar (it would grow with every source); open their briefing's
   // section there and mark its summary, so the reader sees where they are.
   function showPlace(root) {
-    var tab = root.querySelector('.bg-tabs a[data-kind="sources"][aria-current]');
+    // Pages in the nav (summary, facts, questions) carry aria-current="page"; a source page or the
+    // versions page of a briefing has none of those.
+    var inNav = root.querySelector('.bg-tabs a[aria-current="page"]');
     var summary = root.querySelector('.bg-tabs a[data-kind="summary"]');
-    if (!tab || !summary) return;
+    if (inNav || !summary) return;
     var target = summary.href;
     root.querySelectorAll(".md-nav--primary a.md-nav__link").forEach(function (a) {
       if (a.href !== target) return;
