@@ -1,6 +1,11 @@
 """load -> check (with analyse) -> resolve -> render, every problem collected on the way; the
 engine (briefgen/engine/) builds the site from what `render` returns.
 
+The stages are in briefgen/stages/, one module each (export writes briefing.json beside the
+pages). What they read with: loading/ (briefing.yml and source files, with positions), text/
+(markdown, quotes, marks, citation markers), history/ (earlier versions from git, their
+changes and feeds). caches/ only saves time; strategy.py says which of it a run may use.
+
 Each stage is a function of what the one before returned, and changes none of it.
 """
 
