@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         wall, cpu = statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
         print(f"{mode:<22}{wall:8.2f}{cpu:8.2f}{wall / plain:8.2f}{cpu / plain_cpu:8.2f}")
 
-    from briefgen.history import read_history
+    from briefgen.history.versions import read_history
 
     ids = sorted(p.name for p in (root / "content").iterdir())
     for label, keep in (("cold", False), ("warm", True)):

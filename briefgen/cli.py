@@ -191,7 +191,7 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
 @click.pass_context
 def serve(ctx: click.Context, dev_addr: str, config_file: str) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
-    from .serve import serve as run
+    from .commands.serve import serve as run
 
     _guard(ctx, lambda: run(_project(ctx), dev_addr, _print_report, config_file=config_file))
 
@@ -203,7 +203,7 @@ def serve(ctx: click.Context, dev_addr: str, config_file: str) -> None:
 @click.pass_context
 def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
     """Scaffold content/BRIEFING_ID/ with a commented briefing.yml (never overwrites)."""
-    from .scaffold import new_briefing
+    from .commands.scaffold import new_briefing
 
     path = _guard(ctx, lambda: new_briefing(_project(ctx), briefing_id, title))
     click.echo(f"Created {path}/ - edit briefing.yml, add articles to sources/, then `briefgen check`.")
@@ -215,7 +215,7 @@ def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
 @click.pass_context
 def init(ctx: click.Context, directory: Path) -> None:
     """Create a new site project in DIRECTORY (never overwrites)."""
-    from .scaffold import init_project
+    from .commands.scaffold import init_project
 
     installed = _guard(ctx, lambda: init_project(directory))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {directory} && briefgen build")
@@ -258,7 +258,7 @@ def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str
 @click.pass_context
 def diff(ctx: click.Context, briefing_id: str | None, since) -> None:
     """Print what changed in each briefing (or BRIEFING_ID) since its previous version."""
-    from .difftext import diff_lines
+    from .commands.diff import diff_lines
 
     report = Report()
     lines = _guard(ctx, lambda: diff_lines(_project(ctx), report, briefing_id,

@@ -35,7 +35,7 @@ class Problem:
 
 
 # Bidirectional controls (embeddings, overrides, isolates, LRM/RLM/ALM): they reorder or reverse
-# the text after them. Escaped in messages; removed from plain-text fields (fields.py).
+# the text after them. Escaped in messages; removed from plain-text fields (loading/yamlfields.py).
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 

@@ -1,6 +1,11 @@
 """load -> check (with analyse) -> resolve -> render, every problem collected on the way; the
 engine (briefgen/engine/) builds the site from what `render` returns.
 
+The stages are in briefgen/stages/, one module each (export writes briefing.json beside the
+pages). What they read with: loading/ (briefing.yml and source files, with positions), text/
+(markdown, quotes, marks, citation markers), history/ (earlier versions from git, their
+changes and feeds). caches/ only saves time; strategy.py says which of it a run may use.
+
 Each stage is a function of what the one before returned, and changes none of it.
 """
 
@@ -10,17 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .check import Checked, check_briefing
+from .caches.parsecache import CACHE_DIR, ParseCache
 from .diagnostics import Report
-from .load import load_project
-from .markup import markdown
-from .parsecache import CACHE_DIR, ParseCache
+from .stages.check import Checked, check_briefing
+from .stages.load import load_project
 from .strategy import Strategy
+from .text.markup import markdown
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
-    from .render import Page
-    from .reuse import Reuse
-    from .resolve import Resolved
+    from .caches.reuse import Reuse
+    from .stages.render import Page
+    from .stages.resolve import Resolved
     from .urls import Urls
 
 
@@ -69,11 +74,11 @@ Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its page
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
-    from .export import briefing_json
-    from .feed import feeds
-    from .history import stories_of
-    from .render import Renderer
-    from .resolve import resolve
+    from .history.feed import feeds
+    from .history.versions import stories_of
+    from .stages.export import briefing_json
+    from .stages.render import Renderer
+    from .stages.resolve import resolve
 
     reuse = strategy.reuse
     stories = stories_of(project, [c.briefing for c in outcome.checked],  # read at the edge, like content

@@ -2,7 +2,7 @@
 
 The stages do the same thing whatever the strategy; it only decides what they may keep and
 reuse: the parse cache in `.briefgen-cache/` (off with `--no-cache`), and, under `serve`, what
-one rebuild can take over from the last (briefgen/reuse.py).
+one rebuild can take over from the last (briefgen/caches/reuse.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # reuse.py needs Jinja2, which `check` does not import
-    from .reuse import Reuse
+    from .caches.reuse import Reuse
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,6 @@ class Strategy:
 
 def serving() -> Strategy:
     """The strategy of `serve`: the parse cache, and reuse between rebuilds."""
-    from .reuse import Reuse
+    from .caches.reuse import Reuse
 
     return Strategy(parse_cache=True, reuse=Reuse())

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from briefgen import pipeline
-from briefgen.textmatch import normalise
+from briefgen.text.quotes import normalise
 
 REPO = Path(__file__).resolve().parents[1]
 

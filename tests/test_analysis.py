@@ -228,16 +228,16 @@ def test_analysis_is_plain_frozen_data_of_the_briefing(tmp_path: Path) -> None:
 
 
 def test_a_build_computes_each_facts_corroboration_once(tmp_path: Path, monkeypatch) -> None:
-    from briefgen import analysis
+    from briefgen.stages import analyse
 
     calls: list[str] = []
-    real = analysis.corroboration
+    real = analyse.corroboration
 
     def counted(fact, briefing):
         calls.append(fact.id)
         return real(fact, briefing)
 
-    monkeypatch.setattr(analysis, "corroboration", counted)
+    monkeypatch.setattr(analyse, "corroboration", counted)
     root = tmp_path
     _checked_test_briefing(root)
     calls.clear()

@@ -34,8 +34,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefgen.caches.parsecache import CACHE_DIR
 from briefgen.cli import main
-from briefgen.parsecache import CACHE_DIR
 
 CASES_DIR = Path(__file__).parent / "cases"
 UPDATE = os.environ.get("BRIEFGEN_UPDATE_GOLDEN") == "1"
@@ -166,7 +166,7 @@ def test_unreadable_source_as_directory(tmp_path: Path, monkeypatch: pytest.Monk
 def test_every_fixed_id_of_the_templates_is_reserved() -> None:
     """A statement id may not start with `bg-` (golden case page-ids) because every id the
     templates write as it is starts so; a new template id outside that prefix fails here."""
-    from briefgen.annotations import PAGE_ID_PREFIX
+    from briefgen.loading.statements import PAGE_ID_PREFIX
 
     templates = Path(__file__).resolve().parents[1] / "templates"
     fixed = {m for f in templates.rglob("*.html")

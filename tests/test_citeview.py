@@ -1,10 +1,10 @@
-"""Numbered citation labels and preview context (briefgen/citeview.py), against hand-written answers."""
+"""Numbered citation labels and preview context (briefgen/text/citeview.py), against hand-written answers."""
 
 from __future__ import annotations
 
-from briefgen.citeview import context, labels
 from briefgen.diagnostics import Pos
 from briefgen.model import Citation
+from briefgen.text.citeview import context, labels
 
 P = Pos("content/b/briefing.yml", 1, 1)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.changes import Row, Snapshot, compare
+from briefgen.history.changes import Row, Snapshot, compare
 from briefgen.cli import main
-from briefgen.history import read_history
+from briefgen.history.versions import read_history
 from conftest import REPO, SiteReader, build_ok, parse_html
 from gitrepo import git, history_project
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from briefgen.cli import main
 from briefgen.diagnostics import Report, UserError
 from briefgen.importer import add_source
-from briefgen.load import load_project
+from briefgen.stages.load import load_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "article.html"
 

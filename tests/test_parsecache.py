@@ -15,8 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen import parsecache, pipeline, sourcetext
-from briefgen.parsecache import CACHE_DIR
+from briefgen.caches import parsecache
+from briefgen import pipeline
+from briefgen.text import sourcetext
+from briefgen.caches.parsecache import CACHE_DIR
 from briefgen.strategy import Strategy
 from conftest import REPO, build_ok, tree_hash
 

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefgen.engine.site import build_site
+from briefgen.loading.yamlnodes import as_date
 from briefgen.strategy import Strategy
-from briefgen.yamlpos import as_date
 
 # -- dates --------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""What `serve` keeps between rebuilds (briefgen/reuse.py, the engine's page outputs): after
+"""What `serve` keeps between rebuilds (briefgen/caches/reuse.py, the engine's page outputs): after
 each kind of edit, a rebuild that reuses must write exactly the site a fresh build of the same
 files writes, while reusing the pages the edit did not touch. Rebuilds run as `serve` runs
 them: one SiteBuilder with serve's strategy, plugins started once with command "serve"."""

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from packaging.requirements import Requirement
 
 from briefgen.cli import main
-from briefgen.installed import Origin, content_format_url, origin
-from briefgen.scaffold import init_project
+from briefgen.commands.installed import Origin, content_format_url, origin
+from briefgen.commands.scaffold import init_project
 
 # Current major versions, looked up in each action's repository (tags) in November 2026.
 CURRENT_ACTIONS = {

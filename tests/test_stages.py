@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefgen import pipeline
 from briefgen.diagnostics import Report
-from briefgen.load import load_project
+from briefgen.stages.load import load_project
 from briefgen.urls import Urls
 from conftest import REPO, norm, parse_html
 
@@ -516,14 +516,14 @@ def token_snapshot(tokens) -> list:
 
 
 def render_resolved(project: Path, r) -> dict[str, str]:
-    from briefgen.markup import markdown
-    from briefgen.render import Renderer
+    from briefgen.stages.render import Renderer
+    from briefgen.text.markup import markdown
 
     return {p.name: p.html for p in Renderer(project, Urls(True), markdown(), "T").briefing_pages(r)}
 
 
 def test_resolving_the_same_checked_twice_gives_the_same_pages(tmp_path):
-    from briefgen.resolve import resolve
+    from briefgen.stages.resolve import resolve
 
     shutil.copytree(REPO / "content", tmp_path / "content")
     (tmp_path / "mkdocs.yml").write_text("site_name: T\ntheme: material\n")
@@ -542,7 +542,7 @@ def test_resolving_the_same_checked_twice_gives_the_same_pages(tmp_path):
 
 
 def test_a_block_anchor_is_not_joined_twice_when_resolved_again(tmp_path, make_project):
-    from briefgen.resolve import resolve
+    from briefgen.stages.resolve import resolve
 
     quotes = ["counted eleven idle ships", "idle ships waiting beyond the breakwater"]
     r, html, _ = source_page(tmp_path, make_project, quotes)  # one of them anchors its paragraph

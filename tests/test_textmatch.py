@@ -1,12 +1,12 @@
-"""Tests for briefgen.textmatch: the quote-matching contract and its offset maps."""
+"""Tests for briefgen.text.quotes: the quote-matching contract and its offset maps."""
 
 from __future__ import annotations
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from briefgen import textmatch
-from briefgen.textmatch import Occurrence, SourceIndex, normalise
+from briefgen.text import quotes
+from briefgen.text.quotes import Occurrence, SourceIndex, normalise
 
 
 def _raw(index_blocks: list[str], occ: Occurrence) -> str:
@@ -218,7 +218,7 @@ def test_random_slice_is_found_and_maps_back(text: str, data: st.DataObject) -> 
 def test_source_normalised_once_per_block_not_per_quote(monkeypatch) -> None:
     fast: list[str] = []
     maps: list[str] = []
-    real_fast, real_map = textmatch.normalised, textmatch.normalise
+    real_fast, real_map = quotes.normalised, quotes.normalise
 
     def count_fast(text: str) -> str:
         fast.append(text)
@@ -228,21 +228,21 @@ def test_source_normalised_once_per_block_not_per_quote(monkeypatch) -> None:
         maps.append(text)
         return real_map(text)
 
-    monkeypatch.setattr(textmatch, "normalised", count_fast)
-    monkeypatch.setattr(textmatch, "normalise", count_map)
+    monkeypatch.setattr(quotes, "normalised", count_fast)
+    monkeypatch.setattr(quotes, "normalise", count_map)
     # Double spaces make the offset maps non-trivial (a block that normalising leaves as it is
     # needs none); block 4 is never quoted.
     blocks = [f"Paragraph \u201c{b}\u201d:  " + "  ".join(f"w{b}_{i:03d}" for i in range(50)) for b in range(5)]
     idx = SourceIndex(blocks)
     assert fast == blocks and maps == []
-    quotes = [f"w{q % 4}_{q % 50:03d}" for q in range(100)]
-    for q in quotes:
+    wanted = [f"w{q % 4}_{q % 50:03d}" for q in range(100)]
+    for q in wanted:
         occ = idx.find(q)
         assert len(occ) == 1 and _raw(blocks, occ[0]) == q
     # Each quote is normalised once; no block is normalised again, and each quoted block's
     # offset map is built once, on its first hit; the unquoted block never gets one.
     assert [t for t in fast if t in blocks] == blocks
-    assert len(fast) == len(blocks) + len(quotes)
+    assert len(fast) == len(blocks) + len(wanted)
     assert sorted(maps) == sorted(blocks[:4])
 
 
@@ -294,7 +294,7 @@ def test_a_missing_quote_in_a_20_mb_source_costs_bounded_memory():
 def test_lowercasing_keeps_offsets_when_a_character_grows():
     """'İ' lowercases to two characters: it is kept, so offsets into the text stay valid."""
     text = "İstanbul port ÇAY İi " * 3
-    assert textmatch._lower(text) == "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    assert quotes._lower(text) == "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     index = SourceIndex(["Officials in İstanbul said the port would reopen"])
     assert index.closest("officials in istanbul said the port will reopen") is not None
 
@@ -302,4 +302,4 @@ def test_lowercasing_keeps_offsets_when_a_character_grows():
 def test_the_matcher_ignores_every_bidi_control_the_loader_removes():
     from briefgen.diagnostics import BIDI
 
-    assert BIDI <= textmatch._INVISIBLE
+    assert BIDI <= quotes._INVISIBLE

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import UserError
-from ..render import Page, package_templates
+from ..stages.render import Page, package_templates
 from ..urls import Urls
 
 log = logging.getLogger("mkdocs.briefgen")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ..reuse import files_state
+from ..caches.reuse import files_state
 
 TEMPLATE = "briefgen-cached.html"  # in templates/theme: prints the kept output as it is
 KNOWN_PLUGINS = frozenset({"search", "material/search", "briefgen"})

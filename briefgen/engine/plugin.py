@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from .. import pipeline
 from ..diagnostics import Report, UserError
-from ..render import Page
+from ..stages.render import Page
 from ..strategy import Strategy, serving
 from ..urls import Urls
 from . import guard, mkdocs_engine
@@ -163,7 +163,7 @@ class BriefgenPlugin(BasePlugin):
                 strategy: Strategy, site_url: str | None) -> None:
         from jinja2 import TemplateError
 
-        from ..render import template_problem
+        from ..stages.render import template_problem
 
         try:
             self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url)

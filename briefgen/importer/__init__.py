@@ -14,10 +14,10 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from briefgen.diagnostics import UserError
-from briefgen.fields import is_slug
 from briefgen.importer.extract import Meta, from_html, from_txt, plain_text, require_trafilatura
 from briefgen.importer.fetch import check_http_url, fetch, is_url, read_file
-from briefgen.load import FRONT_MATTER, RESERVED_SOURCES
+from briefgen.loading.yamlfields import is_slug
+from briefgen.stages.load import FRONT_MATTER, RESERVED_SOURCES
 
 MAX_ID_LEN = 50
 NEW_ID = "pass --id to choose another id"

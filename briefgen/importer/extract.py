@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefgen.diagnostics import UserError
-from briefgen.fields import is_http_url
-from briefgen.yamlpos import as_date
+from briefgen.loading.yamlfields import is_http_url
+from briefgen.loading.yamlnodes import as_date
 
 Meta = dict[str, Any]  # title, outlet, author, published, url -> value or None
 MIN_WORDS = 10  # on a page without an article trafilatura still returns a stray "Home"

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from briefgen.diagnostics import UserError
-from briefgen.fields import is_http_url
+from briefgen.loading.yamlfields import is_http_url
 
 USER_AGENT = "Mozilla/5.0 (compatible; briefgen source importer)"
 # A news page, even saved with its images inlined, is far smaller. Above this, extraction takes

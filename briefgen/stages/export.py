@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .changes import Story, describe
-from .model import statements
+from ..history.changes import Story, describe
+from ..model import statements
+from ..urls import Urls, page_of
 from .resolve import Resolved
-from .urls import Urls, page_of
 
 
 def briefing_json(r: Resolved, urls: Urls, story: Story | None = None) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Iterable
 
-from .model import Briefing, Citation, Statement
+from ..model import Briefing, Citation, Statement
 
 CONTEXT_WORDS = 8  # words shown either side of the quote in a preview
 

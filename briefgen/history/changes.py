@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from . import analysis
-from .model import Briefing
+from ..model import Briefing
+from ..stages import analyse
 
 KINDS = ("summary", "fact", "evidence", "timeline", "question", "source")
 # Anchors briefgen made up from a position (no `id:` written): such rows are matched by text
@@ -55,7 +55,7 @@ class Step:
     since_commit: str | None = None
 
 
-def snapshot(b: Briefing, a: analysis.Analysis | None = None) -> Snapshot:
+def snapshot(b: Briefing, a: analyse.Analysis | None = None) -> Snapshot:
     """The rows of a loaded briefing, as changes compare them; `a`: its analysis, when the check
     stage has it already (the current version), so it is not computed twice."""
     rows: list[Row] = []
@@ -65,12 +65,12 @@ def snapshot(b: Briefing, a: analysis.Analysis | None = None) -> Snapshot:
         if a is not None:
             status = a.facts[f.id].status
         else:
-            status = analysis.corroboration(f, b).status if _sources_known(f.citations, b) else None
+            status = analyse.corroboration(f, b).status if _sources_known(f.citations, b) else None
         rows.append(Row(f.anchor, "fact", f.fact, {"fact": f.fact, "value": f.value,
                                                    "corroboration": status}))
     for q in b.questions:
-        lean = a.leaning[q.id] if a is not None else analysis.leaning(q)
-        tallies = a.tallies[q.id] if a is not None else analysis.tallies(q)
+        lean = a.leaning[q.id] if a is not None else analyse.leaning(q)
+        tallies = a.tallies[q.id] if a is not None else analyse.tallies(q)
         rows.append(Row(q.anchor, "question", q.question, {
             "question": q.question, "status": q.status, "leaning": lean.label if lean else None,
             "hypotheses": {h.id: h.label for h in q.hypotheses},
@@ -206,7 +206,7 @@ def row_key(kind: str, row_id: str) -> str:
 
 
 def story(b: Briefing, committed: tuple[tuple[Snapshot, str], ...],
-          a: analysis.Analysis | None = None) -> Story:
+          a: analyse.Analysis | None = None) -> Story:
     """The working tree is the current version; committed versions dated before it precede it
     (one committed at the same date is the current version's commit; later dates are ignored)."""
     current = snapshot(b, a)

@@ -109,10 +109,11 @@ class HistoryCache:
 
 def _stamp() -> str:
     """Entries hold for this briefgen: the modules that turn a version into a Snapshot are hashed."""
-    from . import __version__
+    from .. import __version__
 
     h = hashlib.blake2b(digest_size=8)
-    for module in ("changes.py", "load.py", "annotations.py", "fields.py", "analysis.py", "model.py",
-                   "yamlpos.py", "historycache.py"):
-        h.update(Path(__file__).with_name(module).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for module in ("history/changes.py", "stages/load.py", "loading/statements.py", "loading/yamlfields.py",
+                   "stages/analyse.py", "model.py", "loading/yamlnodes.py", "history/cache.py"):
+        h.update((package / module).read_bytes())
     return f"{_FORMAT}/{__version__}/{h.hexdigest()}"

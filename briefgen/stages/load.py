@@ -6,12 +6,12 @@ import datetime
 import re
 from pathlib import Path
 
-from .annotations import AnnotationReader
-from .diagnostics import Pos, Report
-from .fields import Fields, is_slug
-from .model import RELIABILITY, Briefing, Source
-from .sourcefiles import claimed_files, resolve_inside
-from .yamlpos import YamlDoc
+from ..diagnostics import Pos, Report
+from ..loading.sourcefiles import claimed_files, resolve_inside
+from ..loading.statements import AnnotationReader
+from ..loading.yamlfields import Fields, is_slug
+from ..loading.yamlnodes import YamlDoc
+from ..model import RELIABILITY, Briefing, Source
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
 RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}

@@ -39,7 +39,7 @@ _FORMAT = 2  # bump when what is stored, or how a source becomes blocks, changes
 def _stamp() -> str:
     """Entries are valid for this markdown-it-py and this code: the modules that turn a source
     into blocks are hashed too, so an edited briefgen never reads blocks an older one wrote."""
-    from . import __version__
+    from .. import __version__
 
     # The installed markdown-it-py, told by its package file (cheaper than importlib.metadata,
     # and without importing it: a check served from the cache never needs the parser).
@@ -48,8 +48,9 @@ def _stamp() -> str:
     st = os.stat(origin) if origin != "?" else None
     mdit = f"{origin}:{st.st_mtime_ns}:{st.st_size}" if st else "?"
     h = hashlib.blake2b(digest_size=8)
-    for module in ("sourcetext.py", "textmatch.py", "markup.py", "parsecache.py"):
-        h.update(Path(__file__).with_name(module).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for module in ("text/sourcetext.py", "text/quotes.py", "text/markup.py", "caches/parsecache.py"):
+        h.update((package / module).read_bytes())
     return f"{_FORMAT}/{__version__}/{mdit}/{h.hexdigest()}"
 
 

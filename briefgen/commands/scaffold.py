@@ -7,11 +7,11 @@ import json
 import os
 from pathlib import Path
 
-from .diagnostics import UserError
-from .fields import is_slug
+from ..diagnostics import UserError
+from ..loading.yamlfields import is_slug
+from ..stages.load import RESERVED_BRIEFINGS
+from ..stages.render import package_templates
 from .installed import Origin, content_format_url, origin
-from .load import RESERVED_BRIEFINGS
-from .render import package_templates
 
 
 def _fill(template: str, **values: str) -> str:

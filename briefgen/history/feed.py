@@ -12,8 +12,8 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from ..urls import Urls, page_of
 from .changes import Story, describe
-from .urls import Urls, page_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITE_ENTRIES = 50  # the site feed carries the newest versions of all briefings

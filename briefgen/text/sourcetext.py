@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .diagnostics import Pos
+from ..caches.parsecache import ParseCache, source_key
+from ..diagnostics import Pos
+from ..model import Source
 from .markup import markdown
-from .model import Source
-from .parsecache import ParseCache, source_key
-from .textmatch import SourceIndex, normalised
+from .quotes import SourceIndex, normalised
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

@@ -7,11 +7,11 @@ import difflib
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Pos
-from .fields import Fields, plain_text
-from .model import (BEARINGS, CONFIDENCE, STATUSES, Citation, Evidence, Fact, Hypothesis, Question,
+from ..diagnostics import Pos
+from ..model import (BEARINGS, CONFIDENCE, STATUSES, Citation, Evidence, Fact, Hypothesis, Question,
                     SummaryItem, TimelineEvent)
-from .yamlpos import YamlDoc, is_invalid
+from .yamlfields import Fields, plain_text
+from .yamlnodes import YamlDoc, is_invalid
 
 CITE_KEYS = ("source", "quote", "origin", "disputes", "note")
 # Every id the templates give the page's own parts (`bg-sources`, `bg-timeline`, ...) starts so;

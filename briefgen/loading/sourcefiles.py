@@ -8,8 +8,8 @@ from pathlib import Path
 
 from yaml.nodes import ScalarNode
 
-from .diagnostics import Report
-from .fields import Fields
+from ..diagnostics import Report
+from .yamlfields import Fields
 
 
 def claimed_files(folder: Path, home: Path, entries: dict[str, Fields], report: Report) -> dict[str, Path]:

@@ -16,7 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Pos, Report
+from ..diagnostics import Pos, Report
 
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_DEPTH = 200  # deeper than any briefing needs, far below Python's recursion limit

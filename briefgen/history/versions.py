@@ -25,11 +25,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import Analysis
+from ..diagnostics import Report
+from ..model import Briefing
+from ..stages.analyse import Analysis
+from .cache import HistoryCache
 from .changes import Snapshot, Story, snapshot, story
-from .model import Briefing
-from .diagnostics import Report
-from .historycache import HistoryCache
 
 log = logging.getLogger("briefgen")
 
@@ -181,7 +181,7 @@ def _snapshots(project: Path, prefix: str, chosen: dict[str, list[tuple[str, str
 
 def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[str, Snapshot]:
     """Write each version's folder to a temporary directory and load it with the normal loader."""
-    from .load import load_briefing
+    from ..stages.load import load_briefing
 
     files: dict[str, list[tuple[str, str]]] = {tid: [] for tid in trees}  # tree -> [(path, blob)]
     pending = [(tid, "", data) for tid, (_, data) in trees.items()]
@@ -215,7 +215,7 @@ def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[s
 def _load_briefing_versions(bid: str, versions: list[tuple[str, list[tuple[str, str]]]],
                             content: dict[str, bytes]) -> dict[str, Snapshot]:
     """Load each version of one briefing with the normal loader from a temporary folder."""
-    from .load import load_briefing
+    from ..stages.load import load_briefing
 
     out: dict[str, Snapshot] = {}
     with tempfile.TemporaryDirectory(prefix="briefgen-history-", dir=_memory_dir()) as tmp:

@@ -16,17 +16,17 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateSyntaxError)
 from markupsafe import Markup
 
-from . import citeview
-from .citeview import Marker, Preview
-from .changes_view import history_context
-from .diagnostics import Pos
-from .markup import inline, plain
-from .model import RELIABILITY, Briefing, Citation
+from ..diagnostics import Pos
+from ..history.view import history_context
+from ..model import RELIABILITY, Briefing, Citation
+from ..text import citeview
+from ..text.citeview import Marker, Preview
+from ..text.markup import inline, plain
 
 if TYPE_CHECKING:
-    from .changes import Story
+    from ..history.changes import Story
+from ..urls import Urls, page_of
 from .resolve import Resolved
-from .urls import Urls, page_of
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 def package_templates() -> Path:
     """Templates ship inside the wheel as briefgen/templates; a source checkout has them at the top."""
-    here = Path(__file__).resolve().parent
-    return here / "templates" if (here / "templates").is_dir() else here.parent / "templates"
+    package = Path(__file__).resolve().parent.parent
+    return package / "templates" if (package / "templates").is_dir() else package.parent / "templates"
 
 
 @dataclass(frozen=True)

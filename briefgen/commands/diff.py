@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .changes import compare, describe, snapshot, story
-from .diagnostics import Report, UserError
-from .history import read_history
-from .load import load_project
+from ..diagnostics import Report, UserError
+from ..history.changes import compare, describe, snapshot, story
+from ..history.versions import read_history
+from ..stages.load import load_project
 
 
 def diff_lines(project: Path, report: Report, briefing_id: str | None = None,

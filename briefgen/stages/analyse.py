@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .model import Briefing, Citation, Fact, Question, statements
+from ..model import Briefing, Citation, Fact, Question, statements
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Mapping
 
 from markdown_it.token import Token
 
-from .analysis import Analysis
+from ..model import Briefing, Citation, Statement, statements
+from ..text.marks import insert_mark
+from ..text.sourcetext import SourceDoc
+from .analyse import Analysis
 from .check import Checked
-from .highlight import insert_mark
-from .model import Briefing, Citation, Statement, statements
-from .sourcetext import SourceDoc
 
 
 @dataclass

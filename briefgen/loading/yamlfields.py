@@ -8,8 +8,8 @@ from typing import Any, Iterable
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .diagnostics import BIDI, Pos, Report
-from .yamlpos import YamlDoc, as_date, is_invalid
+from ..diagnostics import BIDI, Pos, Report
+from .yamlnodes import YamlDoc, as_date, is_invalid
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _NO_BIDI = str.maketrans(dict.fromkeys(BIDI))

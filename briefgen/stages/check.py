@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from .analysis import Analysis, analyse
-from .diagnostics import Pos, Report
-from .model import Briefing, Citation, statements
-from .parsecache import ParseCache
-from .sourcetext import SourceDoc, parse_source
-from .textmatch import Occurrence
+from ..caches.parsecache import ParseCache
+from ..diagnostics import Pos, Report
+from ..model import Briefing, Citation, statements
+from ..text.quotes import Occurrence
+from ..text.sourcetext import SourceDoc, parse_source
+from .analyse import Analysis, analyse
 
 
 @dataclass(frozen=True)

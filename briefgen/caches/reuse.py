@@ -18,9 +18,9 @@ from typing import Any
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
-from .check import Checked
-from .diagnostics import Problem
-from .model import Briefing
+from ..diagnostics import Problem
+from ..model import Briefing
+from ..stages.check import Checked
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -91,7 +91,7 @@ class Reuse:
     @staticmethod
     def render_stamp(project: Path, directory_urls: bool, site_name: str) -> Any:
         """What a briefing's pages are made with besides its content: a change renders all."""
-        from .render import package_templates
+        from ..stages.render import package_templates
 
         return directory_urls, site_name, files_state([project / "templates", package_templates()])
 

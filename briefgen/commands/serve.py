@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .diagnostics import Report, UserError
-from .strategy import serving
+from ..diagnostics import Report, UserError
+from ..strategy import serving
 
 
 def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], None],
           config_file: str = "mkdocs.yml") -> None:
-    from .engine.serve import serve as run
+    from ..engine.serve import serve as run
 
     host, _, port = dev_addr.rpartition(":")
     if not host or not port.isdigit():
