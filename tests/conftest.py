@@ -15,6 +15,8 @@ import posixpath
 import re
 import shutil
 import textwrap
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -326,3 +328,21 @@ def grep_site(site: Path, *needles: str) -> dict[str, list[str]]:
                         break
         out[needle] = hits
     return out
+
+
+def http_get(url: str) -> str:
+    """A page from a local server, or "" while it is not up (for polling)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(predicate, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds  # a generous bound, not a performance assertion
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -81,12 +81,7 @@ questions:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("analysis")
-    (root / "mkdocs.yml").write_text("site_name: T\ntheme: {name: material}\n")
-    b = root / "content" / "test"
-    (b / "sources").mkdir(parents=True)
-    (b / "briefing.yml").write_text(BRIEFING)
-    for sid, (outlet, text) in SOURCES.items():
-        (b / "sources" / f"{sid}.md").write_text(f"---\ntitle: {sid} story\noutlet: {outlet}\n---\n{text}\n")
+    _write_test_project(root)
     outcome = build_site(root)
     assert not outcome.report.errors, outcome.report.sorted()
     return root
@@ -198,13 +193,17 @@ def test_reliability_grade_shown_with_meaning(tmp_path: Path) -> None:
         assert "Admiralty scale" in html
 
 
-def _checked_test_briefing(root: Path):
+def _write_test_project(root: Path) -> None:
     (root / "mkdocs.yml").write_text("site_name: T\ntheme: {name: material}\n")
     b = root / "content" / "test"
     (b / "sources").mkdir(parents=True)
     (b / "briefing.yml").write_text(BRIEFING)
     for sid, (outlet, text) in SOURCES.items():
         (b / "sources" / f"{sid}.md").write_text(f"---\ntitle: {sid} story\noutlet: {outlet}\n---\n{text}\n")
+
+
+def _checked_test_briefing(root: Path):
+    _write_test_project(root)
     outcome = pipeline.check(root)
     assert not outcome.report.errors
     return outcome.checked[0]

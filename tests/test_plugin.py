@@ -13,14 +13,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, tree_hash
+from conftest import REPO, http_get, tree_hash, wait_for
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 QUOTE_LINE = re.compile(r"^(?:ERROR\s+-\s+)?content/khmeimim/briefing\.yml:\d+:\d+: error: quote not found", re.M)
@@ -143,23 +141,6 @@ def test_properdocs_builds_the_example(tmp_path):
     assert result.returncode == 1 and QUOTE_LINE.search(result.stderr), result.stderr
 
 
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def _wait_for(predicate, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds  # a generous bound, not a performance assertion
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_plain_mkdocs_serve_serves_and_rebuilds_the_briefings(tmp_path):
     project = _example(tmp_path / "p")
     with socket.socket() as s:
@@ -170,10 +151,10 @@ def test_plain_mkdocs_serve_serves_and_rebuilds_the_briefings(tmp_path):
                                 cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
     page = f"http://127.0.0.1:{port}/khmeimim/sources/jpost/"
     try:
-        assert _wait_for(lambda: "livereload" in _get(page)), (tmp_path / "serve.log").read_text()
+        assert wait_for(lambda: "livereload" in http_get(page)), (tmp_path / "serve.log").read_text()
         source = project / "content/khmeimim/sources/jpost.md"
         source.write_text(source.read_text(encoding="utf-8") + "\nAdded while mkdocs serves.\n", encoding="utf-8")
-        assert _wait_for(lambda: "Added while mkdocs serves." in _get(page)), (tmp_path / "serve.log").read_text()
+        assert wait_for(lambda: "Added while mkdocs serves." in http_get(page)), (tmp_path / "serve.log").read_text()
     finally:
         proc.terminate()
         proc.wait(timeout=10)

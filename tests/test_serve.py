@@ -6,30 +6,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from conftest import http_get, wait_for
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def _wait_for(predicate, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds  # a generous bound, not a performance assertion
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture()
@@ -45,7 +28,7 @@ def served(tmp_path: Path):
                                  "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=err)
     base = f"http://127.0.0.1:{port}"
     try:
-        assert _wait_for(lambda: "Khmeimim" in _get(base + "/khmeimim/")), "serve never came up"
+        assert wait_for(lambda: "Khmeimim" in http_get(base + "/khmeimim/")), "serve never came up"
         yield tmp_path, base, log
     finally:
         proc.terminate()
@@ -55,10 +38,10 @@ def served(tmp_path: Path):
 def test_serve_rebuilds_on_edit_and_injects_live_reload(served) -> None:
     project, base, _ = served
     page = base + "/khmeimim/sources/jpost/"
-    assert "livereload" in _get(page)
+    assert "livereload" in http_get(page)
     source = project / "content" / "khmeimim" / "sources" / "jpost.md"
     source.write_text(source.read_text() + "\nA sentence added while serving.\n")
-    assert _wait_for(lambda: "A sentence added while serving." in _get(page)), "the edit never showed"
+    assert wait_for(lambda: "A sentence added while serving." in http_get(page)), "the edit never showed"
 
 
 def test_serve_keeps_the_last_good_site_when_an_edit_breaks_it(served) -> None:
@@ -66,6 +49,6 @@ def test_serve_keeps_the_last_good_site_when_an_edit_breaks_it(served) -> None:
     briefing = project / "content" / "khmeimim" / "briefing.yml"
     briefing.write_text(briefing.read_text().replace("as_of: 2024-12-14", "as_of: not-a-date"))
     # The rebuild ran and reported the mistake in the terminal ...
-    assert _wait_for(lambda: "content/khmeimim/briefing.yml:10:8: error: 'as_of'" in log.read_text())
+    assert wait_for(lambda: "content/khmeimim/briefing.yml:10:8: error: 'as_of'" in log.read_text())
     # ... and the reader still sees the last good site.
-    assert "Russia packs up at Khmeimim" in _get(base + "/khmeimim/")
+    assert "Russia packs up at Khmeimim" in http_get(base + "/khmeimim/")
