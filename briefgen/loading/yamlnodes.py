@@ -74,10 +74,12 @@ class YamlDoc:
 
     @staticmethod
     def _too_deep(text: str) -> tuple[int, int]:
-        """Where the nesting passes the limit, found by an event stream (a loop, not recursion)."""
+        """Where the nesting passes the limit, found by an event stream (a loop, not recursion).
+        The pure-Python parser, not libyaml: libyaml releases differ on deep nesting (6.0.4's stops
+        with an error of its own before the limit here is reached), and this runs only on error."""
         depth = 0
         try:
-            for event in yaml.parse(text, Loader=_FAST):
+            for event in yaml.parse(text, Loader=yaml.SafeLoader):
                 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     depth += 1
                     if depth > _MAX_DEPTH:
