@@ -50,6 +50,8 @@ class PageOutputCache:
         h.update(repr((page.url, str(page.title), sorted(page.meta.items()), page.canonical_url,
                        page.edit_url, neighbours)).encode())
         h.update(page.content.encode("utf-8", "surrogatepass"))
+        ours = getattr(page, "ours", None)  # our pages print their apparatus after the content
+        h.update((ours.apparatus if ours is not None else "").encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
     def get(self, key: str) -> str | None:

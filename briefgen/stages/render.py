@@ -46,6 +46,20 @@ class Page:
     description: str  # plain text, for link previews
     kind: str
     meta: dict[str, Any] = field(default_factory=dict)
+    # Printed after `html` in the same article (templates/theme/main.html) but not handed to
+    # MkDocs as the page's content, so the search indexer never parses it: the coverage matrix
+    # and the preview data, nothing a reader searches for and a quarter of the indexer's work.
+    apparatus: str = ""
+
+
+# A template writes this between a page's content and its apparatus. Text from content cannot
+# forge it: autoescape turns its "<" into "&lt;".
+APPARATUS = "<!-- bg-apparatus -->"
+
+
+def split_apparatus(html: str) -> tuple[str, str]:
+    content, marker, apparatus = html.rpartition(APPARATUS)
+    return (content, apparatus) if marker else (html, "")
 
 
 def template_problem(exc: TemplateError, project: Path) -> tuple[Pos, str]:
@@ -142,9 +156,9 @@ class Renderer:
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
                                       ("questions", "questions.html", f"Open questions · {b.title}")):
             here = page_of(b.id, kind)
-            html = self._page(template, **self._context(r, here))
+            html, apparatus = split_apparatus(self._page(template, **self._context(r, here)))
             pages.append(Page(here, title, html, self.description(b, kind), kind,
-                              {"briefing": b.id, "as_of": b.as_of.isoformat()}))
+                              {"briefing": b.id, "as_of": b.as_of.isoformat()}, apparatus))
         story = self.stories.get(b.id)
         if story is not None and story.steps:
             here = page_of(b.id, "changes")
