@@ -154,10 +154,11 @@ _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
 @click.pass_context
 def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, site_dir: str | None) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
+    from .caches.parallel import jobs_for_this_machine
     from .engine.site import build_site
     from .strategy import Strategy
 
-    strategy = Strategy(parse_cache=not no_cache)
+    strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
     with _one_shot_process():
         outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, config_file, strategy, site_dir))
     _print_report(outcome.report, strict)

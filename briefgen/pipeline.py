@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .caches.parallel import map_in_two
 from .caches.parsecache import CACHE_DIR, ParseCache
 from .diagnostics import Report
 from .stages.check import Checked, check_briefing
@@ -94,10 +95,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         return r, pages, exported
 
     if reuse is None:
-        # One process: a forked child rendering half the briefings saved 0.3 s of wall time at
-        # 400 sources on an idle 2-core machine, cost as much CPU, and nothing when the cores are
-        # busy (benchmarks/README.md); MkDocs' page loop, in one process, is most of a build.
-        results = [render_one(c) for c in outcome.checked]
+        results = map_in_two(render_one, outcome.checked, strategy.jobs)  # jobs=1: this process
     else:
         results = _render_reusing(outcome.checked, render_one, reuse,
                                   # a commit can change the history a page shows: part of the stamp

@@ -1,8 +1,9 @@
 """How a run goes about its work, chosen at the edge (the command line, serve) and handed in.
 
 The stages do the same thing whatever the strategy; it only decides what they may keep and
-reuse: the parse cache in `.briefgen-cache/` (off with `--no-cache`), and, under `serve`, what
-one rebuild can take over from the last (briefgen/caches/reuse.py).
+reuse: the parse cache in `.briefgen-cache/` (off with `--no-cache`), under `serve` what one
+rebuild can take over from the last (briefgen/caches/reuse.py), and for a one-shot `build`
+whether a forked worker renders half of the briefings (briefgen/caches/parallel.py).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ if TYPE_CHECKING:  # reuse.py needs Jinja2, which `check` does not import
 
 @dataclass(frozen=True)
 class Strategy:
-    """`parse_cache`: read and update .briefgen-cache/; `reuse`: serve's kept work, or None."""
+    """`parse_cache`: read and update .briefgen-cache/; `reuse`: serve's kept work, or None;
+    `jobs`: 2 renders every other briefing in a forked worker (caches/parallel.py)."""
 
     parse_cache: bool = True
     reuse: Reuse | None = None
+    jobs: int = 1
 
 
 def serving() -> Strategy:
