@@ -84,7 +84,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     reuse = strategy.reuse
     stories = stories_of(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
                          project / CACHE_DIR if strategy.parse_cache else None,
-                         {c.briefing.id: c.analysis for c in outcome.checked})
+                         {c.briefing.id: c.analysis for c in outcome.checked}, strategy.jobs)
     renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None, stories)
 
     def render_one(c: Checked) -> Rendered:

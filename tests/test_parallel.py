@@ -73,3 +73,22 @@ def test_a_template_error_is_located_with_two_processes(tmp_path: Path) -> None:
     outcome = build_site(root, strategy=Strategy(jobs=2))
     assert [str(p) for p in outcome.report.errors][0].startswith("templates/facts.html:2:1: error: template error")
     assert not (root / "site").exists()
+
+
+def test_history_read_in_two_processes_gives_the_same_site(tmp_path: Path) -> None:
+    from gitrepo import git, history_project
+
+    one = tmp_path / "one"
+    one.mkdir()
+    history_project(one)
+    # a second briefing with the same history, so each process loads one briefing's versions
+    shutil.copytree(one / "content" / "velmor", one / "content" / "second")
+    git(one, "add", "-A")
+    git(one, "commit", "-q", "-m", "second briefing")
+    two = tmp_path / "two"
+    shutil.copytree(one, two)
+    assert not build_site(one, strategy=Strategy(parse_cache=False, jobs=1)).report.errors
+    assert not build_site(two, strategy=Strategy(parse_cache=False, jobs=2)).report.errors
+    strip = lambda t: {k: v for k, v in t.items() if not k.startswith("sitemap")}  # noqa: E731
+    assert strip(tree_hash(one / "site")) == strip(tree_hash(two / "site"))
+    assert (two / "site/velmor/changes/index.html").is_file()

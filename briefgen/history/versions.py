@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..caches.parallel import map_in_two
 from ..diagnostics import Report
 from ..model import Briefing
 from ..stages.analyse import Analysis
@@ -128,7 +129,7 @@ def _commits(project: Path, ids: set[str]) -> dict[str, list[str]]:
     return touched
 
 
-def read_history(project: Path, ids: list[str], cache_dir: Path | None) -> History:
+def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: int = 1) -> History:
     """Every earlier version of the named briefings. Never fails: without a usable git history
     the build goes on and History.unavailable says why."""
     project = project.resolve()
@@ -156,20 +157,20 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None) -> Histo
                 last.pop(as_of, None)  # dicts keep insertion order: re-insert as the newest
                 last[as_of] = commit
         chosen[bid] = sorted(last.items())
-    versions = _snapshots(project, prefix, chosen, cache)
+    versions = _snapshots(project, prefix, chosen, cache, jobs)
     cache.save()
     return History(versions=versions)
 
 
 def _snapshots(project: Path, prefix: str, chosen: dict[str, list[tuple[str, str]]],
-               cache: HistoryCache) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
+               cache: HistoryCache, jobs: int = 1) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
     wanted = [(bid, as_of, commit) for bid, vs in chosen.items() for as_of, commit in vs]
     trees = _ids(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in wanted])
     missing = {t: bid for (bid, _, _), t in zip(wanted, trees) if t is not None and cache.get(t) is None}
     if missing:
         raw = dict(zip(missing, _batch(project, list(missing))))
         found = {t: (bid, raw[t][2]) for t, bid in missing.items() if raw[t] is not None}
-        for tree_id, shot in _load_versions(project, found).items():
+        for tree_id, shot in _load_versions(project, found, jobs).items():
             cache.put(tree_id, shot)
     out: dict[str, list[tuple[Snapshot, str]]] = {}
     for (bid, as_of, commit), t in zip(wanted, trees):
@@ -179,8 +180,9 @@ def _snapshots(project: Path, prefix: str, chosen: dict[str, list[tuple[str, str
     return {bid: tuple(vs) for bid, vs in out.items()}
 
 
-def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[str, Snapshot]:
-    """Write each version's folder to a temporary directory and load it with the normal loader."""
+def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]], jobs: int = 1) -> dict[str, Snapshot]:
+    """Write each version's folder to a temporary directory and load it with the normal loader;
+    briefings load independently, so with jobs=2 a forked worker takes every other one."""
     from ..stages.load import load_briefing
 
     files: dict[str, list[tuple[str, str]]] = {tid: [] for tid in trees}  # tree -> [(path, blob)]
@@ -205,10 +207,9 @@ def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[s
         bid, tids = item
         return _load_briefing_versions(bid, [(tid, files[tid]) for tid in tids], content)
 
-    # In one process, like the render: only versions not yet in .briefgen-cache/ load here.
-    out: dict[str, Snapshot] = {}
-    for item in sorted(by_briefing.items()):
-        out.update(load(item))
+    out: dict[str, Snapshot] = {}  # only versions not yet in .briefgen-cache/ load here
+    for part in map_in_two(load, sorted(by_briefing.items()), jobs):
+        out.update(part)
     return out
 
 
@@ -241,10 +242,10 @@ def _load_briefing_versions(bid: str, versions: list[tuple[str, list[tuple[str, 
 
 
 def stories_of(project: Path, briefings: list[Briefing], cache_dir: Path | None,
-               analyses: dict[str, Analysis] | None = None) -> dict[str, Story]:
+               analyses: dict[str, Analysis] | None = None, jobs: int = 1) -> dict[str, Story]:
     """Each briefing's versions and changes; says at INFO when there is no history to read.
     `analyses`: the current versions' analyses, computed once by the check stage."""
-    history = read_history(project, [b.id for b in briefings], cache_dir)
+    history = read_history(project, [b.id for b in briefings], cache_dir, jobs)
     if history.unavailable:
         log.info(f"History not available: {history.unavailable}; pages show no changes")
     else:
