@@ -1,78 +1,114 @@
 """`briefgen build` renders every other briefing in a forked worker (caches/parallel.py): the
-site must be the same as in one process, and a failure must surface here as it would there."""
+site must be the same as in one process, and a failure must surface here as it would there.
+
+Each case runs in a fresh Python process: the worker is only forked from a process with no
+other thread, and a test session has threads of its own (browser tests, local servers)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from briefgen.caches.parallel import map_in_two
-from briefgen.engine.site import build_site
-from briefgen.strategy import Strategy
 from conftest import REPO, tree_hash
 
-MAIN = os.getpid()
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"),
+                                reason="the second process is used only on Linux with 2+ CPUs")
 
 
-def _pid(_: int) -> int:
-    return os.getpid()
-
-
-def _fails_in_the_worker(x: int) -> int:
-    if os.getpid() != MAIN:
-        raise RuntimeError("only the worker fails")
-    return x * 10
-
-
-def _always_fails(x: int) -> int:
-    raise ValueError(f"item {x}")
+def _python(code: str) -> str:
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "BRIEFGEN_JOBS": "2"})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
 
 
 def test_every_other_item_goes_to_a_second_process() -> None:
-    pids = map_in_two(_pid, list(range(6)), jobs=2)
-    assert pids[0::2] == [MAIN] * 3 and len(set(pids[1::2])) == 1 and pids[1] != MAIN
+    out = _python("""
+        import os
+        from briefgen.caches.parallel import map_in_two
+        pids = map_in_two(lambda _: os.getpid(), list(range(6)), 2)
+        main = os.getpid()
+        print(pids[0::2] == [main] * 3, len(set(pids[1::2])) == 1 and pids[1] != main,
+              map_in_two(lambda _: os.getpid(), [1, 2], 1) == [main] * 2)
+    """)
+    assert out == "True True True"
 
 
-def test_one_job_or_one_item_stays_in_this_process() -> None:
-    assert map_in_two(_pid, [1, 2, 3], jobs=1) == [MAIN] * 3
-    assert map_in_two(_pid, [1], jobs=2) == [MAIN]
-
-
-def test_a_worker_that_fails_has_its_share_done_here() -> None:
-    assert map_in_two(_fails_in_the_worker, [1, 2, 3, 4], jobs=2) == [10, 20, 30, 40]
-
-
-def test_an_error_is_raised_in_this_process() -> None:
-    with pytest.raises(ValueError, match="item 0"):
-        map_in_two(_always_fails, [0, 1], jobs=2)
+def test_a_failing_worker_has_its_share_done_here_and_errors_are_raised_here() -> None:
+    out = _python("""
+        import os
+        from briefgen.caches.parallel import map_in_two
+        main = os.getpid()
+        def fails_in_worker(x):
+            if os.getpid() != main:
+                raise RuntimeError("only the worker fails")
+            return x * 10
+        print(map_in_two(fails_in_worker, [1, 2, 3, 4], 2))
+        def always(x):
+            raise ValueError(f"item {x}")
+        try:
+            map_in_two(always, [0, 1], 2)
+        except ValueError as exc:
+            print(exc)
+    """)
+    assert out.splitlines() == ["[10, 20, 30, 40]", "item 0"]
 
 
 def _project(root: Path) -> Path:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    # a second briefing, so there is one for each process
-    shutil.copytree(REPO / "content/khmeimim", root / "content/second")
+    shutil.copytree(REPO / "content/khmeimim", root / "content/second")  # one briefing each
     return root
 
 
-def test_two_processes_build_the_same_site_as_one(tmp_path: Path) -> None:
-    one, two = _project(tmp_path / "one"), _project(tmp_path / "two")
-    assert not build_site(one, strategy=Strategy(jobs=1)).report.errors
-    assert not build_site(two, strategy=Strategy(jobs=2)).report.errors
+def _build(project: Path, jobs: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefgen", "-C", str(project), "build", "--no-cache"],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "BRIEFGEN_JOBS": jobs, "NO_MKDOCS_2_WARNING": "1"})
+
+
+_IN_TWO = """
+import os, sys
+from pathlib import Path
+import briefgen.caches.parallel as parallel
+real = parallel._run
+def run(indices):  # the worker records that it ran (it is forked, so it sees this patch)
+    Path(sys.argv[2]).write_text(str(os.getpid()))
+    return real(indices)
+parallel._run = run
+from briefgen.engine.site import build_site
+from briefgen.strategy import Strategy
+outcome = build_site(Path(sys.argv[1]), strategy=Strategy(parse_cache=False, jobs=2))
+assert not outcome.report.errors, outcome.report.sorted()
+print(os.getpid())
+"""
+
+
+def _build_in_two(project: Path, tmp_path: Path) -> None:
+    """Build with the forked worker, and check that it did render its share."""
+    marker = tmp_path / "worker.pid"
+    proc = subprocess.run([sys.executable, "-c", _IN_TWO, str(project), str(marker)], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr
+    assert marker.is_file() and marker.read_text() != proc.stdout.strip(), "no worker rendered"
+
+
+def _same_sites(one: Path, two: Path) -> None:
     strip = lambda t: {k: v for k, v in t.items() if not k.startswith("sitemap")}  # noqa: E731
     assert strip(tree_hash(one / "site")) == strip(tree_hash(two / "site"))
 
 
-def test_a_template_error_is_located_with_two_processes(tmp_path: Path) -> None:
-    root = _project(tmp_path)
-    (root / "templates").mkdir()
-    (root / "templates/facts.html").write_text("{% import '_macros.html' as m %}\n{{ b.no_such_thing() }}\n")
-    outcome = build_site(root, strategy=Strategy(jobs=2))
-    assert [str(p) for p in outcome.report.errors][0].startswith("templates/facts.html:2:1: error: template error")
-    assert not (root / "site").exists()
+def test_two_processes_build_the_same_site_as_one(tmp_path: Path) -> None:
+    one, two = _project(tmp_path / "one"), _project(tmp_path / "two")
+    assert _build(one, "1").returncode == 0
+    _build_in_two(two, tmp_path)
+    _same_sites(one, two)
 
 
 def test_history_read_in_two_processes_gives_the_same_site(tmp_path: Path) -> None:
@@ -81,14 +117,22 @@ def test_history_read_in_two_processes_gives_the_same_site(tmp_path: Path) -> No
     one = tmp_path / "one"
     one.mkdir()
     history_project(one)
-    # a second briefing with the same history, so each process loads one briefing's versions
-    shutil.copytree(one / "content" / "velmor", one / "content" / "second")
+    shutil.copytree(one / "content" / "velmor", one / "content" / "second")  # one briefing each
     git(one, "add", "-A")
     git(one, "commit", "-q", "-m", "second briefing")
     two = tmp_path / "two"
     shutil.copytree(one, two)
-    assert not build_site(one, strategy=Strategy(parse_cache=False, jobs=1)).report.errors
-    assert not build_site(two, strategy=Strategy(parse_cache=False, jobs=2)).report.errors
-    strip = lambda t: {k: v for k, v in t.items() if not k.startswith("sitemap")}  # noqa: E731
-    assert strip(tree_hash(one / "site")) == strip(tree_hash(two / "site"))
+    assert _build(one, "1").returncode == 0
+    _build_in_two(two, tmp_path)
+    _same_sites(one, two)
     assert (two / "site/velmor/changes/index.html").is_file()
+
+
+def test_a_template_error_is_located_with_two_processes(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "templates").mkdir()
+    (root / "templates/facts.html").write_text("{% import '_macros.html' as m %}\n{{ b.no_such_thing() }}\n")
+    result = _build(root, "2")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-2].startswith("templates/facts.html:2:1: error: template error"), result.stderr
+    assert not (root / "site").exists()
