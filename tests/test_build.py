@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from conftest import SiteReader, build_ok, grep_site, make_project, tree_hash
+from conftest import REPO, SiteReader, build_ok, grep_site, make_project, tree_hash
 
 # -- a small project with every kind of statement -----------------------------------------------
 
@@ -448,3 +449,19 @@ def test_nav_lists_only_the_newest_briefings_and_the_index_lists_all(tmp_path):
     index = (project / "site" / "index.html").read_text()
     assert [b for b in ("new", "middle", "old") if f"Briefing {b}</a>" in index] == ["new", "middle", "old"]
     assert index.index("Briefing new</a>") < index.index("Briefing middle</a>") < index.index("Briefing old</a>")
+
+
+def test_a_page_with_nothing_in_it_has_no_tab_and_no_nav_entry(tmp_path: Path) -> None:
+    import yaml
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    path = tmp_path / "content/khmeimim/briefing.yml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data.pop("questions")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    build_ok(tmp_path)
+    summary = (tmp_path / "site/khmeimim/index.html").read_text("utf-8")
+    assert 'href="questions/"' not in summary  # neither the tab nor the sidebar links the empty page
+    assert 'href="facts/"' in summary
+    assert (tmp_path / "site/khmeimim/questions/index.html").is_file()  # a shared link still works

@@ -120,7 +120,7 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
         if p.kind == "summary":
             bid = p.meta["briefing"]
             own = [{labels[q.kind]: urls.src(q.name)} for q in pages
-                   if q.meta.get("briefing") == bid and q.kind in labels]
+                   if q.meta.get("briefing") == bid and q.kind in labels and not q.meta.get("empty")]
             nav.append({html.escape(p.title): own})
     return nav
 

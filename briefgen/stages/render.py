@@ -158,7 +158,9 @@ class Renderer:
             here = page_of(b.id, kind)
             html, apparatus = split_apparatus(self._page(template, **self._context(r, here)))
             pages.append(Page(here, title, html, self.description(b, kind), kind,
-                              {"briefing": b.id, "as_of": b.as_of.isoformat()}, apparatus))
+                              {"briefing": b.id, "as_of": b.as_of.isoformat(),
+                               # no facts or no questions: the page exists, but no tab or nav entry leads there
+                               "empty": kind != "summary" and not getattr(b, kind)}, apparatus))
         story = self.stories.get(b.id)
         if story is not None and story.steps:
             here = page_of(b.id, "changes")
