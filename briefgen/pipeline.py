@@ -96,6 +96,9 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
 
     if reuse is None:
         results = map_in_two(render_one, outcome.checked, strategy.jobs)  # jobs=1: this process
+        for c in outcome.checked:  # sources parsed here (by check) for briefings the worker rendered
+            for doc in c.docs.values():
+                doc.release()
     else:
         results = _render_reusing(outcome.checked, render_one, reuse,
                                   # a commit can change the history a page shows: part of the stamp

@@ -73,8 +73,7 @@ def check_site_dir(project: Path, site_dir: Path, shown: str, config_file: Path,
         raise _refuse("site_dir", shown, "is an existing file, not a folder")
     foreign = foreign_entries(site)
     if foreign:
-        raise _refuse("site_dir", shown, f"holds files briefgen did not write ({', '.join(foreign[:3])}"
-                      f"{', ...' if len(foreign) > 3 else ''}); move them away or delete the folder")
+        raise _refuse_foreign(shown, foreign, "briefgen did not write")
 
 
 def foreign_entries(site: Path) -> list[str]:
@@ -98,8 +97,12 @@ def check_unmarked(site: Path, built: Path, shown: str) -> None:
         return
     foreign = sorted(set(os.listdir(site)) - set(os.listdir(built)))
     if foreign:
-        raise _refuse("site_dir", shown, f"holds files this build does not write ({', '.join(foreign[:3])}"
-                      f"{', ...' if len(foreign) > 3 else ''}); move them away or delete the folder")
+        raise _refuse_foreign(shown, foreign, "this build does not write")
+
+
+def _refuse_foreign(shown: str, foreign: list[str], what: str) -> UserError:
+    listed = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+    return _refuse("site_dir", shown, f"holds files {what} ({listed}); move them away or delete the folder")
 
 
 def read_marker(site: Path) -> set[str]:

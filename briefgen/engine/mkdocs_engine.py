@@ -54,8 +54,6 @@ def _raw_config(config_file: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise UserError(f"{config_file.name}: no such file; run briefgen in the project root "
                         "(the folder with mkdocs.yml), or create a project with `briefgen init <dir>`") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"{config_file.name}: invalid YAML: {exc}") from None
 
 
 def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:

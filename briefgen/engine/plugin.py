@@ -86,12 +86,6 @@ def nav_labels(nav: Any) -> dict[str, str]:
     return found
 
 
-
-
-def _shown(path: str | Path, project: Path) -> str:
-    return guard.shown(Path(path), project)
-
-
 class BriefgenPlugin(BasePlugin):
     def __init__(self) -> None:
         super().__init__()
@@ -153,10 +147,12 @@ class BriefgenPlugin(BasePlugin):
         return config
 
     def _guard(self, config: Any, project: Path) -> None:
+        if self.driven:  # briefgen build/serve guarded both settings before MkDocs was called
+            return
         docs = Path(config.docs_dir)
-        guard.check_docs_dir(project, docs, _shown(docs, project))
-        if not self.driven and self.command != "serve":  # serve builds into a folder of its own
-            guard.check_site_dir(project, Path(config.site_dir), _shown(config.site_dir, project),
+        guard.check_docs_dir(project, docs, guard.shown(docs, project))
+        if self.command != "serve":  # serve builds into a folder of its own
+            guard.check_site_dir(project, Path(config.site_dir), guard.shown(Path(config.site_dir), project),
                                  Path(config.config_file_path), docs)
 
     def _render(self, project: Path, outcome: pipeline.Outcome, urls: Urls, site_name: str,

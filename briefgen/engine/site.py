@@ -55,9 +55,9 @@ class SiteBuilder:
         if self.site_dir is not None:
             settings = replace(settings, site_dir=(project / self.site_dir).resolve())
         # docs_dir is guarded even while it does not exist: the user may create it later.
-        docs = settings.docs_setting or project.resolve() / "docs"
-        guard.check_docs_dir(project.resolve(), docs, _shown(docs, project))
-        guard.check_site_dir(project, settings.site_dir, _shown(settings.site_dir, project), config_file, docs)
+        docs = settings.docs_setting
+        guard.check_docs_dir(project.resolve(), docs, guard.shown(docs, project))
+        guard.check_site_dir(project, settings.site_dir, guard.shown(settings.site_dir, project), config_file, docs)
         staging = guard.new_staging(project)
         try:
             docs = settings.docs_dir or staging / "docs"  # MkDocs insists on a docs folder
@@ -77,14 +77,14 @@ class SiteBuilder:
                     return plugin.outcome
                 raise UserError(f"the site could not be built: {exc}") from None
             built = staging / "site"
-            guard.check_unmarked(settings.site_dir, built, _shown(settings.site_dir, project))
+            guard.check_unmarked(settings.site_dir, built, guard.shown(settings.site_dir, project))
             os.chmod(built, 0o755)
             guard.swap(built, settings.site_dir, staging)
         finally:
             guard.remove_staging(staging)
         outcome = plugin.outcome
         log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into "
-                 f"{_shown(settings.site_dir, project)}/ in {time.perf_counter() - started:.2f} seconds")
+                 f"{guard.shown(settings.site_dir, project)}/ in {time.perf_counter() - started:.2f} seconds")
         return outcome
 
     def _plugin(self, config: Any) -> BriefgenPlugin:
@@ -114,7 +114,3 @@ def build_site(project: Path, strict: bool = False, config_file: str = "mkdocs.y
         return builder.build()
     finally:
         builder.close()
-
-
-def _shown(path: Path, project: Path) -> str:
-    return guard.shown(path, project)

@@ -37,7 +37,7 @@ def entries(story: Story, title: str) -> list[Entry]:
         lines = [describe(c) for c in step.items] or ["No change to facts, statements, questions or sources."]
         out.append(Entry(story.briefing, f"{title} · as of {step.as_of}", step.as_of,
                          f"Changes since {step.since}:\n" + "\n".join(f"- {x}" for x in lines),
-                         page_of(story.briefing, target), f"v-{step.as_of}" if story.steps else ""))
+                         page_of(story.briefing, target), f"v-{step.as_of}"))
     first = story.steps[-1].since if story.steps else story.as_of
     out.append(Entry(story.briefing, f"{title} · as of {first}", first, "The first version of this briefing.",
                      page_of(story.briefing, target), f"v-{first}" if story.steps else ""))

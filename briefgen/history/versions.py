@@ -183,7 +183,6 @@ def _snapshots(project: Path, prefix: str, chosen: dict[str, list[tuple[str, str
 def _load_versions(project: Path, trees: dict[str, tuple[str, bytes]], jobs: int = 1) -> dict[str, Snapshot]:
     """Write each version's folder to a temporary directory and load it with the normal loader;
     briefings load independently, so with jobs=2 a forked worker takes every other one."""
-    from ..stages.load import load_briefing
 
     files: dict[str, list[tuple[str, str]]] = {tid: [] for tid in trees}  # tree -> [(path, blob)]
     pending = [(tid, "", data) for tid, (_, data) in trees.items()]

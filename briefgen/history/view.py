@@ -25,14 +25,14 @@ def change_href(link: Callable[..., str], c: Change) -> str | None:
 
 def history_context(env: Environment, story: Story | None, link: Callable[..., str]) -> dict[str, Any]:
     """`change_badge(anchor[, kind])` for any row of any page, and the briefing's story."""
+    ctx = {"story": story, "describe": describe, "change_href": lambda c: change_href(link, c),
+           "no_href": lambda c: None}
     if story is None or not story.steps:
-        return {"story": story, "change_badge": lambda anchor, kind="": Markup(""),
-                "describe": describe, "change_href": lambda c: change_href(link, c), "no_href": lambda c: None}
+        return {**ctx, "change_badge": lambda anchor, kind="": Markup("")}
     badge = env.get_template("_changes.html").module.badge
 
     def change_badge(anchor: str, kind: str = "") -> Markup:
         mark = story.mark(anchor, kind)
         return badge(mark, story) if mark else Markup("")
 
-    return {"story": story, "change_badge": change_badge, "describe": describe,
-            "change_href": lambda c: change_href(link, c), "no_href": lambda c: None}
+    return {**ctx, "change_badge": change_badge}

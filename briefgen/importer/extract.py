@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from briefgen.diagnostics import UserError
+from briefgen.diagnostics import BIDI, UserError
 from briefgen.loading.yamlfields import is_http_url
 from briefgen.loading.yamlnodes import as_date
 
@@ -25,7 +25,7 @@ BOILERPLATE_MAX_WORDS = 30
 # reverse the text shown after them in titles, tooltips and aria-labels. Lone surrogates cannot
 # even be written as UTF-8.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+_INVISIBLE = re.compile("[" + re.escape("".join(sorted(BIDI))) + "\ufeff\ud800-\udfff]")
 
 
 def plain_text(value: object) -> str | None:

@@ -6,6 +6,7 @@ can override any page by name. Autoescape is on: article and annotation text is 
 
 from __future__ import annotations
 
+import datetime
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from markupsafe import Markup
 
 from ..diagnostics import Pos
 from ..history.view import history_context
-from ..model import RELIABILITY, Briefing, Citation
+from ..model import RELIABILITY, Briefing, Citation, Source
 from ..text import citeview
 from ..text.citeview import Marker, Preview
 from ..text.markup import inline, plain
@@ -87,6 +88,16 @@ def text_fragment(words: str) -> str:
     return f":~:text={enc(' '.join(parts))}"
 
 
+def original_link(s: Source, words: str) -> str | None:
+    """The original article at the quoted words; none for a paraphrased source (not its words)."""
+    return f"{s.url}#{text_fragment(words)}" if s.url and not s.paraphrased else None
+
+
+def day(d: datetime.date | None) -> str:
+    """14 Dec 2024: the one way pages print a date."""
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
 class Renderer:
     def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = "",
                  bytecode_cache: Any = None, stories: dict[str, Story] | None = None):
@@ -97,7 +108,7 @@ class Renderer:
                                lstrip_blocks=True, undefined=StrictUndefined,
                                bytecode_cache=bytecode_cache)
         self.env.filters["md"] = lambda text: inline(self.md, text)
-        self.env.filters["day"] = lambda d: f"{d.day} {d:%b %Y}" if d else ""
+        self.env.filters["day"] = day
         self.env.globals.update(reliability=RELIABILITY)
 
     def _page(self, template: str, **ctx: Any) -> str:
@@ -111,10 +122,9 @@ class Renderer:
         return link
 
     def markers(self, r: Resolved, here: str, cites: tuple[Citation, ...] | list[Citation],
-                refs: dict[tuple, Preview]) -> list[Marker]:
+                refs: dict[tuple, Preview], numbers: dict[str, int]) -> list[Marker]:
         """Numbered markers for one statement's citations; their previews are collected in refs."""
         b, out = r.briefing, []
-        numbers = citeview.source_numbers(b)
         for c, label in zip(cites, citeview.labels(cites, numbers)):
             s, anchor = b.sources[c.source], r.anchor_of.get(c, "")
             origin = r.analysis.origins[c]
@@ -122,30 +132,29 @@ class Renderer:
             href = self.urls.rel(here, page_of(b.id, "source", c.source), anchor)
             key = (c.source, anchor, label, origin, c.note or "", c.disputes)
             if key not in refs:
-                refs[key] = self._preview(r, c, f"r{len(refs) + 1}", label, href, origin)
+                refs[key] = self._preview(r, c, s, anchor, f"r{len(refs) + 1}", label, href, origin)
             out.append(citeview.Marker(refs[key].key, label, href, s.outlet, origin, c.quote, c.disputes))
         return out
 
-    def _preview(self, r: Resolved, c: Citation, key: str, label: str, href: str, origin: str) -> Preview:
-        s, anchor = r.briefing.sources[c.source], r.anchor_of.get(c, "")
+    def _preview(self, r: Resolved, c: Citation, s: Source, anchor: str, key: str, label: str, href: str,
+                 origin: str) -> Preview:
         p = r.by_anchor.get((c.source, anchor))
         words = p.words if p else c.quote
         # An excerpts-only source publishes its quoted words and nothing around them.
         before, after = (citeview.context(p.block_text, words) if p and s.publish != "excerpts"
                          else ("", ""))
-        original = (f"{s.url}#{text_fragment(words)}" if s.url and not s.paraphrased else s.url or "")
-        return Preview(key, label, href, original, before, words, after, s.outlet, s.title, origin,
-                       f"{s.published.day} {s.published:%b %Y}" if s.published else "",
+        return Preview(key, label, href, original_link(s, words) or s.url or "", before, words, after,
+                       s.outlet, s.title, origin, day(s.published),
                        plain(self.md, c.note) if c.note else "", c.disputes)
 
     def _context(self, r: Resolved, here: str) -> dict[str, Any]:
         b = r.briefing
         refs: dict[tuple, Preview] = {}  # this page's previews, filled as its markers render
-        link = self._linker(here, b)
+        link, numbers = self._linker(here, b), citeview.source_numbers(b)
         return {"b": b, "r": r, "analysis": r.analysis, "here": here, "link": link,
-                "markers": lambda cites: self.markers(r, here, cites, refs),
+                "markers": lambda cites: self.markers(r, here, cites, refs, numbers),
                 "previews": lambda: list(refs.values()),
-                "numbers": citeview.source_numbers(b), "site_name": self.site_name,
+                "numbers": numbers, "site_name": self.site_name,
                 **history_context(self.env, self.stories.get(b.id), link)}
 
     # -- pages ----------------------------------------------------------------------------------
@@ -191,9 +200,7 @@ class Renderer:
             p = r.passage(sid, meta["anchor"])
             backs = [{"href": link(st.page, st.anchor), "label": st.label,
                       "disputes": citeview.disputing(st, sid, p.anchor, r.anchor_of)} for st in p.cited_by]
-            original = (f"{doc.source.url}#{text_fragment(meta['words'])}"
-                        if doc.source.url and not doc.source.paraphrased else None)
-            return macros.cited_by(meta["anchor"], backs, original)
+            return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"]))
 
         if doc.source.publish == "excerpts":
             body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))

@@ -14,6 +14,7 @@ javascript: URL may appear in the DOM afterwards.
 from __future__ import annotations
 
 import importlib.util
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -91,12 +92,17 @@ DOM_CHECK = """(site) => {
 TARGETS = "a[href], [title], button, [tabindex]:not([tabindex='-1']), a[data-ref]"
 
 
+@contextmanager
 def _new_page(chromium, site: Site, viewport: dict, touch: bool):
+    """A page that records every dialog; its context is closed after the test, pass or fail."""
     context = _context(chromium, site, viewport=viewport, has_touch=touch, is_mobile=touch)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    return context, page, dialogs
+    try:
+        yield page, dialogs
+    finally:
+        context.close()
 
 
 def _visit(page, url: str) -> None:
@@ -136,8 +142,7 @@ def _drive(page, touch: bool) -> int:
 
 @pytest.mark.parametrize("touch", [False, True], ids=["1280-mouse", "390-touch"])
 def test_nothing_hostile_runs_on_hover_focus_or_tap(chromium, hostile_site: Site, touch: bool):
-    context, page, dialogs = _new_page(chromium, hostile_site, PHONE if touch else DESKTOP, touch)
-    try:
+    with _new_page(chromium, hostile_site, PHONE if touch else DESKTOP, touch) as (page, dialogs):
         driven, previews = 0, 0
         for path in PAGES:
             _visit(page, hostile_site.url + path)
@@ -151,13 +156,10 @@ def test_nothing_hostile_runs_on_hover_focus_or_tap(chromium, hostile_site: Site
             assert page.evaluate(DOM_CHECK, hostile_site.url) == [], f"{path}: live markup in the DOM"
         assert driven > 80 and previews >= 10, (driven, previews)
         assert dialogs == [], f"a dialog fired: {dialogs}"
-    finally:
-        context.close()
 
 
 def test_search_results_stay_inert(chromium, hostile_site: Site):
-    context, page, dialogs = _new_page(chromium, hostile_site, DESKTOP, False)
-    try:
+    with _new_page(chromium, hostile_site, DESKTOP, False) as (page, dialogs):
         _visit(page, hostile_site.url + "harbour/")
         for query in ("alert", "img", "svg onload", "script", "Port"):
             page.locator(".md-search__input").fill(query)
@@ -167,19 +169,14 @@ def test_search_results_stay_inert(chromium, hostile_site: Site):
                 results.nth(i).hover()
             assert page.evaluate(DOM_CHECK, hostile_site.url) == [], f"search {query!r}: live markup"
         assert dialogs == [], f"a dialog fired: {dialogs}"
-    finally:
-        context.close()
 
 
 def test_the_dialog_check_would_see_an_attack(chromium, hostile_site: Site):
     """Self-test: the same hooks catch script that does run (else the tests above prove nothing)."""
-    context, page, dialogs = _new_page(chromium, hostile_site, DESKTOP, False)
-    try:
+    with _new_page(chromium, hostile_site, DESKTOP, False) as (page, dialogs):
         _visit(page, hostile_site.url + "harbour/")
         page.evaluate("""(html) => { const d = document.createElement('div'); d.title = html;
                          document.body.appendChild(d); d.innerHTML = d.title; }""", IMG)
         page.wait_for_timeout(300)
         assert dialogs == ["1"]
         assert page.evaluate(DOM_CHECK, hostile_site.url) == ["<img onerror>"]
-    finally:
-        context.close()
