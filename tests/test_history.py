@@ -240,3 +240,15 @@ def test_statements_with_an_id_match_exactly():
     new = _snap(("summary", "exit", "Russia stays"), ("fact", "fact-y", "one"))
     assert sorted((c.id, c.change) for c in compare(old, new)) == [
         ("exit", "changed"), ("fact-x", "removed"), ("fact-y", "added")]
+
+
+@pytest.mark.parametrize("line", [b"as_of: 2024-12-14", b"as_of: 2024-12-14T09:30Z",
+                                  b"as_of: '2024-12-14T09:30:00+02:00'  # morning",
+                                  b"as_of: 2024-12-14 09:30:00"])
+def test_a_committed_as_of_with_a_time_of_day_is_still_its_day(line: bytes):
+    """The loader reads a date-time `as_of` as its day; history must date that version the same,
+    or the commit is never found as a version."""
+    from briefgen.history.versions import _as_of
+
+    assert _as_of(b"title: T\n" + line + b"\nsummary: []\n") == "2024-12-14"
+    assert _as_of(b"{title: T, " + line.split(b"  #")[0] + b"}\n") == "2024-12-14"

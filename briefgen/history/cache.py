@@ -114,6 +114,7 @@ def _stamp() -> str:
     h = hashlib.blake2b(digest_size=8)
     package = Path(__file__).resolve().parent.parent
     for module in ("history/changes.py", "stages/load.py", "loading/statements.py", "loading/yamlfields.py",
-                   "stages/analyse.py", "model.py", "loading/yamlnodes.py", "history/cache.py"):
+                   "stages/analyse.py", "model.py", "loading/yamlnodes.py", "history/cache.py",
+                   "history/versions.py"):  # versions.py dates each committed briefing.yml
         h.update((package / module).read_bytes())
     return f"{_FORMAT}/{__version__}/{h.hexdigest()}"

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..caches.parallel import map_in_two
 from ..diagnostics import Report
+from ..loading.yamlnodes import as_date
 from ..model import Briefing
 from ..stages.analyse import Analysis
 from .cache import HistoryCache
@@ -34,7 +35,7 @@ from .changes import Snapshot, Story, snapshot, story
 
 log = logging.getLogger("briefgen")
 
-_AS_OF = re.compile(r"^as_of:[ \t]*['\"]?(\d{4}-\d{2}-\d{2})['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+_AS_OF = re.compile(r"^as_of:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,12 @@ def _tree_entries(data: bytes) -> list[tuple[str, str, str]]:
 
 
 def _as_of(text: bytes) -> str | None:
+    """A committed briefing.yml's `as_of`, by the loader's own date rule (a date-time counts
+    as its day), so a version is dated as the loaded briefing would be."""
     m = _AS_OF.search(text.decode("utf-8-sig", "replace"))
-    if m:
-        return m.group(1)
+    day = as_date(m.group(1)) if m else None
+    if day is not None:
+        return day.isoformat()
     import yaml  # an unusual layout (flow mapping, anchors): let YAML read it
 
     try:
@@ -111,7 +115,8 @@ def _as_of(text: bytes) -> str | None:
     except yaml.YAMLError:
         return None
     value = doc.get("as_of") if isinstance(doc, dict) else None
-    return value.isoformat() if isinstance(value, datetime.date) else None
+    day = as_date(str(value)) if isinstance(value, (str, datetime.date)) else None
+    return day.isoformat() if day is not None else None
 
 
 def _commits(project: Path, ids: set[str]) -> dict[str, list[str]]:
