@@ -100,9 +100,10 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
             for doc in c.docs.values():
                 doc.release()
     else:
+        base = reuse.render_stamp(project, urls.directory_urls, site_name)
+        # A commit can change the history a briefing's pages show; they show only their own story.
         results = _render_reusing(outcome.checked, render_one, reuse,
-                                  # a commit can change the history a page shows: part of the stamp
-                                  (reuse.render_stamp(project, urls.directory_urls, site_name), stories))
+                                  lambda c: (base, stories.get(c.briefing.id)))
     files: dict[str, str | bytes] = {}
     for r, pages, exported in results:
         outcome.resolved.append(r)
@@ -118,11 +119,12 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
 
 
 def _render_reusing(checked: list[Checked], render_one: Callable[[Checked], Rendered], reuse: Reuse,
-                    stamp: object) -> list[Rendered]:
+                    stamp_of: Callable[[Checked], object]) -> list[Rendered]:
     """serve: a briefing whose check was reused is not rendered again either, while the
     templates and settings (the stamp) are unchanged."""
     results = []
     for c in checked:
+        stamp = stamp_of(c)
         kept = reuse.rendered(c, stamp)
         if kept is None:
             kept = render_one(c)
