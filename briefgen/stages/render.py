@@ -48,8 +48,9 @@ class Page:
     kind: str
     meta: dict[str, Any] = field(default_factory=dict)
     # Printed after `html` in the same article (templates/theme/main.html) but not handed to
-    # MkDocs as the page's content, so the search indexer never parses it: the coverage matrix
-    # and the preview data, nothing a reader searches for and a quarter of the indexer's work.
+    # MkDocs as the page's content, so the search indexer never parses it: the coverage matrix,
+    # the preview data and the versions log; nothing a reader searches for, and a quarter of the
+    # indexer's work.
     apparatus: str = ""
 
 
@@ -173,8 +174,9 @@ class Renderer:
         story = self.stories.get(b.id)
         if story is not None and story.steps:
             here = page_of(b.id, "changes")
-            pages.append(Page(here, f"Versions · {b.title}", self._page("changes.html", **self._context(r, here)),
-                              f"What changed in “{b.title}”, version by version", "changes", {"briefing": b.id}))
+            html, apparatus = split_apparatus(self._page("changes.html", **self._context(r, here)))
+            pages.append(Page(here, f"Versions · {b.title}", html, f"What changed in “{b.title}”, version by version",
+                              "changes", {"briefing": b.id}, apparatus))
         for sid, s in b.sources.items():
             pages.append(self.source_page(r, sid))
         return pages
