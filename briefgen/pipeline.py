@@ -25,6 +25,7 @@ from .text.markup import markdown
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .caches.reuse import Reuse
+    from .history.changes import Story
     from .stages.render import Page
     from .stages.resolve import Resolved
     from .urls import Urls
@@ -69,30 +70,36 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     return Outcome(report, checked)
 
 
-Rendered = tuple["Resolved", list["Page"], str]  # a briefing resolved, its pages, its briefing.json
+# A briefing resolved, its pages, its briefing.json and its story (versions and changes).
+Rendered = tuple["Resolved", list["Page"], str, "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
+    from .history.changes import story
     from .history.feed import feeds
-    from .history.versions import stories_of
+    from .history.versions import history_for
     from .stages.export import briefing_json
     from .stages.render import Renderer
     from .stages.resolve import resolve
 
     reuse = strategy.reuse
-    stories = stories_of(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
-                         project / CACHE_DIR if strategy.parse_cache else None,
-                         {c.briefing.id: c.analysis for c in outcome.checked}, strategy.jobs)
-    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None, stories)
+    history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
+                          project / CACHE_DIR if strategy.parse_cache else None, strategy.jobs)
+    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
 
-    def render_one(c: Checked) -> Rendered:
+    def story_of(c: Checked) -> Story:
+        return story(c.briefing, history.of(c.briefing.id), c.analysis)
+
+    def render_one(c: Checked, s: Story | None = None) -> Rendered:
+        # Each briefing's changes are compared where it renders, in the worker for its share.
+        s = story_of(c) if s is None else s
         r = resolve(c)
-        pages, exported = renderer.briefing_pages(r), briefing_json(r, urls, stories.get(r.briefing.id))
+        pages, exported = renderer.briefing_pages(r, s), briefing_json(r, urls, s)
         for doc in r.docs.values():
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
-        return r, pages, exported
+        return r, pages, exported, s
 
     if reuse is None:
         results = map_in_two(render_one, outcome.checked, strategy.jobs)  # jobs=1: this process
@@ -102,13 +109,14 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     else:
         base = reuse.render_stamp(project, urls.directory_urls, site_name)
         # A commit can change the history a briefing's pages show; they show only their own story.
-        results = _render_reusing(outcome.checked, render_one, reuse,
-                                  lambda c: (base, stories.get(c.briefing.id)))
+        results = _render_reusing(outcome.checked, render_one, reuse, story_of, base)
     files: dict[str, str | bytes] = {}
-    for r, pages, exported in results:
+    stories: dict[str, Story] = {}
+    for r, pages, exported, s in results:
         outcome.resolved.append(r)
         outcome.pages += pages
         files[f"{r.briefing.id}/briefing.json"] = exported
+        stories[r.briefing.id] = s
     outcome.pages.append(renderer.index_page(outcome.resolved))
     for name in ("briefgen.css", "briefgen.js", "changes.css", "changes.js"):
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
@@ -118,16 +126,17 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     return files
 
 
-def _render_reusing(checked: list[Checked], render_one: Callable[[Checked], Rendered], reuse: Reuse,
-                    stamp_of: Callable[[Checked], object]) -> list[Rendered]:
+def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,
+                    story_of: Callable[[Checked], Story], base: object) -> list[Rendered]:
     """serve: a briefing whose check was reused is not rendered again either, while the
-    templates and settings (the stamp) are unchanged."""
+    templates and settings (`base`) and its story are unchanged."""
     results = []
     for c in checked:
-        stamp = stamp_of(c)
+        s = story_of(c)
+        stamp = (base, s)
         kept = reuse.rendered(c, stamp)
         if kept is None:
-            kept = render_one(c)
+            kept = render_one(c, s)
             reuse.keep_rendered(c, stamp, *kept)
         results.append(kept)
     return results

@@ -29,9 +29,8 @@ from ..caches.parallel import map_in_two
 from ..diagnostics import Report
 from ..loading.yamlnodes import as_date
 from ..model import Briefing
-from ..stages.analyse import Analysis
 from .cache import HistoryCache
-from .changes import Snapshot, Story, snapshot, story
+from .changes import Snapshot, snapshot
 
 log = logging.getLogger("briefgen")
 
@@ -245,10 +244,8 @@ def _load_briefing_versions(bid: str, versions: list[tuple[str, list[tuple[str, 
     return out
 
 
-def stories_of(project: Path, briefings: list[Briefing], cache_dir: Path | None,
-               analyses: dict[str, Analysis] | None = None, jobs: int = 1) -> dict[str, Story]:
-    """Each briefing's versions and changes; says at INFO when there is no history to read.
-    `analyses`: the current versions' analyses, computed once by the check stage."""
+def history_for(project: Path, briefings: list[Briefing], cache_dir: Path | None, jobs: int = 1) -> History:
+    """read_history, saying at INFO when there is none to read (the build goes on without)."""
     history = read_history(project, [b.id for b in briefings], cache_dir, jobs)
     if history.unavailable:
         log.info(f"History not available: {history.unavailable}; pages show no changes")
@@ -257,7 +254,7 @@ def stories_of(project: Path, briefings: list[Briefing], cache_dir: Path | None,
         if fresh:
             log.info(f"History not available for {', '.join(fresh[:3])}{' …' if len(fresh) > 3 else ''}: "
                      "never committed")
-    return {b.id: story(b, history.of(b.id), (analyses or {}).get(b.id)) for b in briefings}
+    return history
 
 
 def _memory_dir() -> str | None:

@@ -101,9 +101,8 @@ def day(d: datetime.date | None) -> str:
 
 class Renderer:
     def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = "",
-                 bytecode_cache: Any = None, stories: dict[str, Story] | None = None):
+                 bytecode_cache: Any = None):
         self.urls, self.md, self.site_name = urls, md, site_name
-        self.stories = stories or {}  # briefing id -> its versions and changes (history)
         loaders = [FileSystemLoader(str(project / "templates")), FileSystemLoader(str(package_templates()))]
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined,
@@ -148,7 +147,7 @@ class Renderer:
                        s.outlet, s.title, origin, day(s.published),
                        plain(self.md, c.note) if c.note else "", c.disputes)
 
-    def _context(self, r: Resolved, here: str) -> dict[str, Any]:
+    def _context(self, r: Resolved, here: str, story: Story | None) -> dict[str, Any]:
         b = r.briefing
         refs: dict[tuple, Preview] = {}  # this page's previews, filled as its markers render
         link, numbers = self._linker(here, b), citeview.source_numbers(b)
@@ -156,29 +155,29 @@ class Renderer:
                 "markers": lambda cites: self.markers(r, here, cites, refs, numbers),
                 "previews": lambda: list(refs.values()),
                 "numbers": numbers, "site_name": self.site_name,
-                **history_context(self.env, self.stories.get(b.id), link)}
+                **history_context(self.env, story, link)}
 
     # -- pages ----------------------------------------------------------------------------------
-    def briefing_pages(self, r: Resolved) -> list[Page]:
+    def briefing_pages(self, r: Resolved, story: Story | None = None) -> list[Page]:
+        """Every page of one briefing; `story`: its versions and changes, when history was read."""
         b = r.briefing
         pages = []
         for kind, template, title in (("summary", "summary.html", b.title),
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
                                       ("questions", "questions.html", f"Open questions · {b.title}")):
             here = page_of(b.id, kind)
-            html, apparatus = split_apparatus(self._page(template, **self._context(r, here)))
+            html, apparatus = split_apparatus(self._page(template, **self._context(r, here, story)))
             pages.append(Page(here, title, html, self.description(b, kind), kind,
                               {"briefing": b.id, "as_of": b.as_of.isoformat(),
                                # no facts or no questions: the page exists, but no tab or nav entry leads there
                                "empty": kind != "summary" and not getattr(b, kind)}, apparatus))
-        story = self.stories.get(b.id)
         if story is not None and story.steps:
             here = page_of(b.id, "changes")
-            html, apparatus = split_apparatus(self._page("changes.html", **self._context(r, here)))
+            html, apparatus = split_apparatus(self._page("changes.html", **self._context(r, here, story)))
             pages.append(Page(here, f"Versions · {b.title}", html, f"What changed in “{b.title}”, version by version",
                               "changes", {"briefing": b.id}, apparatus))
         for sid, s in b.sources.items():
-            pages.append(self.source_page(r, sid))
+            pages.append(self.source_page(r, sid, story))
         return pages
 
     def description(self, b: Briefing, kind: str) -> str:
@@ -191,10 +190,10 @@ class Renderer:
             text = plain(self.md, b.summary[0].text) if b.summary else b.title
         return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
 
-    def source_page(self, r: Resolved, sid: str) -> Page:
+    def source_page(self, r: Resolved, sid: str, story: Story | None = None) -> Page:
         b, doc = r.briefing, r.docs[sid]
         here = page_of(b.id, "source", sid)
-        ctx = self._context(r, here)
+        ctx = self._context(r, here, story)
         link = ctx["link"]
         macros = self.env.get_template("_macros.html").module
 
