@@ -88,6 +88,13 @@ def _sources_known(citations: Iterable[Any], b: Briefing) -> bool:
     return all(c.source in b.sources for c in citations)
 
 
+def _by_kind(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {kind: [] for kind in KINDS}
+    for r in rows:
+        out[r.kind].append(r)
+    return out
+
+
 def _pair(old: list[Row], new: list[Row]) -> tuple[list[tuple[Row, Row | None]], list[Row]]:
     """Rows of one kind paired by id; rows with positional ids by text first, then position.
     Returns the pairs (None: removed) and the rows added."""
@@ -100,28 +107,40 @@ def _pair(old: list[Row], new: list[Row]) -> tuple[list[tuple[Row, Row | None]],
         else:
             pairs.append((r, fixed.pop(r.id, None)))
     new_loose = [r for r in new if _POSITIONAL.match(r.id)]
-    for same in (lambda a, b: a.label == b.label, lambda a, b: a.id == b.id):
-        for r in list(old_loose):
-            twin = next((n for n in new_loose if same(r, n)), None)
-            if twin is not None:
-                pairs.append((r, twin))
-                old_loose.remove(r)
-                new_loose.remove(twin)
+    taken: set[int] = set()  # positions in new_loose already paired
+    for key in (lambda r: r.label, lambda r: r.id):
+        free: dict[str, list[int]] = {}  # key -> positions in new_loose, first first
+        for i in range(len(new_loose) - 1, -1, -1):
+            if i not in taken:
+                free.setdefault(key(new_loose[i]), []).append(i)
+        left = []
+        for r in old_loose:  # each takes the first unpaired new row with the same key
+            spots = free.get(key(r))
+            if spots:
+                i = spots.pop()
+                taken.add(i)
+                pairs.append((r, new_loose[i]))
+            else:
+                left.append(r)
+        old_loose = left
     pairs += [(r, None) for r in old_loose]
-    return pairs, list(fixed.values()) + new_loose
+    return pairs, list(fixed.values()) + [r for i, r in enumerate(new_loose) if i not in taken]
 
 
 def compare(old: Snapshot, new: Snapshot) -> tuple[Change, ...]:
     """What changed from `old` to `new`, in the order of `new` (removed rows last)."""
     out: list[Change] = []
     removed: list[Change] = []
+    old_rows, new_rows = _by_kind(old.rows), _by_kind(new.rows)
     for kind in KINDS:
-        pairs, added = _pair([r for r in old.rows if r.kind == kind], [r for r in new.rows if r.kind == kind])
-        order = {r.id: i for i, r in enumerate(r for r in new.rows if r.kind == kind)}
+        pairs, added = _pair(old_rows[kind], new_rows[kind])
+        order = {r.id: i for i, r in enumerate(new_rows[kind])}
         found: list[tuple[int, Change]] = []
         for before, after in pairs:
             if after is None:
                 removed.append(Change(before.id, kind, "removed", before.label, before.fields, None))
+                continue
+            if before is after or before.fields == after.fields:  # most rows (the cache shares them)
                 continue
             diff = [k for k in after.fields if before.fields.get(k) != after.fields[k]]
             if diff:
