@@ -206,6 +206,21 @@ def test_history_cache_gives_the_same_snapshots(tmp_path):
     assert warm == cold and len(cold.of("velmor")) == 3
 
 
+def test_a_commit_after_a_cached_build_is_a_new_version(tmp_path):
+    """The cache keeps the versions found at one HEAD; a new commit must still be read."""
+    root = tmp_path / "p"
+    commits = history_project(root, commits=2)  # version 3 waits in the working tree
+    cache = root / ".briefgen-cache"
+    assert [s.as_of for s, _ in read_history(root, ["velmor"], cache).of("velmor")] == ["2024-12-01", "2024-12-02"]
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "version 3")
+    third = git(root, "rev-parse", "HEAD").strip()
+    warm = read_history(root, ["velmor"], cache)
+    assert [(s.as_of, c) for s, c in warm.of("velmor")] == [("2024-12-01", commits[0]), ("2024-12-02", commits[1]),
+                                                            ("2024-12-03", third)]
+    assert warm == read_history(root, ["velmor"], None)  # the same as reading without a cache
+
+
 def test_the_example_briefing_has_a_history_in_this_repository():
     history = read_history(REPO, ["khmeimim"], None)
     if history.unavailable:

@@ -21,7 +21,7 @@ from .changes import Row, Snapshot
 
 log = logging.getLogger("briefgen")
 
-_FORMAT = 2  # bump when a Snapshot's content or this file's layout changes
+_FORMAT = 3  # bump when a Snapshot's content or this file's layout changes
 
 
 class HistoryCache:
@@ -33,12 +33,15 @@ class HistoryCache:
         self.dates: dict[str, str] = {}  # briefing.yml blob id -> its as_of ("" if it has none)
         self.dates_used: dict[str, str] = {}
         self.shots: dict[str, Snapshot] = {}  # read back or added this run (all used)
+        # The versions found at one HEAD: [key, [[briefing, as_of, commit, tree id], ...]]
+        self.head: list[Any] = []
         self.dirty = False
         if self.path is not None:
             try:
                 doc = json.loads(self.path.read_text("utf-8"))
                 if doc.get("stamp") == self.stamp:
                     self.raw, self.table, self.dates = doc["snapshots"], doc["rows"], doc["dates"]
+                    self.head = doc.get("head") or []
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass  # missing or broken: rebuilt on save
         self._rows: dict[int, Row] = {}
@@ -74,6 +77,21 @@ class HistoryCache:
         self.dates_used[blob_id] = as_of
         self.dirty = True
 
+    def versions_at(self, key: str | None) -> list[tuple[str, str, str, str]] | None:
+        """The versions read at this HEAD (and folder and briefings) by an earlier build."""
+        try:
+            if key is None or self.head[0] != key:
+                return None
+            found = [(str(b), str(a), str(c), str(t)) for b, a, c, t in self.head[1]]
+        except (IndexError, KeyError, TypeError, ValueError):
+            return None
+        self.dates_used = dict(self.dates)  # not asked for this time, still good for the next commit
+        return found
+
+    def keep_versions(self, key: str | None, versions: list[tuple[str, str, str, str]]) -> None:
+        self.head = [key, [list(v) for v in versions]] if key else []
+        self.dirty = True
+
     def put(self, tree_id: str, shot: Snapshot) -> None:
         self.shots[tree_id] = shot
         self.dirty = True
@@ -100,7 +118,7 @@ class HistoryCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"stamp": self.stamp, "rows": table, "snapshots": snapshots,
-                                       "dates": self.dates_used},
+                                       "dates": self.dates_used, "head": self.head},
                                       ensure_ascii=False), "utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:

@@ -137,21 +137,38 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: in
     """Every earlier version of the named briefings. Never fails: without a usable git history
     the build goes on and History.unavailable says why."""
     project = project.resolve()
-    top = _git(project, "rev-parse", "--is-shallow-repository", "--show-prefix")
+    top = _git(project, "rev-parse", "--is-shallow-repository", "--show-prefix", "HEAD")
+    if top is None:  # no commit yet (HEAD names nothing), or no repository at all
+        top = _git(project, "rev-parse", "--is-shallow-repository", "--show-prefix")
     if top is None:
         return History(unavailable="the project is not in a git repository (or git is not installed)")
-    shallow, prefix = (top.decode().split("\n") + ["", ""])[:2]
+    shallow, prefix, head = (top.decode().split("\n") + ["", "", ""])[:3]
     if shallow.strip() == "true":
         return History(unavailable="this is a shallow clone (fetch the full history: "
                                    "`git fetch --unshallow`, or `fetch-depth: 0` in CI)")
-    touched = _commits(project, set(ids))
     cache = HistoryCache(cache_dir)
+    # A commit id names its whole ancestry: while HEAD stays, so do the versions and their
+    # folders, and the build after a commit is the only one that asks git which they are.
+    key = f"{head.strip()}:{prefix}:{' '.join(sorted(ids))}" if head.strip() else None
+    wanted = cache.versions_at(key)
+    if wanted is None:
+        wanted = _versions(project, prefix, ids, cache)
+        cache.keep_versions(key, wanted)
+    versions = _snapshots(project, wanted, cache, jobs)
+    cache.save()
+    return History(versions=versions)
+
+
+def _versions(project: Path, prefix: str, ids: list[str], cache: HistoryCache) -> list[tuple[str, str, str, str]]:
+    """(briefing, as_of, commit, tree of its folder) of each version, oldest first per briefing:
+    for each as_of, the last commit along the first parents with that date in briefing.yml."""
+    touched = _commits(project, set(ids))
     requests = [f"{c}:{prefix}content/{bid}/briefing.yml" for bid in ids for c in touched.get(bid, [])]
     blob_of = dict(zip(requests, _ids(project, requests)))
     unknown = sorted({o for o in blob_of.values() if o and cache.date(o) is None})
     for oid, obj in zip(unknown, _batch(project, unknown)):  # only briefing.yml texts not seen before
         cache.put_date(oid, (_as_of(obj[2]) if obj else None) or "")
-    chosen: dict[str, list[tuple[str, str]]] = {}  # briefing -> [(as_of, commit)] oldest first
+    chosen: list[tuple[str, str, str]] = []
     for bid in ids:
         last: dict[str, str] = {}
         for commit in reversed(touched.get(bid, [])):
@@ -160,25 +177,22 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: in
             if as_of:
                 last.pop(as_of, None)  # dicts keep insertion order: re-insert as the newest
                 last[as_of] = commit
-        chosen[bid] = sorted(last.items())
-    versions = _snapshots(project, prefix, chosen, cache, jobs)
-    cache.save()
-    return History(versions=versions)
+        chosen += [(bid, as_of, commit) for as_of, commit in sorted(last.items())]
+    trees = _ids(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in chosen])
+    return [(bid, as_of, commit, tree) for (bid, as_of, commit), tree in zip(chosen, trees) if tree]
 
 
-def _snapshots(project: Path, prefix: str, chosen: dict[str, list[tuple[str, str]]],
-               cache: HistoryCache, jobs: int = 1) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
-    wanted = [(bid, as_of, commit) for bid, vs in chosen.items() for as_of, commit in vs]
-    trees = _ids(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in wanted])
-    missing = {t: bid for (bid, _, _), t in zip(wanted, trees) if t is not None and cache.get(t) is None}
+def _snapshots(project: Path, wanted: list[tuple[str, str, str, str]], cache: HistoryCache,
+               jobs: int = 1) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
+    missing = {t: bid for bid, _, _, t in wanted if cache.get(t) is None}
     if missing:
         raw = dict(zip(missing, _batch(project, list(missing))))
         found = {t: (bid, raw[t][2]) for t, bid in missing.items() if raw[t] is not None}
         for tree_id, shot in _load_versions(project, found, jobs).items():
             cache.put(tree_id, shot)
     out: dict[str, list[tuple[Snapshot, str]]] = {}
-    for (bid, as_of, commit), t in zip(wanted, trees):
-        shot = cache.get(t) if t is not None else None
+    for bid, as_of, commit, t in wanted:
+        shot = cache.get(t)
         if shot is not None and shot.as_of == as_of:
             out.setdefault(bid, []).append((shot, commit))
     return {bid: tuple(vs) for bid, vs in out.items()}
