@@ -112,6 +112,17 @@ def test_changes_page_lists_every_version_newest_first_with_permalinks(built):
     assert any(link.href == "#v-2024-12-02" for link in page.links)
 
 
+def test_versions_log_is_on_the_page_but_not_in_the_search_index(built):
+    """A search lands on a row as it is now, not on each version's account of it."""
+    root, _ = built
+    logged = "New source: “Northern Courier: Velmor cranes out of action”"
+    assert logged in SiteReader(root / "site").page("velmor/changes/index.html").text
+    docs = json.loads((root / "site/search/search_index.json").read_text("utf-8"))["docs"]
+    assert any(d["location"].startswith("velmor/changes/") for d in docs)  # the page is still found
+    assert not [d["location"] for d in docs if "Velmor cranes out of action" in d["text"]
+                and d["location"].startswith("velmor/changes/")]
+
+
 def test_pages_link_the_feeds_from_their_head(built):
     root, _ = built
     html = (root / "site/velmor/facts/index.html").read_text("utf-8")
