@@ -70,15 +70,15 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     return Outcome(report, checked)
 
 
-# A briefing resolved, its pages, its briefing.json and its story (versions and changes).
-Rendered = tuple["Resolved", list["Page"], str, "Story"]
+# A briefing resolved, its pages, its other files (briefing.json, feed.xml) and its story.
+Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
-    """Rendered pages go into outcome.pages; returns the other files (briefing.json, assets)."""
+    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
     from .history.changes import story
-    from .history.feed import feeds
+    from .history.feed import briefing_feed, site_feed
     from .history.versions import history_for
     from .stages.export import briefing_json
     from .stages.render import Renderer
@@ -96,10 +96,13 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         # Each briefing's changes are compared where it renders, in the worker for its share.
         s = story_of(c) if s is None else s
         r = resolve(c)
-        pages, exported = renderer.briefing_pages(r, s), briefing_json(r, urls, s)
+        b = r.briefing
+        pages = renderer.briefing_pages(r, s)
+        files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
+                 f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
         for doc in r.docs.values():
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
-        return r, pages, exported, s
+        return r, pages, files, s
 
     if reuse is None:
         results = map_in_two(render_one, outcome.checked, strategy.jobs)  # jobs=1: this process
@@ -107,22 +110,19 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
             for doc in c.docs.values():
                 doc.release()
     else:
-        base = reuse.render_stamp(project, urls.directory_urls, site_name)
+        base = (reuse.render_stamp(project, urls.directory_urls, site_name), site_url)  # feeds use site_url
         # A commit can change the history a briefing's pages show; they show only their own story.
         results = _render_reusing(outcome.checked, render_one, reuse, story_of, base)
     files: dict[str, str | bytes] = {}
-    stories: dict[str, Story] = {}
-    for r, pages, exported, s in results:
+    for r, pages, own, _ in results:
         outcome.resolved.append(r)
         outcome.pages += pages
-        files[f"{r.briefing.id}/briefing.json"] = exported
-        stories[r.briefing.id] = s
+        files.update(own)
     outcome.pages.append(renderer.index_page(outcome.resolved))
     for name in ("briefgen.css", "briefgen.js", "changes.css", "changes.js"):
         source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
         files[f"assets/briefgen/{name}"] = source
-    files.update(feeds(stories, {c.briefing.id: c.briefing.title for c in outcome.checked}, urls,
-                       site_url, site_name))
+    files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files
 
 

@@ -87,18 +87,15 @@ def atom(entries_: list[Entry], *, feed_title: str, feed_dir: str, home: str, ur
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def feeds(stories: dict[str, Story], titles: dict[str, str], urls: Urls, site_url: str | None,
-          site_name: str) -> dict[str, str]:
-    """`feed.xml` for the site and `<briefing>/feed.xml` for each briefing."""
-    files: dict[str, str] = {}
-    everything: list[Entry] = []
-    for bid, story in stories.items():
-        own = entries(story, titles[bid])
-        everything += own
-        files[f"{bid}/feed.xml"] = atom(own, feed_title=titles[bid], feed_dir=f"{bid}/",
-                                        home=page_of(bid, "summary"), urls=urls, site_url=site_url,
-                                        site_name=site_name)
+def briefing_feed(story: Story, title: str, urls: Urls, site_url: str | None, site_name: str) -> str:
+    """`<briefing>/feed.xml`: every version of one briefing (made where the briefing renders)."""
+    return atom(entries(story, title), feed_title=title, feed_dir=f"{story.briefing}/",
+                home=page_of(story.briefing, "summary"), urls=urls, site_url=site_url, site_name=site_name)
+
+
+def site_feed(stories: list[tuple[Story, str]], urls: Urls, site_url: str | None, site_name: str) -> str:
+    """`feed.xml`: the newest versions of all briefings; `stories`: each with its briefing's title."""
+    everything = [e for story, title in stories for e in entries(story, title)]
     everything.sort(key=lambda e: (e.as_of, e.briefing), reverse=True)
-    files["feed.xml"] = atom(everything[:SITE_ENTRIES], feed_title=site_name or "Briefings", feed_dir="",
-                             home="index", urls=urls, site_url=site_url, site_name=site_name)
-    return files
+    return atom(everything[:SITE_ENTRIES], feed_title=site_name or "Briefings", feed_dir="",
+                home="index", urls=urls, site_url=site_url, site_name=site_name)
