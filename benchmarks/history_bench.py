@@ -114,9 +114,11 @@ def counted_build(root: Path, env: dict[str, str], out: Path) -> int:
     valgrind's callgrind counts them: the same count for the same build however busy the
     machine is, where wall and CPU time drift by 10% on a shared one."""
     tag = f"b{len(list(out.iterdir()))}"
-    subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}/{tag}.%p",
-                    sys.executable, "-m", "briefgen", "-C", str(root), "-q", "build"],
-                   env=env, check=True, capture_output=True)
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}/{tag}.%p",
+                           sys.executable, "-m", "briefgen", "-C", str(root), "-q", "build"],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"build under valgrind failed:\n{done.stderr[-3000:]}")
     total = 0
     for f in out.glob(f"{tag}.*"):
         found = re.search(r"^(?:summary|totals): (\d+)", f.read_text("utf-8", "replace"), re.MULTILINE)

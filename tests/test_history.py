@@ -62,7 +62,7 @@ def test_summary_page_says_what_changed_and_links_each_change_to_its_row(built):
     root, _ = built
     site = SiteReader(root / "site")
     page = site.page("velmor/index.html")
-    assert "What changed since 2024-12-02" in page.ids["bg-whatchanged"]
+    assert "What changed since 2 Dec 2024" in page.ids["bg-whatchanged"]
     html = (root / "site/velmor/index.html").read_text("utf-8")
     section = html.split('id="bg-whatchanged"', 1)[1].split("</section>", 1)[0]
     items = parse_html(section).links

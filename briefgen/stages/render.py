@@ -94,8 +94,10 @@ def original_link(s: Source, words: str) -> str | None:
     return f"{s.url}#{text_fragment(words)}" if s.url and not s.paraphrased else None
 
 
-def day(d: datetime.date | None) -> str:
-    """14 Dec 2024: the one way pages print a date."""
+def day(d: datetime.date | str | None) -> str:
+    """14 Dec 2024: the one way pages print a date (of a date, or of an ISO date as versions keep it)."""
+    if isinstance(d, str):
+        d = datetime.date.fromisoformat(d[:10]) if d else None
     return f"{d.day} {d:%b %Y}" if d else ""
 
 

@@ -13,6 +13,13 @@
     try { localStorage.setItem(KEY, JSON.stringify(visits)); } catch (e) { /* private mode: no memory */ }
   }
 
+  // 14 Dec 2024, as the pages print dates; anything not an ISO date is shown as it is.
+  function day(iso) {
+    var d = /^\d{4}-\d\d-\d\d$/.test(iso) ? new Date(iso + "T00:00:00Z") : null;
+    if (!d || isNaN(d)) return String(iso);
+    return d.getUTCDate() + " " + d.toLocaleString("en-GB", { month: "short", timeZone: "UTC" }) + " " + d.getUTCFullYear();
+  }
+
   function mark(badges, since, asOf) {
     badges.forEach(function (badge) {
       if (!badge.dataset.word) badge.dataset.word = badge.textContent;
@@ -46,7 +53,7 @@
     var text = box.querySelector(".bg-lastvisit-text");
     var button = box.querySelector(".bg-lastvisit-clear");
     box.hidden = since === null;
-    if (since !== null) text.textContent = "Marked: what changed since your last visit (version of " + since + ").";
+    if (since !== null) text.textContent = "Marked: what changed since your last visit (version of " + day(since) + ").";
     if (button.dataset.wired) return;
     button.dataset.wired = "1";
     button.addEventListener("click", function () {
