@@ -232,6 +232,53 @@ def test_a_commit_after_a_cached_build_is_a_new_version(tmp_path):
     assert warm == read_history(root, ["velmor"], None)  # the same as reading without a cache
 
 
+def _as_ofs(history) -> list[str]:
+    return [s.as_of for s, _ in history.of("velmor")]
+
+
+def _amend(root: Path) -> None:  # the second version rewritten with another date
+    text = (root / "content/velmor/briefing.yml").read_text("utf-8")
+    (root / "content/velmor/briefing.yml").write_text(text.replace("as_of: 2024-12-03", "as_of: 2024-12-05"), "utf-8")
+    git(root, "commit", "-q", "-a", "--amend", "-m", "third version, redated")
+
+
+def _merge_branch(root: Path) -> None:  # the cached HEAD becomes the second parent of a merge
+    git(root, "checkout", "-q", "-b", "other", "HEAD~1")
+    (root / "notes.txt").write_text("not a briefing\n", "utf-8")
+    git(root, "add", "notes.txt")
+    git(root, "commit", "-q", "-m", "elsewhere")
+    git(root, "merge", "-q", "--no-ff", "-m", "merge", "main")
+
+
+def _source_only(root: Path) -> None:  # a commit that keeps as_of: it becomes that date's version
+    (root / "content/velmor/sources/wire.md").write_text(
+        (root / "content/velmor/sources/wire.md").read_text("utf-8") + "\nA late paragraph.\n", "utf-8")
+    git(root, "commit", "-q", "-a", "-m", "a source corrected")
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda root: git(root, "reset", "-q", "--hard", "HEAD~1"), ["2024-12-01", "2024-12-02"]),
+    (_amend, ["2024-12-01", "2024-12-02", "2024-12-05"]),
+    (_merge_branch, ["2024-12-01", "2024-12-02", "2024-12-03"]),
+    (_source_only, ["2024-12-01", "2024-12-02", "2024-12-03"]),
+], ids=["reset", "amend", "merge", "source-only"])
+def test_history_after_head_moves_equals_a_read_without_cache(tmp_path, change, expected):
+    """The cache reads only the commits since its HEAD when that HEAD is on the first-parent line
+    of the new one, and everything again when it is not; either way the same as no cache."""
+    root = tmp_path / "p"
+    history_project(root)
+    git(root, "branch", "-q", "-M", "main")
+    cache = root / ".briefgen-cache"
+    assert _as_ofs(read_history(root, ["velmor"], cache)) == ["2024-12-01", "2024-12-02", "2024-12-03"]
+    change(root)
+    warm = read_history(root, ["velmor"], cache)
+    assert _as_ofs(warm) == expected
+    assert warm == read_history(root, ["velmor"], None)
+    head = git(root, "rev-parse", "HEAD").strip()
+    if change is _source_only:  # the newest version is now the commit that corrected the source
+        assert warm.of("velmor")[-1][1] == head
+
+
 def test_the_example_briefing_has_a_history_in_this_repository():
     history = read_history(REPO, ["khmeimim"], None)
     if history.unavailable:

@@ -33,7 +33,7 @@ class HistoryCache:
         self.dates: dict[str, str] = {}  # briefing.yml blob id -> its as_of ("" if it has none)
         self.dates_used: dict[str, str] = {}
         self.shots: dict[str, Snapshot] = {}  # read back or added this run (all used)
-        # The versions found at one HEAD: [key, [[briefing, as_of, commit, tree id], ...]]
+        # The versions found at one HEAD: [HEAD, folder:briefings, [[briefing, as_of, commit, tree id]]]
         self.head: list[Any] = []
         self.dirty = False
         if self.path is not None:
@@ -77,19 +77,20 @@ class HistoryCache:
         self.dates_used[blob_id] = as_of
         self.dirty = True
 
-    def versions_at(self, key: str | None) -> list[tuple[str, str, str, str]] | None:
-        """The versions read at this HEAD (and folder and briefings) by an earlier build."""
+    def versions_at(self, where: str) -> tuple[str, list[tuple[str, str, str, str]]] | None:
+        """(HEAD, its versions) as an earlier build found them for this folder and briefings."""
         try:
-            if key is None or self.head[0] != key:
+            head, place, found = self.head
+            if place != where or not isinstance(head, str):
                 return None
-            found = [(str(b), str(a), str(c), str(t)) for b, a, c, t in self.head[1]]
-        except (IndexError, KeyError, TypeError, ValueError):
+            versions = [(str(b), str(a), str(c), str(t)) for b, a, c, t in found]
+        except (TypeError, ValueError):
             return None
-        self.dates_used = dict(self.dates)  # not asked for this time, still good for the next commit
-        return found
+        self.dates_used = dict(self.dates)  # not all asked for this time, still good for the next commit
+        return head, versions
 
-    def keep_versions(self, key: str | None, versions: list[tuple[str, str, str, str]]) -> None:
-        self.head = [key, [list(v) for v in versions]] if key else []
+    def keep_versions(self, head: str, where: str, versions: list[tuple[str, str, str, str]]) -> None:
+        self.head = [head, where, [list(v) for v in versions]]
         self.dirty = True
 
     def put(self, tree_id: str, shot: Snapshot) -> None:
@@ -101,17 +102,20 @@ class HistoryCache:
         if self.path is None or not (self.dirty or set(self.raw) - set(self.shots)
                                      or set(self.dates) - set(self.dates_used)):
             return
-        numbers: dict[str, int] = {}
+        numbers: dict[Any, int] = {}
         table: list[list[Any]] = []
         snapshots = {}
+        # A row read back from the table keeps its entry (found by identity: JSON-encoding each
+        # row again to find twins was most of a save); only rows new this run are compared.
+        read = {id(row): n for n, row in self._rows.items()}
         for tree_id, shot in self.shots.items():
             refs = []
             for r in shot.rows:
-                entry = [r.id, r.kind, r.label, r.fields]
-                key = json.dumps(entry, sort_keys=True)
+                n = read.get(id(r))
+                key = n if n is not None else json.dumps([r.id, r.kind, r.label, r.fields], sort_keys=True)
                 if key not in numbers:
                     numbers[key] = len(table)
-                    table.append(entry)
+                    table.append(self.table[n] if n is not None else [r.id, r.kind, r.label, r.fields])
                 refs.append(numbers[key])
             snapshots[tree_id] = [shot.as_of, refs]
         try:

@@ -118,19 +118,23 @@ def _as_of(text: bytes) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _commits(project: Path, ids: set[str]) -> dict[str, list[str]]:
-    """Commits (newest first, along the first parents) that touched each briefing's folder."""
-    out = _git(project, "log", "--first-parent", "--format=%x01%H", "--name-only", "--relative",
-               "--no-renames", "-z", "--", "content")
-    touched: dict[str, list[str]] = {}
+# (briefing, as_of, commit, git tree id of the briefing's folder at that commit)
+Version = tuple[str, str, str, str]
+
+
+def _log(project: Path, *args: str) -> list[tuple[str, list[str], set[str]]]:
+    """(commit, its parents, the briefing folders it touched) for each commit that
+    `git log --first-parent <args>` lists, newest first."""
+    out = _git(project, "log", "--first-parent", "--format=%x01%H %P", "--name-only", "--relative",
+               "--no-renames", "-z", *args)
+    found = []
     for chunk in (out or b"").split(b"\x01")[1:]:
         parts = chunk.replace(b"\n", b"\0").split(b"\0")
-        commit = parts[0].decode()
+        commit, *parents = parts[0].decode().split()
         seen = {p.decode("utf-8", "surrogateescape").split("/")[1] for p in parts[1:]
                 if p.startswith(b"content/") and p.count(b"/") >= 2}
-        for bid in seen & ids:
-            touched.setdefault(bid, []).append(commit)
-    return touched
+        found.append((commit, parents, seen))
+    return found
 
 
 def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: int = 1) -> History:
@@ -142,47 +146,76 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: in
         top = _git(project, "rev-parse", "--is-shallow-repository", "--show-prefix")
     if top is None:
         return History(unavailable="the project is not in a git repository (or git is not installed)")
-    shallow, prefix, head = (top.decode().split("\n") + ["", "", ""])[:3]
-    if shallow.strip() == "true":
+    shallow, prefix, head = (line.strip() for line in (top.decode().split("\n") + ["", "", ""])[:3])
+    if shallow == "true":
         return History(unavailable="this is a shallow clone (fetch the full history: "
                                    "`git fetch --unshallow`, or `fetch-depth: 0` in CI)")
     cache = HistoryCache(cache_dir)
-    # A commit id names its whole ancestry: while HEAD stays, so do the versions and their
-    # folders, and the build after a commit is the only one that asks git which they are.
-    key = f"{head.strip()}:{prefix}:{' '.join(sorted(ids))}" if head.strip() else None
-    wanted = cache.versions_at(key)
-    if wanted is None:
-        wanted = _versions(project, prefix, ids, cache)
-        cache.keep_versions(key, wanted)
+    # A commit id names its whole ancestry: while HEAD stays, so do the versions, and git is
+    # asked nothing more; after a commit, only the commits since the last build are read.
+    where = f"{prefix}:{' '.join(sorted(ids))}"
+    known = cache.versions_at(where)
+    if known is not None and known[0] == head:
+        wanted = known[1]
+    else:
+        wanted = ((_versions_since(project, prefix, ids, cache, *known) if known and head else None)
+                  or _choose(project, prefix, ids, cache, {}, _log(project, "--", "content")))
+        if head:
+            cache.keep_versions(head, where, wanted)
     versions = _snapshots(project, wanted, cache, jobs)
     cache.save()
     return History(versions=versions)
 
 
-def _versions(project: Path, prefix: str, ids: list[str], cache: HistoryCache) -> list[tuple[str, str, str, str]]:
-    """(briefing, as_of, commit, tree of its folder) of each version, oldest first per briefing:
-    for each as_of, the last commit along the first parents with that date in briefing.yml."""
-    touched = _commits(project, set(ids))
-    requests = [f"{c}:{prefix}content/{bid}/briefing.yml" for bid in ids for c in touched.get(bid, [])]
-    blob_of = dict(zip(requests, _ids(project, requests)))
-    unknown = sorted({o for o in blob_of.values() if o and cache.date(o) is None})
-    for oid, obj in zip(unknown, _batch(project, unknown)):  # only briefing.yml texts not seen before
-        cache.put_date(oid, (_as_of(obj[2]) if obj else None) or "")
-    chosen: list[tuple[str, str, str]] = []
+def _versions_since(project: Path, prefix: str, ids: list[str], cache: HistoryCache, old_head: str,
+                    old: list[Version]) -> list[Version] | None:
+    """The versions at HEAD, from those at an earlier HEAD and the commits since; None when that
+    HEAD is not on the first-parent line of this one (history rewritten, or it was a branch
+    merged in), and everything is read again."""
+    since = _log(project, f"{old_head}..HEAD")
+    if not since or since[-1][1][:1] != [old_head]:
+        return None
+    known: dict[str, dict[str, tuple[str, str | None]]] = {}
+    for bid, as_of, commit, tree in old:
+        known.setdefault(bid, {})[as_of] = (commit, tree)
+    return _choose(project, prefix, ids, cache, known, since)
+
+
+def _choose(project: Path, prefix: str, ids: list[str], cache: HistoryCache,
+            known: dict[str, dict[str, tuple[str, str | None]]], log: list[tuple[str, list[str], set[str]]]
+            ) -> list[Version]:
+    """The version for each as_of is the last commit along the first parents whose briefing.yml
+    has that date: the `known` ones (as_of -> (commit, tree)), then the commits of `log` (newest
+    first) replacing them. Oldest first per briefing."""
+    wanted = set(ids)
+    pairs = [(bid, commit) for commit, _, seen in reversed(log) for bid in sorted(seen & wanted)]
+    chosen = {bid: dict(known.get(bid, {})) for bid in ids}
+    for (bid, commit), as_of in zip(pairs, _dates(project, prefix, pairs, cache)):
+        if as_of:
+            chosen[bid][as_of] = (commit, None)
+    need = [(bid, as_of, c) for bid in ids for as_of, (c, tree) in chosen[bid].items() if tree is None]
+    trees = dict(zip([(bid, as_of) for bid, as_of, _ in need],
+                     _ids(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in need])))
+    out = []
     for bid in ids:
-        last: dict[str, str] = {}
-        for commit in reversed(touched.get(bid, [])):
-            oid = blob_of[f"{commit}:{prefix}content/{bid}/briefing.yml"]
-            as_of = cache.date(oid) if oid else None
-            if as_of:
-                last.pop(as_of, None)  # dicts keep insertion order: re-insert as the newest
-                last[as_of] = commit
-        chosen += [(bid, as_of, commit) for as_of, commit in sorted(last.items())]
-    trees = _ids(project, [f"{c}:{prefix}content/{bid}" for bid, _, c in chosen])
-    return [(bid, as_of, commit, tree) for (bid, as_of, commit), tree in zip(chosen, trees) if tree]
+        for as_of, (commit, tree) in sorted(chosen[bid].items()):
+            tree = tree or trees.get((bid, as_of))
+            if tree:
+                out.append((bid, as_of, commit, tree))
+    return out
 
 
-def _snapshots(project: Path, wanted: list[tuple[str, str, str, str]], cache: HistoryCache,
+def _dates(project: Path, prefix: str, pairs: list[tuple[str, str]], cache: HistoryCache) -> list[str | None]:
+    """The as_of in briefing.yml of each (briefing, commit); texts are read only for blobs the
+    cache has not dated before."""
+    blobs = _ids(project, [f"{c}:{prefix}content/{bid}/briefing.yml" for bid, c in pairs])
+    unknown = sorted({o for o in blobs if o and cache.date(o) is None})
+    for oid, obj in zip(unknown, _batch(project, unknown)):
+        cache.put_date(oid, (_as_of(obj[2]) if obj else None) or "")
+    return [(cache.date(o) or None) if o else None for o in blobs]
+
+
+def _snapshots(project: Path, wanted: list[Version], cache: HistoryCache,
                jobs: int = 1) -> dict[str, tuple[tuple[Snapshot, str], ...]]:
     missing = {t: bid for bid, _, _, t in wanted if cache.get(t) is None}
     if missing:
