@@ -178,13 +178,13 @@ def main(argv: list[str] | None = None) -> int:
             if run:  # the first round warms the disk and the parse cache
                 results[mode].append(sample)
     plain = results["without history"]
-    print(f"{'build':<22}{'wall s':>8}{'cpu s':>8}{'wall x':>8}{'cpu x':>8}   "
+    print(f"{'build':<26}{'wall s':>8}{'cpu s':>8}{'wall x':>8}{'cpu x':>8}   "
           f"(medians of {args.runs} rounds; x: of each round's ratio, middle half in brackets)")
     for mode, samples in results.items():
         walls = [w / p for (w, _), (p, _) in zip(samples, plain)]
         cpus = [c / p for (_, c), (_, p) in zip(samples, plain)]
         quart = statistics.quantiles(walls, n=4) if len(walls) > 1 else [walls[0]] * 3
-        print(f"{mode:<22}{statistics.median(w for w, _ in samples):8.2f}"
+        print(f"{mode:<26}{statistics.median(w for w, _ in samples):8.2f}"
               f"{statistics.median(c for _, c in samples):8.2f}{statistics.median(walls):8.2f}"
               f"{statistics.median(cpus):8.2f}   [{quart[0]:.2f}-{quart[2]:.2f}]"
               + ("   wall: " + " ".join(f"{w:.2f}" for w, _ in samples) if args.samples else ""))
