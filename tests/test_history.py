@@ -279,6 +279,64 @@ def test_history_after_head_moves_equals_a_read_without_cache(tmp_path, change, 
         assert warm.of("velmor")[-1][1] == head
 
 
+def _forge(path: Path, edit) -> None:
+    """Edit history.json's entries and seal them again, as someone who read the code could."""
+    from briefgen.caches.parsecache import digest
+
+    header, _, body = path.read_bytes().partition(b"\n")
+    stamp = json.loads(header)["stamp"]
+    doc = json.loads(body)
+    edit(doc)
+    body = json.dumps(doc).encode()
+    path.write_bytes(json.dumps({"stamp": stamp, "digest": digest(stamp, body)}).encode() + b"\n" + body)
+
+
+def _option_head(doc):  # a HEAD that git would read as an option writing a file
+    doc["head"][0] = "--output=written-by-git"
+
+
+def _option_commit(doc):
+    doc["head"][2][0][2] = "--output=written-by-git"
+
+
+def _second_request(doc):  # a tree id that would be two requests on cat-file's stdin
+    doc["head"][2][0][3] += "\nHEAD"
+
+
+def _foreign_kind(doc):
+    doc["rows"][0][1] = "no-such-kind"
+
+
+def _not_a_date(doc):
+    for shot in doc["snapshots"].values():
+        shot[0] = "yesterday"
+
+
+@pytest.mark.parametrize("edit", [_option_head, _option_commit, _second_request, _foreign_kind, _not_a_date])
+def test_a_forged_history_cache_reads_as_no_cache(tmp_path, edit):
+    root = tmp_path / "p"
+    history_project(root, commits=2)
+    cache = root / ".briefgen-cache"
+    read_history(root, ["velmor"], cache)
+    git(root, "commit", "-q", "-a", "-m", "version 3")  # HEAD moves: the cached HEAD is read
+    _forge(cache / "history.json", edit)
+    assert read_history(root, ["velmor"], cache) == read_history(root, ["velmor"], None)
+    assert not list(root.glob("written-by-git*"))
+
+
+def test_a_damaged_history_cache_is_ignored(tmp_path):
+    root = tmp_path / "p"
+    history_project(root)
+    cache = root / ".briefgen-cache"
+    read_history(root, ["velmor"], cache)
+    data = bytearray((cache / "history.json").read_bytes())
+    data[len(data) // 2] ^= 0x20  # one flipped bit in the entries
+    (cache / "history.json").write_bytes(bytes(data))
+    assert read_history(root, ["velmor"], cache) == read_history(root, ["velmor"], None)
+    header = json.loads((cache / "history.json").read_bytes().partition(b"\n")[0])
+    assert set(header) == {"stamp", "digest"}  # rewritten, sealed
+
+
 def test_the_example_briefing_has_a_history_in_this_repository():
     history = read_history(REPO, ["khmeimim"], None)
     if history.unavailable:

@@ -62,7 +62,8 @@ def source_key(kind: str, body: str, drops: list[str]) -> str:
     return h.hexdigest()
 
 
-def _digest(stamp: str, body: bytes) -> str:
+def digest(stamp: str, body: bytes) -> str:
+    """Seals a cache file's entries to the code that wrote them (also history.json's)."""
     return hashlib.blake2b(body, digest_size=16, key=stamp.encode("utf-8")[-64:]).hexdigest()
 
 
@@ -99,7 +100,7 @@ class ParseCache:
             header, _, body = self.path.read_bytes().partition(b"\n")
             head = json.loads(header)
             if not isinstance(head, dict) or head.get("stamp") != self.stamp \
-                    or head.get("digest") != _digest(self.stamp, body):
+                    or head.get("digest") != digest(self.stamp, body):
                 return {}
             entries = json.loads(body)
         except (OSError, ValueError, RecursionError):
@@ -123,7 +124,7 @@ class ParseCache:
         if self.path is None or not (self._changed or len(self._used) != len(self._old)):
             return
         body = json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        header = json.dumps({"stamp": self.stamp, "digest": _digest(self.stamp, body)})
+        header = json.dumps({"stamp": self.stamp, "digest": digest(self.stamp, body)})
         data = header.encode("utf-8") + b"\n" + body
         tmp = self.path.with_name(f".sources-{os.getpid()}.tmp")  # renamed: readers never see half
         try:

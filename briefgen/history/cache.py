@@ -3,9 +3,12 @@
 An old version never changes, so its Snapshot is stored under the git tree id of its folder and
 read back instead of loading the version again. Consecutive versions share most rows, so rows
 are stored once in a table and each snapshot lists row numbers: the file stays small and is
-read fast. JSON, never pickle (nothing read back can run code); a cache that is missing, stale
-(another briefgen) or broken is ignored and rewritten: it can make a build slower, never
-different. Only entries used by the last build are kept.
+read fast. JSON, never pickle (nothing read back can run code). As in sources.json, a header
+line seals the entries with a digest bound to this code: a cache that is missing, stale
+(another briefgen), cut or edited by hand is ignored and rewritten, so it can make a build
+slower, never different. Even a forged one (digest recomputed) cannot crash a build or reach
+git as anything but object ids: each row, date and version is checked for the shape this code
+writes before it is used. Only entries used by the last build are kept.
 """
 
 from __future__ import annotations
@@ -14,14 +17,18 @@ import hashlib
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from .changes import Row, Snapshot
+from ..caches.parsecache import digest
+from .changes import KINDS, Row, Snapshot
 
 log = logging.getLogger("briefgen")
 
 _FORMAT = 3  # bump when a Snapshot's content or this file's layout changes
+_OBJECT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # a git object id (SHA-1 or SHA-256)
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 class HistoryCache:
@@ -37,13 +44,18 @@ class HistoryCache:
         self.head: list[Any] = []
         self.dirty = False
         if self.path is not None:
-            try:
-                doc = json.loads(self.path.read_text("utf-8"))
-                if doc.get("stamp") == self.stamp:
+            try:  # a header line (stamp, digest of the rest), as in sources.json; then the entries
+                header, _, body = self.path.read_bytes().partition(b"\n")
+                head = json.loads(header)
+                if head.get("stamp") == self.stamp and head.get("digest") == digest(self.stamp, body):
+                    doc = json.loads(body)
                     self.raw, self.table, self.dates = doc["snapshots"], doc["rows"], doc["dates"]
                     self.head = doc.get("head") or []
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                pass  # missing or broken: rebuilt on save
+                    if not (isinstance(self.raw, dict) and isinstance(self.table, list)
+                            and isinstance(self.dates, dict)):
+                        raise TypeError("not the layout this code writes")
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                self.raw, self.table, self.dates, self.head = {}, [], {}, []  # rebuilt on save
         self._rows: dict[int, Row] = {}
 
     def get(self, tree_id: str) -> Snapshot | None:
@@ -52,6 +64,8 @@ class HistoryCache:
             return shot
         try:
             as_of, numbers = self.raw[tree_id]
+            if not _DAY.fullmatch(as_of):
+                raise ValueError(as_of)
             shot = Snapshot(as_of, tuple(self._row(n) for n in numbers))
         except (KeyError, TypeError, ValueError, IndexError):
             self.dirty = True
@@ -63,12 +77,14 @@ class HistoryCache:
         row = self._rows.get(n)
         if row is None:
             i, kind, label, fields = self.table[n]
+            if not (kind in KINDS and isinstance(i, str) and isinstance(label, str) and isinstance(fields, dict)):
+                raise ValueError(f"row {n}")
             row = self._rows[n] = Row(i, kind, label, fields)
         return row
 
     def date(self, blob_id: str) -> str | None:
         value = self.dates_used.get(blob_id, self.dates.get(blob_id))
-        if isinstance(value, str):
+        if isinstance(value, str) and (value == "" or _DAY.fullmatch(value)):
             self.dates_used[blob_id] = value
             return value
         return None
@@ -77,14 +93,18 @@ class HistoryCache:
         self.dates_used[blob_id] = as_of
         self.dirty = True
 
-    def versions_at(self, where: str) -> tuple[str, list[tuple[str, str, str, str]]] | None:
+    def versions_at(self, where: str, ids: set[str]) -> tuple[str, list[tuple[str, str, str, str]]] | None:
         """(HEAD, its versions) as an earlier build found them for this folder and briefings."""
         try:
             head, place, found = self.head
-            if place != where or not isinstance(head, str):
+            versions = [(b, a, c, t) for b, a, c, t in found]
+            # Each value goes to git (a revision on its command line, a request on its stdin): a
+            # hand-edited entry must not become an option or a second request.
+            if place != where or not _OBJECT.fullmatch(head) or not all(
+                    b in ids and _DAY.fullmatch(a) and _OBJECT.fullmatch(c) and _OBJECT.fullmatch(t)
+                    for b, a, c, t in versions):
                 return None
-            versions = [(str(b), str(a), str(c), str(t)) for b, a, c, t in found]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError):  # not a list of four strings where one is expected
             return None
         self.dates_used = dict(self.dates)  # not all asked for this time, still good for the next commit
         return head, versions
@@ -121,9 +141,10 @@ class HistoryCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"stamp": self.stamp, "rows": table, "snapshots": snapshots,
-                                       "dates": self.dates_used, "head": self.head},
-                                      ensure_ascii=False), "utf-8")
+            body = json.dumps({"rows": table, "snapshots": snapshots, "dates": self.dates_used, "head": self.head},
+                              ensure_ascii=False).encode("utf-8", "surrogatepass")
+            header = json.dumps({"stamp": self.stamp, "digest": digest(self.stamp, body)}).encode("utf-8")
+            tmp.write_bytes(header + b"\n" + body)
             os.replace(tmp, self.path)
         except OSError as exc:
             log.debug(f"history cache not written: {exc}")

@@ -154,7 +154,7 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: in
     # A commit id names its whole ancestry: while HEAD stays, so do the versions, and git is
     # asked nothing more; after a commit, only the commits since the last build are read.
     where = f"{prefix}:{' '.join(sorted(ids))}"
-    known = cache.versions_at(where)
+    known = cache.versions_at(where, set(ids))
     if known is not None and known[0] == head:
         wanted = known[1]
     else:
@@ -172,7 +172,7 @@ def _versions_since(project: Path, prefix: str, ids: list[str], cache: HistoryCa
     """The versions at HEAD, from those at an earlier HEAD and the commits since; None when that
     HEAD is not on the first-parent line of this one (history rewritten, or it was a branch
     merged in), and everything is read again."""
-    since = _log(project, f"{old_head}..HEAD")
+    since = _log(project, "--end-of-options", f"{old_head}..HEAD")  # a revision, never an option
     if not since or since[-1][1][:1] != [old_head]:
         return None
     known: dict[str, dict[str, tuple[str, str | None]]] = {}
