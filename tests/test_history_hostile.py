@@ -1,0 +1,101 @@
+"""History from hostile or odd commits: names that would leave the temporary folder, a folder
+that becomes a file, impossible dates and deep nesting in old versions, a committed cache link.
+
+Each old version is written to a temporary folder and loaded; a commit can hold any tree (made
+here with `git hash-object --literally`, as a hostile one would be). Nothing outside the
+project's own output may be touched, and the build must go on.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefgen.history.versions import read_history
+from gitrepo import V1, git, history_project
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+def _git(root: Path, *args: str, data: bytes | None = None) -> str:
+    return subprocess.run(["git", *args], cwd=root, input=data, capture_output=True,
+                          check=True).stdout.decode().strip()
+
+
+def _blob(root: Path, data: bytes) -> str:
+    return _git(root, "hash-object", "-w", "--stdin", data=data)
+
+
+def _tree(root: Path, entries: list[tuple[str, str, str]]) -> str:
+    """A tree object with these raw entries, names unchecked (as a hostile commit can hold)."""
+    raw = b"".join(mode.encode() + b" " + name.encode() + b"\0" + bytes.fromhex(oid) for mode, name, oid in entries)
+    return _git(root, "hash-object", "-w", "-t", "tree", "--literally", "--stdin", data=raw)
+
+
+def _commit_velmor(root: Path, entries: list[tuple[str, str, str]], message: str) -> str:
+    """A commit on HEAD whose content/velmor holds `entries`; HEAD moves, the working tree stays."""
+    content = _tree(root, [("40000", "velmor", _tree(root, entries))])
+    top = _tree(root, [("100644", ".gitignore", _git(root, "rev-parse", "HEAD:.gitignore")),
+                       ("40000", "content", content),
+                       ("100644", "mkdocs.yml", _git(root, "rev-parse", "HEAD:mkdocs.yml"))])
+    commit = _git(root, "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit-tree", top,
+                  "-p", _git(root, "rev-parse", "HEAD"), "-m", message)
+    _git(root, "update-ref", "HEAD", commit)
+    return commit
+
+
+def _version(root: Path, as_of: str, extra: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    return [("100644", "briefing.yml", _blob(root, V1.replace("2024-12-01", as_of).encode())),
+            ("40000", "sources", _git(root, "rev-parse", "HEAD:content/velmor/sources")), *extra]
+
+
+def _build(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefgen", "-C", str(root), "build"], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", ["{outside}/planted.md", "..", ".git", "a\\b.md"])
+def test_a_file_name_in_an_old_commit_never_leaves_the_temporary_folder(tmp_path, name):
+    root = tmp_path / "p"
+    history_project(root)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim.md"
+    victim.write_text("someone's notes\n", "utf-8")
+    payload = _blob(root, b"written from a hostile commit\n")
+    if name == "..":  # a chain of '..' folders down to the victim
+        inner = _tree(root, [("100644", "victim.md", payload)])
+        for _ in range(12):
+            inner = _tree(root, [("40000", "..", inner)])
+        extra = [("40000", "..", inner)]
+    else:
+        extra = [("100644", name.format(outside=outside), payload)]
+    _commit_velmor(root, _version(root, "2024-12-04", extra), "hostile")
+    _commit_velmor(root, _version(root, "2024-12-05", []), "next")  # would delete what was written
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert victim.read_text("utf-8") == "someone's notes\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.md"]
+    if name != "a\\b.md":  # on Linux a backslash is an ordinary character; still refused
+        assert "holds a file name that is not safe to write" in done.stderr
+    as_ofs = [s.as_of for s, _ in read_history(root, ["velmor"], None).of("velmor")]
+    assert "2024-12-04" not in as_ofs and "2024-12-05" in as_ofs  # only the hostile version is left out
+
+
+def test_a_folder_that_becomes_a_file_between_versions(tmp_path):
+    """An ordinary history: sources/extra.md/ is a folder in one commit and a file in the next."""
+    root = tmp_path / "p"
+    history_project(root)
+    note = _blob(root, b"---\ntitle: T\noutlet: O\n---\nSome words.\n")
+    sources = _git(root, "rev-parse", "HEAD:content/velmor/sources")
+    with_folder = [("100644", "briefing.yml", _blob(root, V1.replace("2024-12-01", "2024-12-04").encode())),
+                   ("40000", "sources", sources), ("40000", "extra.md", _tree(root, [("100644", "inner.md", note)]))]
+    _commit_velmor(root, with_folder, "a folder named extra.md")
+    _commit_velmor(root, _version(root, "2024-12-05", [("100644", "extra.md", note)]), "now a file")
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    as_ofs = [s.as_of for s, _ in read_history(root, ["velmor"], None).of("velmor")]
+    assert as_ofs[-2:] == ["2024-12-04", "2024-12-05"]
