@@ -99,3 +99,30 @@ def test_a_folder_that_becomes_a_file_between_versions(tmp_path):
     assert done.returncode == 0, done.stderr
     as_ofs = [s.as_of for s, _ in read_history(root, ["velmor"], None).of("velmor")]
     assert as_ofs[-2:] == ["2024-12-04", "2024-12-05"]
+
+
+@pytest.mark.parametrize("text", [
+    "as_of: 2024-02-30\n",  # a typo: an impossible date
+    "{as_of: 2024-12-04, x: " + "[" * 60_000 + "]" * 60_000 + "}\n",  # crashed libyaml 6.0.3's composer
+    "as_of: 2024-12-04\nx: " + "[" * 60_000 + "]" * 60_000 + "\n",
+    "{as_of: 2024-12-04, n: " + "9" * 5000 + "}\n",  # past Python's int-from-text limit
+], ids=["impossible-date", "deep-flow-as-of", "deep-flow", "huge-int"])
+def test_an_old_briefing_yml_that_cannot_be_read_leaves_the_build_going(tmp_path, text):
+    root = tmp_path / "p"
+    history_project(root)
+    _commit_velmor(root, [("100644", "briefing.yml", _blob(root, text.encode())),
+                          ("40000", "sources", _git(root, "rev-parse", "HEAD:content/velmor/sources"))], "odd")
+    done = _build(root)  # a subprocess: a crash of the interpreter shows as a negative code
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert [s.as_of for s, _ in read_history(root, ["velmor"], None).of("velmor")] == \
+        ["2024-12-01", "2024-12-02", "2024-12-03"]
+
+
+def test_current_content_nested_past_what_libyaml_survives_is_an_error_not_a_crash(tmp_path):
+    root = tmp_path / "p"
+    history_project(root, commits=0)
+    (root / "content/velmor/briefing.yml").write_text("title: T\nx: " + "[" * 60_000 + "]" * 60_000 + "\n", "utf-8")
+    done = _build(root)
+    assert done.returncode == 1, (done.returncode, done.stderr[-500:])
+    assert "content/velmor/briefing.yml:2:" in done.stderr and "levels deep" in done.stderr

@@ -28,13 +28,14 @@ from pathlib import Path
 
 from ..caches.parallel import map_in_two
 from ..diagnostics import Report
-from ..loading.yamlnodes import as_date
+from ..loading.yamlnodes import as_date, may_be_too_deep
 from ..model import Briefing
 from .cache import HistoryCache
 from .changes import Snapshot, snapshot
 
 log = logging.getLogger("briefgen")
 
+_MAX_YAML = 2_000_000  # bytes of a committed briefing.yml read as YAML to find its as_of
 _AS_OF = re.compile(r"^as_of:[ \t]*['\"]?([^'\"#\n]*?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
@@ -110,9 +111,12 @@ def _as_of(text: bytes) -> str | None:
         return day.isoformat()
     import yaml  # an unusual layout (flow mapping, anchors): let YAML read it
 
+    decoded = text.decode("utf-8-sig", "replace")
+    if len(text) > _MAX_YAML or may_be_too_deep(decoded):
+        return None
     try:
-        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
+        doc = yaml.load(decoded, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:  # noqa: BLE001 - an old commit's file: an impossible date, a huge number...
         return None
     value = doc.get("as_of") if isinstance(doc, dict) else None
     day = as_date(str(value)) if isinstance(value, (str, datetime.date)) else None

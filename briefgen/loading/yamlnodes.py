@@ -21,6 +21,27 @@ from ..diagnostics import Pos, Report
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_DEPTH = 200  # deeper than any briefing needs, far below Python's recursion limit
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a single value"}
+_NESTING = re.compile(r"[\[\]{}]|(?:[-?][ \t]+){%d,}" % _MAX_DEPTH)
+
+
+def may_be_too_deep(text: str) -> bool:
+    """A cheap over-estimate of the nesting, checked before libyaml composes: libyaml recurses in
+    C, and PyYAML 6.0.3's crashes the whole interpreter at about 50,000 levels, where the
+    pure-Python parser raises RecursionError (reported below). Brackets are counted as if none
+    were quoted, and a run of `- ` or `? ` on one line is as deep as it is long; a text that
+    passes the limit this way only takes the slower parser."""
+    depth = 0
+    for found in _NESTING.finditer(text):
+        char = found.group(0)
+        if char in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        else:
+            return True
+    return False
 
 
 @dataclass
@@ -37,14 +58,15 @@ class YamlDoc:
 
     def compose(self, text: str) -> Node | None:
         """The document's root node; None for an empty document or one that does not parse."""
-        try:
-            # libyaml composes about ten times faster; the pure-Python parser words the errors,
-            # so messages are the same with or without libyaml.
-            node = yaml.compose(text, Loader=_FAST)
-        except yaml.YAMLError:
-            pass
-        else:
-            return None if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")) else node
+        if not may_be_too_deep(text):
+            try:
+                # libyaml composes about ten times faster; the pure-Python parser words the errors,
+                # so messages are the same with or without libyaml.
+                node = yaml.compose(text, Loader=_FAST)
+            except yaml.YAMLError:
+                pass
+            else:
+                return None if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")) else node
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
             return None if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")) else node
