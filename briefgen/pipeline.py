@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .caches.parallel import map_in_two
-from .caches.parsecache import CACHE_DIR, ParseCache
+from .caches.parsecache import ParseCache, cache_dir
 from .diagnostics import Report
 from .stages.check import Checked, check_briefing
 from .stages.load import load_project
@@ -50,7 +50,7 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     """Load and check every briefing (the strategy says whether the parse cache is used and
     what serve's last rebuild left to reuse)."""
     report = Report()
-    cache = ParseCache(project / CACHE_DIR if strategy.parse_cache else None)
+    cache = ParseCache(cache_dir(project) if strategy.parse_cache else None)
     checked: list[Checked] = []
     reuse = strategy.reuse
     briefings = load_project(project, report)
@@ -86,7 +86,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
 
     reuse = strategy.reuse
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
-                          project / CACHE_DIR if strategy.parse_cache else None, strategy.jobs)
+                          cache_dir(project) if strategy.parse_cache else None, strategy.jobs)
     renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
 
     def story_of(c: Checked) -> Story:

@@ -126,3 +126,53 @@ def test_current_content_nested_past_what_libyaml_survives_is_an_error_not_a_cra
     done = _build(root)
     assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert "content/velmor/briefing.yml:2:" in done.stderr and "levels deep" in done.stderr
+
+
+def test_a_committed_cache_link_is_not_followed(tmp_path):
+    """`.briefgen-cache` committed as a link (the scaffold's ignore pattern once matched only
+    folders): the build works without cache and writes nothing where the link points."""
+    root = tmp_path / "p"
+    history_project(root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "history.json").write_text("someone's file\n", "utf-8")
+    (root / ".briefgen-cache").symlink_to(elsewhere)
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert ".briefgen-cache is a link" in done.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["history.json"]
+    assert (elsewhere / "history.json").read_text("utf-8") == "someone's file\n"
+
+
+def test_a_staging_link_is_refused_and_nothing_where_it_points_is_touched(tmp_path):
+    root = tmp_path / "p"
+    history_project(root)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "123-photos").mkdir(parents=True)  # looks like a dead build's staging folder
+    (root / ".briefgen-build").symlink_to(elsewhere)
+    done = _build(root)
+    assert done.returncode == 1
+    assert ".briefgen-build is a link" in done.stderr and "Traceback" not in done.stderr
+    assert (elsewhere / "123-photos").is_dir()
+
+
+def test_cache_files_are_written_through_a_fresh_temporary_file(tmp_path):
+    """A link planted under the temporary name a cache save once used (`history.<pid>.tmp`,
+    `.sources-<pid>.tmp`) is never written through. In this process, so the pid is known."""
+    import os
+
+    from briefgen import pipeline
+
+    root = tmp_path / "p"
+    history_project(root)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", "utf-8")
+    cache = root / ".briefgen-cache"
+    cache.mkdir()
+    for name in (f"history.{os.getpid()}.tmp", f".sources-{os.getpid()}.tmp"):
+        (cache / name).symlink_to(victim)
+    read_history(root, ["velmor"], cache)
+    pipeline.check(root)
+    assert victim.read_text("utf-8") == "precious\n"
+    for name in ("history.json", "sources.json"):
+        assert (cache / name).is_file() and not (cache / name).is_symlink()

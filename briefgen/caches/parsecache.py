@@ -17,7 +17,7 @@ a flipped byte or text edited by hand throws the whole cache away and every sour
 again; each entry must also have the shape this code writes. The digest is not a secret: it
 catches damage and hand edits, not someone who recomputes it on purpose. Such a person can write
 into the project folder, so they could as well edit the sources; CI builds from a clean checkout
-have no cache (`.briefgen-*/` is in .gitignore), and `--no-cache` ignores it.
+have no cache (`.briefgen-*` is in .gitignore), and `--no-cache` ignores it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,17 @@ from typing import Any
 log = logging.getLogger("briefgen")
 
 CACHE_DIR = ".briefgen-cache"
+
+
+def cache_dir(project: Path) -> Path | None:
+    """The project's cache folder, or None (no cache) when `.briefgen-cache` is a link or a file:
+    a link committed under that name would make every build write where it points."""
+    folder = project / CACHE_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        log.warning(f"{CACHE_DIR} is {'a link' if folder.is_symlink() else 'not a folder'}; "
+                    "briefgen works without its cache and writes nothing there (remove it to cache again)")
+        return None
+    return folder
 _FORMAT = 2  # bump when what is stored, or how a source becomes blocks, changes
 
 
@@ -126,14 +138,22 @@ class ParseCache:
         body = json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         header = json.dumps({"stamp": self.stamp, "digest": digest(self.stamp, body)})
         data = header.encode("utf-8") + b"\n" + body
-        tmp = self.path.with_name(f".sources-{os.getpid()}.tmp")  # renamed: readers never see half
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, self.path)
+            write_atomically(self.path, data)
         except OSError as exc:  # a read-only checkout still checks, only slower
             log.debug(f"could not write {self.path}: {exc}")
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file through a new temporary file in its folder, renamed over it: readers
+    never see half a file, and the temporary file is created afresh (O_EXCL, a random name), so
+    nothing planted under a predictable name is followed."""
+    path.parent.mkdir(exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -97,7 +97,7 @@ def init_project(directory: Path, installed: Origin | None = None) -> Origin:
     installed = installed or origin()
     files = {
         "mkdocs.yml": _fill("mkdocs.yml", name=directory.resolve().name),
-        ".gitignore": "site/\n.briefgen-*/\n__pycache__/\n",
+        ".gitignore": "site/\n.briefgen-*\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
         "requirements.txt": _requirements(installed),
         # MkDocs refuses to start without docs_dir, before any plugin runs; git keeps no empty folder.

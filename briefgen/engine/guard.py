@@ -132,6 +132,9 @@ def _pid_alive(pid: int) -> bool:
 def new_staging(project: Path) -> Path:
     """A fresh staging folder for this process, after removing those of dead builds."""
     root = project / STAGING
+    if root.is_symlink() or (root.exists() and not root.is_dir()):  # never follow it: builds delete in there
+        raise UserError(f"{STAGING} is {'a link' if root.is_symlink() else 'not a folder'}; briefgen stages "
+                        "each build in a folder of that name and will not follow it: remove it")
     root.mkdir(exist_ok=True)
     for old in project.glob(f"{STAGING}-*"):  # where briefgen staged before it kept pids
         shutil.rmtree(old, ignore_errors=True)

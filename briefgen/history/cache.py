@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from ..caches.parsecache import digest
+from ..caches.parsecache import digest, write_atomically
 from .changes import KINDS, Row, Snapshot
 
 log = logging.getLogger("briefgen")
@@ -139,13 +138,10 @@ class HistoryCache:
                 refs.append(numbers[key])
             snapshots[tree_id] = [shot.as_of, refs]
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             body = json.dumps({"rows": table, "snapshots": snapshots, "dates": self.dates_used, "head": self.head},
                               ensure_ascii=False).encode("utf-8", "surrogatepass")
             header = json.dumps({"stamp": self.stamp, "digest": digest(self.stamp, body)}).encode("utf-8")
-            tmp.write_bytes(header + b"\n" + body)
-            os.replace(tmp, self.path)
+            write_atomically(self.path, header + b"\n" + body)
         except OSError as exc:
             log.debug(f"history cache not written: {exc}")
 
