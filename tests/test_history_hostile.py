@@ -176,3 +176,24 @@ def test_cache_files_are_written_through_a_fresh_temporary_file(tmp_path):
     assert victim.read_text("utf-8") == "precious\n"
     for name in ("history.json", "sources.json"):
         assert (cache / name).is_file() and not (cache / name).is_symlink()
+
+
+def test_control_characters_and_lone_surrogates_from_yaml_escapes_keep_pages_and_feeds_valid(tmp_path):
+    """YAML escapes make characters a file could not hold: ESC and BEL (not allowed in XML, so a
+    feed reader would reject the whole feed) and a lone surrogate (not a character at all)."""
+    import xml.etree.ElementTree as ET
+
+    root = tmp_path / "p"
+    history_project(root)
+    yml = root / "content/velmor/briefing.yml"
+    text = yml.read_text("utf-8").replace("title: Port closure at Velmor", 'title: "Port \\e[31mclosure\\a at \\ud800Velmor"')
+    text = text.replace("value: Two cranes damaged", 'value: "Two\\e cranes \\ud83d damaged"')
+    yml.write_text(text, "utf-8")
+    git(root, "commit", "-q", "-a", "-m", "escapes")
+    (root / "content/velmor/briefing.yml").write_text(text.replace("2024-12-03", "2024-12-04"), "utf-8")
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert "holds a lone surrogate (U+D800)" in done.stderr
+    for feed in (root / "site/feed.xml", root / "site/velmor/feed.xml"):
+        ET.fromstring(feed.read_bytes())  # well-formed XML
+    assert "\x1b" not in (root / "site/velmor/feed.xml").read_text("utf-8")

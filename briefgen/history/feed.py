@@ -8,6 +8,7 @@ own address) and ids are name-based UUIDs; with it, both are absolute URLs.
 from __future__ import annotations
 
 import posixpath
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ from ..urls import Urls, page_of
 from .changes import Story, describe
 
 ATOM = "http://www.w3.org/2005/Atom"
+# Characters XML 1.0 does not allow (ESC, NUL, BEL... which a YAML escape can put in a title):
+# ElementTree writes them as they are, and a feed reader then rejects the whole feed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 SITE_ENTRIES = 50  # the site feed carries the newest versions of all briefings
 
 
@@ -84,6 +88,10 @@ def atom(entries_: list[Entry], *, feed_title: str, feed_dir: str, home: str, ur
         ET.SubElement(node, f"{{{ATOM}}}link", rel="related", type="text/html",
                       href=href(page_of(e.briefing, "summary")))
         ET.SubElement(node, f"{{{ATOM}}}summary", type="text").text = e.text
+    for node in feed.iter():
+        node.text = _NOT_XML.sub("", node.text) if node.text else node.text
+        for key, value in node.attrib.items():
+            node.attrib[key] = _NOT_XML.sub("", value)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 

@@ -22,8 +22,16 @@ def without_bidi(text: str) -> tuple[str, list[str]]:
     return text.translate(_NO_BIDI), sorted({f"U+{ord(c):04X}" for c in text if c in BIDI})
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # only a YAML escape ("\\ud800") can make one
+
+
 def plain_text(report: Report, text: str, pos: Pos, what: str) -> str:
-    """`text` without bidi controls, warning where they were."""
+    """`text` without bidi controls or lone surrogates, warning where they were."""
+    if _SURROGATE.search(text):
+        found = ", ".join(sorted({f"U+{ord(c):04X}" for c in _SURROGATE.findall(text)}))
+        report.warning(pos, f"{what} holds a lone surrogate ({found}), which is not a character "
+                       "and cannot be written; removed")
+        text = _SURROGATE.sub("", text)
     clean, removed = without_bidi(text)
     if removed:
         report.warning(pos, f"{what} holds bidi control characters ({', '.join(removed)}); "
@@ -87,7 +95,7 @@ class Fields:
             return None
         # A number or a yes/no typed as a title is still meant as text.
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        if not BIDI.isdisjoint(text):  # rare: only then is the warning's position worked out
+        if not BIDI.isdisjoint(text) or _SURROGATE.search(text):  # rare: only then is the position worked out
             text = plain_text(self.doc.report, text, self.pos_of(key), f"'{key}' in {self.what}")
         return text.strip() or None
 
