@@ -197,3 +197,27 @@ def test_control_characters_and_lone_surrogates_from_yaml_escapes_keep_pages_and
     for feed in (root / "site/feed.xml", root / "site/velmor/feed.xml"):
         ET.fromstring(feed.read_bytes())  # well-formed XML
     assert "\x1b" not in (root / "site/velmor/feed.xml").read_text("utf-8")
+
+
+def test_a_project_folder_whose_name_starts_with_a_space_has_its_history(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    history_project(repo / " proj")
+    shutil.rmtree(repo / " proj/.git")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "all at once")
+    history = read_history(repo / " proj", ["velmor"], None)
+    assert history.unavailable is None and [s.as_of for s, _ in history.of("velmor")] == ["2024-12-03"]
+
+
+def test_replace_refs_do_not_change_history(tmp_path):
+    """`git replace` shows content no commit holds; history reads the commits themselves."""
+    root = tmp_path / "p"
+    history_project(root)
+    first = git(root, "rev-parse", "HEAD~2:content/velmor/briefing.yml").strip()
+    forged = _blob(root, V1.replace("The port of Velmor is closed.", "REPLACED statement").encode())
+    git(root, "replace", first, forged)
+    history = read_history(root, ["velmor"], None)
+    texts = [r.label for s, _ in history.of("velmor") for r in s.rows if r.kind == "summary"]
+    assert "REPLACED statement" not in texts and "The port of Velmor is closed." in texts

@@ -52,8 +52,11 @@ class History:
 
 def _git(project: Path, *args: str, data: bytes | None = None) -> bytes | None:
     try:
+        # No replace refs: they would show content no commit holds, and the cache (by tree id)
+        # would keep it after the ref is gone.
         done = subprocess.run(["git", *args], cwd=project, input=data, capture_output=True,
-                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
+                                   "GIT_NO_REPLACE_OBJECTS": "1"})
     except OSError:  # git is not installed
         return None
     return done.stdout if done.returncode == 0 else None
@@ -151,7 +154,9 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: in
         top = _git(project, "rev-parse", "--is-shallow-repository", "--show-prefix")
     if top is None:
         return History(unavailable="the project is not in a git repository (or git is not installed)")
-    shallow, prefix, head = (line.strip() for line in (top.decode().split("\n") + ["", "", ""])[:3])
+    # Only the line ends are cut: a folder name may start or end with a space.
+    shallow, prefix, head = (top.decode("utf-8", "surrogateescape").split("\n") + ["", "", ""])[:3]
+    shallow, head = shallow.strip(), head.strip()
     if shallow == "true":
         return History(unavailable="this is a shallow clone (fetch the full history: "
                                    "`git fetch --unshallow`, or `fetch-depth: 0` in CI)")

@@ -6,8 +6,18 @@
 (function () {
   var KEY = "briefgen-visits";
 
+  // Anything else in storage (edited by hand, or by another script) counts as no visit.
+  function isDay(value) { return typeof value === "string" && /^\d{4}-\d\d-\d\d$/.test(value); }
+  // Merely reading window.localStorage throws where the browser blocks storage.
+  function storage() {
+    try { return typeof localStorage !== "undefined" && localStorage !== null; } catch (e) { return false; }
+  }
+
   function load() {
-    try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
+    try {
+      var visits = JSON.parse(localStorage.getItem(KEY) || "{}");
+      return visits && typeof visits === "object" && !Array.isArray(visits) ? visits : {};
+    } catch (e) { return {}; }
   }
   function save(visits) {
     try { localStorage.setItem(KEY, JSON.stringify(visits)); } catch (e) { /* private mode: no memory */ }
@@ -35,17 +45,17 @@
     var badges = root.querySelectorAll(".bg-change[data-bg-briefing]");
     var box = root.querySelector(".bg-lastvisit[data-bg-briefing]");
     var first = badges[0] || box;
-    if (!first || typeof localStorage === "undefined") return;
+    if (!first || !storage()) return;
     var id = first.dataset.bgBriefing, asOf = first.dataset.bgAsOf;
     var visits = load(), seen = visits[id], since = null;
-    if (!seen || typeof seen.shown !== "string") {
+    if (!seen || !isDay(seen.shown) || (seen.before !== null && !isDay(seen.before))) {
       visits[id] = { shown: asOf, before: null };
       save(visits);
     } else if (seen.shown < asOf) {
       since = seen.shown;
       visits[id] = { shown: asOf, before: since };
       save(visits);
-    } else if (seen.shown === asOf && typeof seen.before === "string") {
+    } else if (seen.shown === asOf && isDay(seen.before)) {
       since = seen.before;
     }
     mark(badges, since, asOf);

@@ -109,3 +109,30 @@ def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, sch
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("stored", ['{"velmor": {"shown": "<b>x</b>", "before": "\\u202eevil"}}', '[1, 2]', '5',
+                                    '{"velmor": {"shown": "2024-12-03", "before": "not a day"}}', "{broken"])
+def test_a_tampered_visit_record_counts_as_no_visit(chromium, tmp_path, stored):
+    """Whatever another script or a hand edit left in localStorage: plain badges, no error."""
+    project = tmp_path / "p"
+    history_project(project)
+    server, url = _serve(project / "site")
+    try:
+        _set_site_url(project / "mkdocs.yml", url)
+        _build(project)
+        context = _context(chromium, SimpleNamespace(url=url))
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url + "velmor/")
+        page.evaluate("v => localStorage.setItem('briefgen-visits', v)", stored)
+        page.goto(url + "velmor/questions/")
+        assert page.locator("#q-reopening-h .bg-change").inner_text() == "updated"
+        page.goto(url + "velmor/")
+        assert not page.locator(".bg-lastvisit").is_visible()
+        assert errors == []
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
