@@ -312,7 +312,20 @@ def _not_a_date(doc):
         shot[0] = "yesterday"
 
 
-@pytest.mark.parametrize("edit", [_option_head, _option_commit, _second_request, _foreign_kind, _not_a_date])
+def _impossible_date(doc):
+    for shot in doc["snapshots"].values():
+        shot[0] = "2024-02-30"
+
+
+def _odd_fields(doc):  # what describe() and the templates would trip on
+    for row in doc["rows"]:
+        if row[1] == "question":
+            row[3]["hypotheses"] = ["a", "list"]
+            row[3]["tallies"] = {"soon": "many"}
+
+
+@pytest.mark.parametrize("edit", [_option_head, _option_commit, _second_request, _foreign_kind, _not_a_date,
+                                  _impossible_date, _odd_fields])
 def test_a_forged_history_cache_reads_as_no_cache(tmp_path, edit):
     root = tmp_path / "p"
     history_project(root, commits=2)

@@ -13,6 +13,7 @@ writes before it is used. Only entries used by the last build are kept.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -21,13 +22,47 @@ from pathlib import Path
 from typing import Any
 
 from ..caches.parsecache import digest, write_atomically
-from .changes import KINDS, Row, Snapshot
+from .changes import Row, Snapshot
 
 log = logging.getLogger("briefgen")
 
 _FORMAT = 3  # bump when a Snapshot's content or this file's layout changes
 _OBJECT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # a git object id (SHA-1 or SHA-256)
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
+_TEXT, _MAYBE = (str,), (str, type(None))
+# The fields of each kind of row, as changes.snapshot writes them: a row read back must have
+# exactly these, or a forged cache could crash describe() or a template.
+_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "summary": {"text": _TEXT, "assessment": _MAYBE},
+    "fact": {"fact": _TEXT, "value": _TEXT, "corroboration": _MAYBE},
+    "evidence": {"text": _TEXT, "question": _TEXT},
+    "timeline": {"date": _TEXT, "text": _TEXT},
+    "question": {"question": _TEXT, "status": _TEXT, "leaning": _MAYBE, "hypotheses": (dict,), "tallies": (dict,)},
+    "source": {"outlet": _TEXT, "title": _TEXT},
+}
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and bool(_DAY.fullmatch(value)) and bool(datetime.date.fromisoformat(value))
+    except ValueError:  # 2024-02-30
+        return False
+
+
+def _well_formed(kind: Any, fields: Any) -> bool:
+    shape = _FIELDS.get(kind) if isinstance(kind, str) else None
+    if shape is None or not isinstance(fields, dict) or set(fields) != set(shape):
+        return False
+    if not all(isinstance(fields[k], types) for k, types in shape.items()):
+        return False
+    if kind == "timeline" and not _is_day(fields["date"]):
+        return False
+    if kind == "question":
+        hyps, tallies = fields["hypotheses"], fields["tallies"]
+        return (all(isinstance(k, str) and isinstance(v, str) for k, v in hyps.items())
+                and all(isinstance(k, str) and isinstance(v, list) and len(v) == 3
+                        and all(type(n) is int for n in v) for k, v in tallies.items()))
+    return True
 
 
 class HistoryCache:
@@ -63,7 +98,7 @@ class HistoryCache:
             return shot
         try:
             as_of, numbers = self.raw[tree_id]
-            if not _DAY.fullmatch(as_of):
+            if not _is_day(as_of):
                 raise ValueError(as_of)
             shot = Snapshot(as_of, tuple(self._row(n) for n in numbers))
         except (KeyError, TypeError, ValueError, IndexError):
@@ -76,14 +111,14 @@ class HistoryCache:
         row = self._rows.get(n)
         if row is None:
             i, kind, label, fields = self.table[n]
-            if not (kind in KINDS and isinstance(i, str) and isinstance(label, str) and isinstance(fields, dict)):
+            if not (isinstance(i, str) and isinstance(label, str) and _well_formed(kind, fields)):
                 raise ValueError(f"row {n}")
             row = self._rows[n] = Row(i, kind, label, fields)
         return row
 
     def date(self, blob_id: str) -> str | None:
         value = self.dates_used.get(blob_id, self.dates.get(blob_id))
-        if isinstance(value, str) and (value == "" or _DAY.fullmatch(value)):
+        if value == "" or _is_day(value):
             self.dates_used[blob_id] = value
             return value
         return None
@@ -100,7 +135,7 @@ class HistoryCache:
             # Each value goes to git (a revision on its command line, a request on its stdin): a
             # hand-edited entry must not become an option or a second request.
             if place != where or not _OBJECT.fullmatch(head) or not all(
-                    b in ids and _DAY.fullmatch(a) and _OBJECT.fullmatch(c) and _OBJECT.fullmatch(t)
+                    b in ids and _is_day(a) and _OBJECT.fullmatch(c) and _OBJECT.fullmatch(t)
                     for b, a, c, t in versions):
                 return None
         except (TypeError, ValueError):  # not a list of four strings where one is expected
