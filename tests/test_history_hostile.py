@@ -221,3 +221,16 @@ def test_replace_refs_do_not_change_history(tmp_path):
     history = read_history(root, ["velmor"], None)
     texts = [r.label for s, _ in history.of("velmor") for r in s.rows if r.kind == "summary"]
     assert "REPLACED statement" not in texts and "The port of Velmor is closed." in texts
+
+
+def test_a_history_git_cannot_walk_is_said_so(tmp_path):
+    """A lost object (a damaged clone): the build goes on and says git could not read the
+    history, not that the briefing was never committed."""
+    root = tmp_path / "p"
+    history_project(root)
+    tree = _git(root, "rev-parse", "HEAD~1:content/velmor")
+    (root / ".git/objects" / tree[:2] / tree[2:]).unlink()
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert "History not available: git could not read the history" in done.stderr
+    assert "never committed" not in done.stderr

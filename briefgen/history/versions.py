@@ -130,13 +130,15 @@ def _as_of(text: bytes) -> str | None:
 Version = tuple[str, str, str, str]
 
 
-def _log(project: Path, *args: str) -> list[tuple[str, list[str], set[str]]]:
+def _log(project: Path, *args: str) -> list[tuple[str, list[str], set[str]]] | None:
     """(commit, its parents, the briefing folders it touched) for each commit that
-    `git log --first-parent <args>` lists, newest first."""
+    `git log --first-parent <args>` lists, newest first; None when git cannot read them."""
     out = _git(project, "log", "--first-parent", "--format=%x01%H %P", "--name-only", "--relative",
                "--no-renames", "-z", *args)
+    if out is None:
+        return None
     found = []
-    for chunk in (out or b"").split(b"\x01")[1:]:
+    for chunk in out.split(b"\x01")[1:]:
         parts = chunk.replace(b"\n", b"\0").split(b"\0")
         commit, *parents = parts[0].decode().split()
         seen = {p.decode("utf-8", "surrogateescape").split("/")[1] for p in parts[1:]
@@ -168,8 +170,14 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: in
     if known is not None and known[0] == head:
         wanted = known[1]
     else:
-        wanted = ((_versions_since(project, prefix, ids, cache, *known) if known and head else None)
-                  or _choose(project, prefix, ids, cache, {}, _log(project, "--", "content")))
+        found = _versions_since(project, prefix, ids, cache, *known) if known and head else None
+        if found is None:
+            walked = _log(project, "--", "content")
+            if walked is None and head:  # a repository with commits whose history git cannot walk
+                return History(unavailable="git could not read the history (try `git log -- content` "
+                                           "to see why)")
+            found = _choose(project, prefix, ids, cache, {}, walked or [])
+        wanted = found
         if head:
             cache.keep_versions(head, where, wanted)
     versions = _snapshots(project, wanted, cache, jobs)
@@ -183,7 +191,7 @@ def _versions_since(project: Path, prefix: str, ids: list[str], cache: HistoryCa
     HEAD is not on the first-parent line of this one (history rewritten, or it was a branch
     merged in), and everything is read again."""
     since = _log(project, "--end-of-options", f"{old_head}..HEAD")  # a revision, never an option
-    if not since or since[-1][1][:1] != [old_head]:
+    if not since or since[-1][1][:1] != [old_head]:  # None: git failed; []: HEAD went back
         return None
     known: dict[str, dict[str, tuple[str, str | None]]] = {}
     for bid, as_of, commit, tree in old:
