@@ -5,8 +5,10 @@ version badges."""
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Iterator
 
 import pytest
 
@@ -15,6 +17,19 @@ from gitrepo import V3, git, history_project
 from .conftest import _build, _context, _serve, _set_site_url, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
+
+
+@contextmanager
+def _served(project: Path) -> Iterator[str]:
+    """The project's site/ served on 127.0.0.1 (a free port), built with that address as site_url."""
+    server, url = _serve(project / "site")
+    try:
+        _set_site_url(project / "mkdocs.yml", url)
+        _build(project)
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _badge(page, row: str):
@@ -26,10 +41,7 @@ def test_marks_what_changed_since_the_last_visit_and_forgets_on_request(chromium
     project = tmp_path / "project"
     history_project(project, commits=2)
     git(project, "checkout", "--", "content")  # the working tree back at version 2
-    server, url = _serve(project / "site")
-    try:
-        _set_site_url(project / "mkdocs.yml", url)
-        _build(project)
+    with _served(project) as url:
         context = _context(chromium, SimpleNamespace(url=url))
         page = context.new_page()
         # First visit, version 2: plain badges of version 2, nothing "since your last visit".
@@ -68,9 +80,6 @@ def test_marks_what_changed_since_the_last_visit_and_forgets_on_request(chromium
         page.goto(url + "velmor/facts/")
         assert not _badge(page, "fact-repairs").is_visible()  # an older version's change
         plain.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_content_in_a_badge_never_becomes_markup(tmp_path: Path):
@@ -94,10 +103,7 @@ def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, sch
 
     project = tmp_path / "project"
     history_project(project, commits=3)
-    server, url = _serve(project / "site")
-    try:
-        _set_site_url(project / "mkdocs.yml", url)
-        _build(project)
+    with _served(project) as url:
         context = _context(chromium, SimpleNamespace(url=url), color_scheme=scheme)
         page = context.new_page()
         for path in ("velmor/", "velmor/facts/", "velmor/questions/", "velmor/changes/",
@@ -106,9 +112,6 @@ def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, sch
             found = serious(Axe().run(page).response["violations"])
             assert not found, f"axe-core, {scheme} scheme, {path}:\n{describe(found)}"
         context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("stored", ['{"velmor": {"shown": "<b>x</b>", "before": "\\u202eevil"}}', '[1, 2]', '5',
@@ -117,10 +120,7 @@ def test_a_tampered_visit_record_counts_as_no_visit(chromium, tmp_path, stored):
     """Whatever another script or a hand edit left in localStorage: plain badges, no error."""
     project = tmp_path / "p"
     history_project(project)
-    server, url = _serve(project / "site")
-    try:
-        _set_site_url(project / "mkdocs.yml", url)
-        _build(project)
+    with _served(project) as url:
         context = _context(chromium, SimpleNamespace(url=url))
         page = context.new_page()
         errors: list[str] = []
@@ -133,6 +133,3 @@ def test_a_tampered_visit_record_counts_as_no_visit(chromium, tmp_path, stored):
         assert not page.locator(".bg-lastvisit").is_visible()
         assert errors == []
         context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
