@@ -1,0 +1,86 @@
+"""The git command line, as history reads it: a few processes for everything.
+
+Why the command line and not a library: git is already there wherever the project is a git
+repository (GitHub's runners, every analyst's machine), it reads every repository layout
+(worktrees whose .git is a file, packed and alternate objects, shallow clones, which it reports)
+and a library (pygit2, dulwich) would be a new compiled or slow dependency. Replace refs are
+ignored: they would show content no commit holds.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+
+def git(project: Path, *args: str, data: bytes | None = None) -> bytes | None:
+    try:
+        # No replace refs: they would show content no commit holds, and the cache (by tree id)
+        # would keep it after the ref is gone.
+        done = subprocess.run(["git", *args], cwd=project, input=data, capture_output=True,
+                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
+                                   "GIT_NO_REPLACE_OBJECTS": "1"})
+    except OSError:  # git is not installed
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def batch(project: Path, requests: list[str]) -> list[tuple[str, str, bytes] | None]:
+    """(object id, type, content) for each `rev:path` or object id; None where it is missing."""
+    if not requests:
+        return []
+    out = git(project, "cat-file", "--batch", data="".join(r + "\n" for r in requests).encode())
+    if out is None:
+        return [None] * len(requests)
+    found: list[tuple[str, str, bytes] | None] = []
+    at = 0
+    for _ in requests:
+        end = out.index(b"\n", at)
+        head = out[at:end].decode().split()
+        if len(head) != 3:  # "<request> missing" or "ambiguous"
+            found.append(None)
+            at = end + 1
+            continue
+        size = int(head[2])
+        found.append((head[0], head[1], out[end + 1:end + 1 + size]))
+        at = end + 1 + size + 1
+    return found
+
+
+def object_ids(project: Path, requests: list[str]) -> list[str | None]:
+    """The object id of each `rev:path` (None where there is none), without reading contents."""
+    if not requests:
+        return []
+    out = git(project, "cat-file", "--batch-check=%(objectname)",
+               data="".join(r + "\n" for r in requests).encode())
+    lines = out.decode("utf-8", "replace").split("\n") if out is not None else []
+    return [x if x and " " not in x else None for x in (lines + [""] * len(requests))[:len(requests)]]
+
+
+def tree_entries(data: bytes) -> list[tuple[str, str, str]]:
+    """(mode, name, object id) of a raw git tree object."""
+    out, at = [], 0
+    while at < len(data):
+        space, nul = data.index(b" ", at), data.index(b"\0", at)
+        out.append((data[at:space].decode(), data[space + 1:nul].decode("utf-8", "surrogateescape"),
+                    data[nul + 1:nul + 21].hex()))
+        at = nul + 21
+    return out
+
+
+def first_parent_log(project: Path, *args: str) -> list[tuple[str, list[str], set[str]]] | None:
+    """(commit, its parents, the briefing folders it touched) for each commit that
+    `git log --first-parent <args>` lists, newest first; None when git cannot read them."""
+    out = git(project, "log", "--first-parent", "--format=%x01%H %P", "--name-only", "--relative",
+               "--no-renames", "-z", *args)
+    if out is None:
+        return None
+    found = []
+    for chunk in out.split(b"\x01")[1:]:
+        parts = chunk.replace(b"\n", b"\0").split(b"\0")
+        commit, *parents = parts[0].decode().split()
+        seen = {p.decode("utf-8", "surrogateescape").split("/")[1] for p in parts[1:]
+                if p.startswith(b"content/") and p.count(b"/") >= 2}
+        found.append((commit, parents, seen))
+    return found
