@@ -37,6 +37,7 @@ class Outcome:
     checked: list[Checked] = field(default_factory=list)
     resolved: list[Resolved] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    cache: Path | None = None  # the cache folder check used (None: no cache), for render's history
 
     def counts(self) -> str:
         bs = [c.briefing for c in self.checked]
@@ -50,7 +51,8 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     """Load and check every briefing (the strategy says whether the parse cache is used and
     what serve's last rebuild left to reuse)."""
     report = Report()
-    cache = ParseCache(cache_dir(project) if strategy.parse_cache else None)
+    folder = cache_dir(project) if strategy.parse_cache else None  # looked at once: it may warn
+    cache = ParseCache(folder)
     checked: list[Checked] = []
     reuse = strategy.reuse
     briefings = load_project(project, report)
@@ -67,7 +69,7 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
         if reuse is not None:
             reuse.keep_checked(b, checked[-1], report.problems[before:])
     cache.save()
-    return Outcome(report, checked)
+    return Outcome(report, checked, cache=folder)
 
 
 # A briefing resolved, its pages, its other files (briefing.json, feed.xml) and its story.
@@ -86,7 +88,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
 
     reuse = strategy.reuse
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
-                          cache_dir(project) if strategy.parse_cache else None, strategy.jobs)
+                          outcome.cache, strategy.jobs)
     renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
 
     def story_of(c: Checked) -> Story:

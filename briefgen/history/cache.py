@@ -13,7 +13,6 @@ writes before it is used. Only entries used by the last build are kept.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import logging
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..caches.parsecache import digest, write_atomically
+from ..loading.yamlnodes import as_date
 from .changes import Row, Snapshot
 
 log = logging.getLogger("briefgen")
@@ -43,10 +43,8 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
 
 
 def _is_day(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and bool(_DAY.fullmatch(value)) and bool(datetime.date.fromisoformat(value))
-    except ValueError:  # 2024-02-30
-        return False
+    """An ISO day that exists (not 2024-02-30), by the loader's own date rule."""
+    return isinstance(value, str) and bool(_DAY.fullmatch(value)) and as_date(value) is not None
 
 
 def _well_formed(kind: Any, fields: Any) -> bool:

@@ -25,7 +25,7 @@
 
   // 14 Dec 2024, as the pages print dates; anything not an ISO date is shown as it is.
   function day(iso) {
-    var d = /^\d{4}-\d\d-\d\d$/.test(iso) ? new Date(iso + "T00:00:00Z") : null;
+    var d = isDay(iso) ? new Date(iso + "T00:00:00Z") : null;
     if (!d || isNaN(d)) return String(iso);
     return d.getUTCDate() + " " + d.toLocaleString("en-GB", { month: "short", timeZone: "UTC" }) + " " + d.getUTCFullYear();
   }
