@@ -43,15 +43,17 @@ def _setup_logging(quiet: bool) -> None:
 
 
 def _print_report(report: Report, strict: bool, always: bool = False) -> None:
-    """Every problem, then one line that counts them (printed when there are any, or `always`)."""
+    """Every problem, then one line that counts them (printed when there are any, or `always`).
+    Notes (findings about the evidence) are left out under --quiet, like other INFO lines."""
+    quiet = logging.getLogger("briefgen").getEffectiveLevel() > logging.INFO
     for p in report.sorted():
-        click.echo(str(p), err=True)
+        if not (quiet and p.severity == "note"):
+            click.echo(str(p), err=True)
     e, w = len(report.errors), len(report.warnings)
-    if e or w or always:
-        parts = f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+    if e or w or always or (report.notes and not quiet):
         verdict = "failed" if report.failed(strict) else "passed"
         tail = " (--strict makes warnings fail)" if w and strict and not e else ""
-        click.echo(f"briefgen: {parts}; {verdict}{tail}", err=True)
+        click.echo(f"briefgen: {report.counts()}; {verdict}{tail}", err=True)
 
 
 def _project(ctx: click.Context) -> Path:

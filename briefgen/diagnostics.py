@@ -1,6 +1,8 @@
 """Problems a user can fix, reported as `path:line:col: severity: message`.
 
 Every stage appends to a `Report` instead of raising, so one run shows every problem.
+Errors and warnings are mistakes in the files; a note is a finding about the evidence (a fact
+resting on one origin), which is true of an honest briefing, so it never fails a run.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +59,9 @@ class Report:
     def warning(self, pos: Pos, message: str) -> None:
         self.problems.append(Problem(pos, "warning", message))
 
+    def note(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(pos, "note", message))
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
@@ -64,6 +69,18 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
+
+    def counts(self) -> str:
+        """"2 errors, 1 warning", with ", 3 notes" when there are any."""
+        def n(k: int, word: str) -> str:
+            return f"{k} {word}{'s' if k != 1 else ''}"
+        notes = len(self.notes)
+        return (f"{n(len(self.errors), 'error')}, {n(len(self.warnings), 'warning')}"
+                + (f", {n(notes, 'note')}" if notes else ""))
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors) or (strict and bool(self.warnings))

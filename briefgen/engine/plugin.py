@@ -138,9 +138,7 @@ class BriefgenPlugin(BasePlugin):
         if outcome.report.failed(strict):
             if self.driven:  # briefgen prints the report; MkDocs need not log a summary of it
                 raise CheckFailed()
-            e, w = len(outcome.report.errors), len(outcome.report.warnings)
-            raise PluginError(f"briefgen: {e} error{'s' if e != 1 else ''}, {w} warning"
-                              f"{'s' if w != 1 else ''}; nothing was built")
+            raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls)
         if strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
@@ -261,6 +259,8 @@ class BriefgenPlugin(BasePlugin):
 
 
 def _log_report(report: Report) -> None:
-    """Run by MkDocs alone: every problem as a log line, in the order `briefgen check` prints."""
+    """Run by MkDocs alone: every problem as a log line, in the order `briefgen check` prints.
+    A note is INFO: MkDocs' own --strict counts WARNING lines, and a finding is no mistake."""
+    level = {"error": logging.ERROR, "warning": logging.WARNING, "note": logging.INFO}
     for p in report.sorted():
-        (log.error if p.severity == "error" else log.warning)(str(p))
+        log.log(level[p.severity], str(p))
