@@ -89,10 +89,22 @@ class Question:
     evidence: tuple[Evidence, ...]
     watch: tuple[str, ...]
     pos: Pos
+    answer: str | None = None  # the hypothesis id that answers it, as written (`answer:`)
+    answer_pos: Pos | None = None
+    status_pos: Pos | None = None  # where `status:` was written, if it was
 
     @property
     def anchor(self) -> str:
         return f"q-{self.id}"
+
+    @property
+    def settled(self) -> bool:
+        """Resolved with a known answer: shown as settled, with the answer stated as one."""
+        return self.status == "resolved" and self.answer_hypothesis is not None
+
+    @property
+    def answer_hypothesis(self) -> Hypothesis | None:
+        return next((h for h in self.hypotheses if h.id == self.answer), None)
 
 
 @dataclass(frozen=True)

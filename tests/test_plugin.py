@@ -60,8 +60,10 @@ def test_plain_mkdocs_build_builds_the_briefing_site(tmp_path):
     result = _run("mkdocs", project, "build")
     assert result.returncode == 0, result.stderr
     _assert_briefing_site(project / "site")
-    # The same warnings `briefgen check` prints, as MkDocs log lines.
-    assert re.search(r"^WARNING\s+-\s+content/khmeimim/briefing\.yml:\d+:\d+: warning: ", result.stderr, re.M)
+    # The same findings `briefgen check` prints, as MkDocs INFO lines (a note is no mistake).
+    assert re.search(r"^INFO\s+-\s+content/khmeimim/briefing\.yml:\d+:\d+: note: fact 'heavy-lift' rests on "
+                     r"one origin \(Maxar\), reported by 2 sources$", result.stderr, re.M)
+    assert "WARNING" not in result.stderr
 
 
 def test_a_check_error_fails_mkdocs_build_with_its_line_and_leaves_site_alone(tmp_path):
@@ -77,11 +79,22 @@ def test_a_check_error_fails_mkdocs_build_with_its_line_and_leaves_site_alone(tm
 
 
 def test_mkdocs_build_strict_fails_on_briefgens_warnings(tmp_path):
-    project = _example(tmp_path / "p")  # the example has single-origin warnings
+    project = _example(tmp_path / "p")
+    # A source no statement cites is a mistake in the files: a warning.
+    (project / "content/khmeimim/sources/unused.md").write_text(
+        "---\ntitle: Nobody cites this\noutlet: Nowhere Daily\n---\nSome words.\n", encoding="utf-8")
     result = _run("mkdocs", project, "build", "--strict")
     assert result.returncode == 1
-    assert "warning: fact 'heavy-lift' rests on one origin" in result.stderr
+    assert re.search(r"^WARNING\s+-\s+content/khmeimim/sources/unused\.md:1:1: warning: source 'unused' is not "
+                     r"cited by any statement$", result.stderr, re.M), result.stderr
     assert not (project / "site").exists()
+
+
+def test_mkdocs_build_strict_passes_on_findings(tmp_path):
+    project = _example(tmp_path / "p")  # single-origin, single-source and contested facts: notes
+    result = _run("mkdocs", project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "note: fact 'heavy-lift' rests on one origin (Maxar), reported by 2 sources" in result.stderr
 
 
 def test_mkdocs_refuses_a_site_dir_that_would_empty_content(tmp_path):

@@ -737,7 +737,7 @@ def test_briefing_json_has_the_contract_shape(tmp_path, make_project):
                     "corroboration": "contested"}
     (q,) = doc["questions"]
     assert q == {"id": "reopen", "question": "Will the port reopen?", "status": "leaning",
-                 "href": "questions/#q-reopen",
+                 "answer": None, "href": "questions/#q-reopen",
                  "hypotheses": [{"id": "soon", "label": "Soon", "for": 1, "against": 0, "neutral": 1},
                                 {"id": "late", "label": "Late", "for": 0, "against": 1, "neutral": 0}],
                  "watch": ["Cranes moving"]}

@@ -37,7 +37,7 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "fact": {"fact": _TEXT, "value": _TEXT, "corroboration": _MAYBE},
     "evidence": {"text": _TEXT, "question": _TEXT},
     "timeline": {"date": _TEXT, "text": _TEXT},
-    "question": {"question": _TEXT, "status": _TEXT, "leaning": _MAYBE, "hypotheses": (dict,), "tallies": (dict,)},
+    "question": {"question": _TEXT, "status": _TEXT, "leaning": _MAYBE, "answer": _MAYBE, "hypotheses": (dict,), "tallies": (dict,)},
     "source": {"outlet": _TEXT, "title": _TEXT},
 }
 

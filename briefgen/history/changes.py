@@ -73,6 +73,7 @@ def snapshot(b: Briefing, a: analyse.Analysis | None = None) -> Snapshot:
         tallies = a.tallies[q.id] if a is not None else analyse.tallies(q)
         rows.append(Row(q.anchor, "question", q.question, {
             "question": q.question, "status": q.status, "leaning": lean.label if lean else None,
+            "answer": h.label if (h := q.answer_hypothesis) and q.settled else None,
             "hypotheses": {h.id: h.label for h in q.hypotheses},
             "tallies": {t.hypothesis: [t.for_, t.against, t.neutral] for t in tallies}}))
         for e in q.evidence:
@@ -183,6 +184,8 @@ def describe(c: Change) -> str:
             parts.append(_dict_change(key, before or {}, after or {}))
         elif key == "leaning":
             parts.append(f"now leans to “{_short(after)}”" if after else "no longer favours a hypothesis")
+        elif key == "answer":
+            parts.append(f"answered: “{_short(after)}”" if after else "its answer was withdrawn")
         elif key in ("status", "corroboration", "assessment", "date"):
             parts.append(f"{key} moved from {before or 'none'} to {after or 'none'}")
         else:

@@ -127,14 +127,17 @@ class AnnotationReader:
         out = []
         for n, node in enumerate(nodes, 1):
             f = Fields(self.doc, node, f"question {n}",
-                       ("id", "question", "status", "hypotheses", "evidence", "watch"))
+                       ("id", "question", "status", "answer", "hypotheses", "evidence", "watch"))
             qid, text = f.slug("id", required=True), f.text("question", required=True)
             status = f.choice("status", STATUSES, "open")
             name = qid or (f.text("id") if f.has("id") else None) or f"question {n}"
             hyps = self.hypotheses(f, name)
             evidence = self.evidence(f.items_of("evidence"), name)
             watch = tuple(t for t, _ in f.texts("watch"))
-            out.append(Question(qid or name, text or "", status or "open", hyps, evidence, watch, f.pos))
+            answer = f.text("answer")  # a hypothesis id; check says when it names none
+            out.append(Question(qid or name, text or "", status or "open", hyps, evidence, watch, f.pos,
+                                answer, f.pos_of("answer") if f.has("answer") else None,
+                                f.pos_of("status") if f.has("status") else None))
         return tuple(out)
 
     def hypotheses(self, q: Fields, qid: str) -> tuple[Hypothesis, ...]:

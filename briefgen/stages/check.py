@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..caches.parsecache import ParseCache
 from ..diagnostics import Pos, Report
-from ..model import Briefing, Citation, statements
+from ..model import Briefing, Citation, Question, statements
 from ..text.quotes import Occurrence
 from ..text.sourcetext import SourceDoc, parse_source
 from .analyse import Analysis, analyse
@@ -44,10 +44,25 @@ def check_briefing(b: Briefing, report: Report, cache: ParseCache | None = None)
     for sid, s in b.sources.items():
         if sid not in cited:
             report.warning(s.pos, f"source '{sid}' is not cited by any statement")
-    for f in b.facts:
-        if checked.analysis.facts[f.id].status == "single-origin":
-            report.warning(f.pos, f"fact '{f.id}' rests on one origin reported by several outlets")
+    # Findings are about evidence that checked out: beside an error in the briefing's files
+    # (an unknown source, a broken id) they would be noise, and often wrong.
+    if not any(p.severity == "error" and p.pos.path.startswith(f"{b.dir}/") for p in report.problems):
+        _findings(b, checked.analysis, report)
     return checked
+
+
+def _findings(b: Briefing, analysis: Analysis, report: Report) -> None:
+    """What the evidence shows, said as notes: true of an honest briefing, so never a failure.
+    The pages show the same (the corroboration badges); here the writer sees it at its line."""
+    for f in b.facts:
+        c = analysis.facts[f.id]
+        if c.status == "single-origin":
+            report.note(f.pos, f"fact '{f.id}' rests on one origin ({c.origins[0]}), reported by "
+                        f"{len(c.sources)} sources")
+        elif c.status == "single-source" and c.sources:
+            report.note(f.pos, f"fact '{f.id}' rests on one source ('{c.sources[0]}')")
+        elif c.status == "contested":
+            report.note(f.pos, f"fact '{f.id}' is contested: disputed by {', '.join(c.disputed_by)}")
 
 
 def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
@@ -114,9 +129,25 @@ def _question_ids(b: Briefing, report: Report) -> dict[str, Pos]:
 def _check_questions(b: Briefing, report: Report) -> None:
     for q in b.questions:
         known = [h.id for h in q.hypotheses]
+        _check_answer(q, known, report)
         for e in q.evidence:
             for hid, _, pos in e.bears:
                 if hid not in known:
                     hint = difflib.get_close_matches(hid, known, n=1, cutoff=0.5)
                     tail = f"; did you mean '{hint[0]}'?" if hint else f"; hypotheses: {', '.join(known)}"
                     report.error(pos, f"unknown hypothesis '{hid}' in 'bears' of question '{q.id}'{tail}")
+
+
+def _check_answer(q: Question, known: list[str], report: Report) -> None:
+    """`answer:` names one of the question's hypotheses, and goes with `status: resolved`."""
+    if q.answer is not None and q.answer_pos is not None and q.answer not in known:
+        hint = difflib.get_close_matches(q.answer, known, n=1, cutoff=0.5)
+        tail = f"; did you mean '{hint[0]}'?" if hint else f"; hypotheses: {', '.join(known)}"
+        report.error(q.answer_pos, f"question '{q.id}': answer '{q.answer}' is not one of its "
+                     f"hypotheses{tail}")
+    elif q.status == "resolved" and q.answer is None:
+        report.warning(q.status_pos or q.pos, f"question '{q.id}' is resolved but names no answer; "
+                       "add 'answer: <hypothesis id>', or set status to open or leaning")
+    elif q.answer is not None and q.status != "resolved" and q.answer_pos is not None:
+        report.warning(q.answer_pos, f"question '{q.id}' has an answer but status '{q.status}'; "
+                       "set 'status: resolved' to show it as settled, or remove the answer")

@@ -40,6 +40,8 @@ def briefing_json(r: Resolved, urls: Urls, story: Story | None = None) -> str:
                       "outlets": list(c.outlets), "origins": list(c.origins),
                       "disputed_by": list(c.disputed_by), "corroboration": c.status})
     questions = [{"id": q.id, "question": q.question, "status": q.status,
+                  # the hypothesis that answers a resolved question; null while it is not settled
+                  "answer": q.answer if q.settled else None,
                   "href": href("questions", q.anchor),
                   "hypotheses": [{"id": t.hypothesis, "label": t.label, "for": t.for_,
                                   "against": t.against, "neutral": t.neutral}

@@ -125,17 +125,19 @@ class Renderer:
 
     def markers(self, r: Resolved, here: str, cites: tuple[Citation, ...] | list[Citation],
                 refs: dict[tuple, Preview], numbers: dict[str, int]) -> list[Marker]:
-        """Numbered markers for one statement's citations; their previews are collected in refs."""
+        """Numbered markers for all of one statement's citations (a template picks the ones it
+        shows, so a label never depends on which); their previews are collected in refs."""
         b, out = r.briefing, []
         for c, label in zip(cites, citeview.labels(cites, numbers)):
             s, anchor = b.sources[c.source], r.anchor_of.get(c, "")
             origin = r.analysis.origins[c]
-            origin = "" if origin == s.outlet else origin
+            origin = "" if origin.casefold() == s.outlet.strip().casefold() else origin
             href = self.urls.rel(here, page_of(b.id, "source", c.source), anchor)
             key = (c.source, anchor, label, origin, c.note or "", c.disputes)
             if key not in refs:
                 refs[key] = self._preview(r, c, s, anchor, f"r{len(refs) + 1}", label, href, origin)
-            out.append(citeview.Marker(refs[key].key, label, href, s.outlet, origin, c.quote, c.disputes))
+            out.append(citeview.Marker(refs[key].key, label, href, c.source, s.outlet, origin, c.quote,
+                                       c.disputes))
         return out
 
     def _preview(self, r: Resolved, c: Citation, s: Source, anchor: str, key: str, label: str, href: str,
@@ -166,7 +168,7 @@ class Renderer:
         pages = []
         for kind, template, title in (("summary", "summary.html", b.title),
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
-                                      ("questions", "questions.html", f"Open questions · {b.title}")):
+                                      ("questions", "questions.html", f"Questions · {b.title}")):
             here = page_of(b.id, kind)
             html, apparatus = split_apparatus(self._page(template, **self._context(r, here, story)))
             pages.append(Page(here, title, html, self.description(b, kind), kind,

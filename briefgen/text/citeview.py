@@ -2,7 +2,10 @@
 
 Markers are numbered per briefing, Wikipedia style: source n of the briefing's sources list is
 [n] everywhere, whatever its id, so a marker stays short and two sources never look alike. Two
-citations of one source in one statement are told apart by a letter: [2a], [2b].
+citations of one source in one statement are told apart by a letter: [2a], [2b]; a citation that
+disputes the statement says so in its label: [✕2]. Labels are given once per statement, over all
+its citations, so every place that shows one of them (the facts table, its "Disputed by" line,
+the coverage matrix, the preview) shows the same label for the same citation.
 
 The preview's data is plain text handed to the template (autoescaped there, into an inert
 <template>); nothing here is markup, and nothing ends up in a `title` attribute, which
@@ -24,8 +27,9 @@ CONTEXT_WORDS = 8  # words shown either side of the quote in a preview
 @dataclass(frozen=True)
 class Marker:
     key: str  # id of its preview data on the page, e.g. "r3"
-    label: str  # "2" or "2a": the visible text inside the brackets
+    label: str  # "2", "2a" or "✕2": the visible text inside the brackets, and its preview's
     href: str  # the passage on its source page
+    source: str  # the source id
     outlet: str
     origin: str  # "" when it is the outlet itself
     quote: str
@@ -54,8 +58,12 @@ def source_numbers(b: Briefing) -> dict[str, int]:
     return {sid: n for n, sid in enumerate(b.sources, 1)}
 
 
+DISPUTES = "✕"  # before the label of a citation that disputes its statement
+
+
 def labels(cites: Iterable[Citation], numbers: dict[str, int]) -> list[str]:
-    """Visible labels for one statement's citations: a letter only where a source repeats."""
+    """Visible labels for all of one statement's citations: a letter only where a source repeats,
+    ✕ before one that disputes the statement."""
     cites = list(cites)
     repeats = Counter(c.source for c in cites)
     seen: Counter[str] = Counter()
@@ -66,7 +74,7 @@ def labels(cites: Iterable[Citation], numbers: dict[str, int]) -> list[str]:
             letter = ascii_lowercase[seen[c.source] % 26]
             seen[c.source] += 1
             n += letter
-        out.append(n)
+        out.append(DISPUTES + n if c.disputes else n)
     return out
 
 
