@@ -132,7 +132,8 @@ def test_coverage_matrix_cells(built: Path) -> None:
     assert rows == ["corroborated", "single-origin", "single-source", "contested"]
     contested = re.search(r'#fact-contested">.*?</tr>', matrix, re.S).group(0)
     cells = re.findall(r'bg-cell--(\w+)', contested)
-    assert cells == ["silent", "supports", "disputes"]  # sources in order: daily, herald, wire
+    # columns in number order, as first cited: wire (summary), herald (fact 'corroborated'), daily
+    assert cells == ["disputes", "supports", "silent"]
     assert "Example Wire disputes it" in contested and "The Daily is silent" in contested
     assert re.search(r'bg-cell--supports"><a class="bg-rel bg-rel--supports" href="\.\./sources/herald/#q-', contested)
 

@@ -2,7 +2,7 @@
 
 One small project, written here by hand, is built for real once. Every expectation below is
 read off the YAML and the source texts in this file, not off briefgen's output: the sources are
-numbered by file name (ledger [1], wire [2]); a source cited twice by one statement gets a
+numbered as briefing.yml first cites them (wire [1], ledger [2]); a source cited twice by one statement gets a
 letter per citation in written order; a disputing citation carries ✕ in its label.
 """
 
@@ -152,8 +152,8 @@ def test_fact_markers_label_every_citation_of_the_fact_once(site: Path):
     evidence = row.xpath('./td[@data-label="Evidence"]')[0]
     support = [text(a) for a in evidence.xpath('./sup/a[contains(@class, "bg-cite")]')]
     disputed = [text(a) for a in evidence.xpath('.//div[@class="bg-disputed"]//a')]
-    assert support == ["[2a]", "[1]"]
-    assert disputed == ["[✕2b]"]
+    assert support == ["[1a]", "[2]"]
+    assert disputed == ["[✕1b]"]
 
 
 def test_marker_label_is_its_preview_label_on_every_page(site: Path):
@@ -170,18 +170,18 @@ def test_matrix_cell_shows_support_and_dispute_each_linking_to_its_own_passage(s
     doc = page(site, "port/facts")
     data = previews(doc)
     row = doc.xpath('//table[contains(@class, "bg-matrix")]/tbody/tr[th/a[@href="#fact-port-open"]]')[0]
-    ledger, wire = row.xpath("./td")  # columns [1] ledger, [2] wire
+    wire, ledger = row.xpath("./td")  # columns [1] wire, [2] ledger
     def said(a) -> tuple[str, str]:  # (the mark a reader sees, what a screen reader says)
         return text(a.xpath('./span[@aria-hidden="true"]')[0]), text(a.xpath('./span[@class="bg-sr"]')[0])
 
-    assert [said(a) for a in ledger.xpath("./a")] == [("✓", "City Ledger supports it [1]")]
+    assert [said(a) for a in ledger.xpath("./a")] == [("✓", "City Ledger supports it [2]")]
     wire_links = wire.xpath("./a")
-    assert [said(a) for a in wire_links] == [("✓", "Harbour Wire supports it [2a]"),
-                                             ("✕", "Harbour Wire disputes it [2b]")]
+    assert [said(a) for a in wire_links] == [("✓", "Harbour Wire supports it [1a]"),
+                                             ("✕", "Harbour Wire disputes it [1b]")]
     support, dispute = wire_links
-    assert data[support.get("data-ref")]["label"] == "2a"
+    assert data[support.get("data-ref")]["label"] == "1a"
     assert data[support.get("data-ref")]["quote"] == "The port reopened on Monday"
-    assert data[dispute.get("data-ref")]["label"] == "✕2b"
+    assert data[dispute.get("data-ref")]["label"] == "✕1b"
     assert data[dispute.get("data-ref")]["quote"] == "Officials denied the port had reopened"
     assert data[dispute.get("data-ref")]["disputes"] is True
     assert support.get("href") != dispute.get("href")

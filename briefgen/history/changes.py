@@ -8,11 +8,12 @@ Everything here is pure: no files, no git, no HTML (templates and the feed word 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import Briefing
 from ..stages import analyse
+from ..text.citeview import source_numbers
 
 KINDS = ("summary", "fact", "evidence", "timeline", "question", "source")
 # Anchors briefgen made up from a position (no `id:` written): such rows are matched by text
@@ -80,9 +81,23 @@ def snapshot(b: Briefing, a: analyse.Analysis | None = None) -> Snapshot:
             rows.append(Row(e.anchor, "evidence", e.text, {"text": e.text, "question": q.question}))
     for t in b.timeline:
         rows.append(Row(t.anchor, "timeline", t.text, {"date": t.date.isoformat(), "text": t.text}))
-    for s in b.sources.values():
+    # In the order the version numbers them, so later versions can keep those numbers.
+    for sid in source_numbers(b):
+        s = b.sources[sid]
         rows.append(Row(s.id, "source", f"{s.outlet}: {s.title}", {"outlet": s.outlet, "title": s.title}))
     return Snapshot(b.as_of.isoformat(), tuple(rows))
+
+
+def numbering(versions: Iterable[Snapshot]) -> dict[str, int]:
+    """Source id -> its number, kept from the first version (oldest first) that had the source:
+    "[2]" in last week's message still means the same outlet; a new source takes the next number,
+    and a withdrawn one leaves its number unused."""
+    numbers: dict[str, int] = {}
+    for shot in versions:
+        for row in shot.rows:
+            if row.kind == "source" and row.id not in numbers:
+                numbers[row.id] = len(numbers) + 1
+    return numbers
 
 
 def _sources_known(citations: Iterable[Any], b: Briefing) -> bool:
@@ -213,6 +228,7 @@ class Story:
     commit: str | None  # the last commit with this as_of; None when never committed
     steps: tuple[Step, ...]  # newest first
     marks: dict[str, tuple[str, str]]  # row key -> ("added" | "changed", as_of of that version)
+    numbers: dict[str, int] = field(default_factory=dict)  # source id -> its number, kept across versions
 
     @property
     def latest(self) -> Step | None:
@@ -240,7 +256,8 @@ def story(b: Briefing, committed: tuple[tuple[Snapshot, str], ...],
         for c in step.items:
             if c.change != "removed":
                 marks[row_key(c.kind, c.id)] = (c.change, step.as_of)
-    return Story(b.id, current.as_of, commit, history, marks)
+    numbers = numbering([s for s, _ in earlier] + [current])
+    return Story(b.id, current.as_of, commit, history, marks, numbers)
 
 
 PAGE_OF_KIND = {"summary": "summary", "timeline": "summary", "fact": "facts", "evidence": "questions",

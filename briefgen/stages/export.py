@@ -7,6 +7,7 @@ from typing import Any
 
 from ..history.changes import Story, describe
 from ..model import statements
+from ..text.citeview import source_numbers
 from ..urls import Urls, page_of
 from .resolve import Resolved
 
@@ -18,7 +19,8 @@ def briefing_json(r: Resolved, urls: Urls, story: Story | None = None) -> str:
     def href(kind: str, fragment: str = "", source: str | None = None) -> str:
         return urls.rel(here, page_of(b.id, kind, source), fragment)
 
-    sources = [{"id": s.id, "title": s.title, "outlet": s.outlet, "url": s.url,
+    numbers = story.numbers if story is not None and story.numbers else source_numbers(b)
+    sources = [{"id": s.id, "number": numbers.get(s.id), "title": s.title, "outlet": s.outlet, "url": s.url,
                 "published": s.published.isoformat() if s.published else None,
                 "author": s.author, "reliability": s.reliability, "page": href("source", source=s.id)}
                for s in b.sources.values()]

@@ -154,11 +154,15 @@ class Renderer:
     def _context(self, r: Resolved, here: str, story: Story | None) -> dict[str, Any]:
         b = r.briefing
         refs: dict[tuple, Preview] = {}  # this page's previews, filled as its markers render
-        link, numbers = self._linker(here, b), citeview.source_numbers(b)
+        link = self._linker(here, b)
+        # Numbers kept across committed versions when history was read, else this version's own.
+        numbers = story.numbers if story is not None and story.numbers else citeview.source_numbers(b)
         return {"b": b, "r": r, "analysis": r.analysis, "here": here, "link": link,
                 "markers": lambda cites: self.markers(r, here, cites, refs, numbers),
                 "previews": lambda: list(refs.values()),
                 "numbers": numbers, "site_name": self.site_name,
+                # the sources list and the matrix's columns, in number order
+                "numbered": sorted(b.sources.values(), key=lambda src: numbers.get(src.id, 0)),
                 **history_context(self.env, story, link)}
 
     # -- pages ----------------------------------------------------------------------------------

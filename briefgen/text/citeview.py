@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Iterable
 
-from ..model import Briefing, Citation, Statement
+from ..model import Briefing, Citation, Statement, statements
 
 CONTEXT_WORDS = 8  # words shown either side of the quote in a preview
 
@@ -54,8 +54,13 @@ class Preview:
 
 
 def source_numbers(b: Briefing) -> dict[str, int]:
-    """Source id -> its number in the briefing's sources list (1-based, in written order)."""
-    return {sid: n for n, sid in enumerate(b.sources, 1)}
+    """Source id -> its number (1-based) in a briefing without history: sources in the order
+    briefing.yml first cites them (so the bottom line opens [1] [2]), then the uncited ones in
+    file order. With history, numbers once given are kept (history.changes.numbering)."""
+    cited = sorted((c for st in statements(b) for c in st.citations), key=lambda c: (c.pos.line, c.pos.col))
+    order = dict.fromkeys(c.source for c in cited if c.source in b.sources)
+    order.update(dict.fromkeys(b.sources))
+    return {sid: n for n, sid in enumerate(order, 1)}
 
 
 DISPUTES = "✕"  # before the label of a citation that disputes its statement
