@@ -8,13 +8,13 @@ change; render reads the stream through `Resolved.tokens`. Resolving twice gives
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 from markdown_it.token import Token
 
 from ..model import Briefing, Citation, Statement, statements
+from ..text.anchors import unique_slug
 from ..text.marks import insert_mark
 from ..text.sourcetext import SourceDoc
 from .analyse import Analysis
@@ -69,12 +69,9 @@ class Resolved:
 
 
 def _anchor_name(words: str, taken: set[str]) -> str:
-    slug = "-".join(re.findall(r"[a-z0-9]+", words.lower())[:6])[:48].strip("-") or "passage"
-    name, n = f"q-{slug}", 2
-    while name in taken:
-        name, n = f"q-{slug}-{n}", n + 1
-    taken.add(name)
-    return name
+    # From the quoted words alone (text/anchors.py), so it never moves when another citation of
+    # this source is added or removed.
+    return unique_slug(words, taken)
 
 
 def _whole_words(text: str, start: int, end: int) -> str:
