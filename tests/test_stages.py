@@ -329,7 +329,7 @@ def test_quote_found_twice_is_an_error_asking_for_more_words(tmp_path, make_proj
     line, col = line_col_of(yml, '"repeated"')
     assert messages(outcome) == [
         f"content/port/briefing.yml:{line}:{col}: error: quote occurs 2 times in "
-        "content/port/sources/wire.md; quote more words so it occurs exactly once"]
+        "content/port/sources/wire.md (both in line 10); quote more words so it occurs exactly once"]
 
 
 def test_missing_quote_names_its_position_and_suggests_the_closest_passage(tmp_path, make_project):

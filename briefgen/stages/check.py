@@ -82,12 +82,23 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
         return
     path = doc.source.path
     if hits:
-        report.error(c.quote_pos, f"quote occurs {len(hits)} times in {path}; quote more words so "
-                     "it occurs exactly once")
+        where = _lines([doc.blocks[h.block].line for h in hits])
+        report.error(c.quote_pos, f"quote occurs {len(hits)} times in {path} ({where}); quote more "
+                     "words so it occurs exactly once")
         return
     near = doc.index.closest(c.quote)
-    tail = f'; did you mean "...{near.rstrip(".")}..."?' if near else ""
+    # The suggestion is framed by one ellipsis each side, whatever the passage starts or ends with.
+    tail = f'; did you mean "...{near.strip().strip(".…").strip()}..."?' if near else ""
     report.error(c.quote_pos, f"quote not found in {path}{tail}")
+
+
+def _lines(lines: list[int]) -> str:
+    """Where the occurrences are, by file line: "both in line 10", "lines 8 and 12"."""
+    distinct = sorted(set(lines))
+    if len(distinct) == 1:
+        return f"{'both' if len(lines) == 2 else f'all {len(lines)}'} in line {distinct[0]}"
+    named = [str(n) for n in distinct]
+    return "lines " + (", ".join(named[:-1]) + " and " + named[-1])
 
 
 def _check_ids(b: Briefing, report: Report) -> None:
