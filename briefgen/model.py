@@ -134,6 +134,7 @@ class Source:
     publish: Literal["full", "excerpts"] = "full"
     paraphrased: bool = False
     pos: Pos = field(default_factory=lambda: Pos("?"))  # where its metadata was declared
+    lang: str | None = None  # BCP 47 tag of the article's language, as written
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class Briefing:
     timeline: tuple[TimelineEvent, ...]
     pos: Pos
     unloaded: frozenset[str] = frozenset()  # sources that exist but failed to load (reported)
+    lang: str | None = None  # BCP 47 tag of the analyst's writing (`lang:`), if given
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,18 @@ class Outcome:
         return (f"{len(bs)} briefing{'s' if len(bs) != 1 else ''}, {n_src} source{'s' if n_src != 1 else ''}, "
                 f"{n_cit} citation{'s' if n_cit != 1 else ''}")
 
+    def languages(self) -> set[str]:
+        """The languages the briefings and their sources are written in (language subtags), so
+        the engine's search can split and stem their words."""
+        from .text.direction import language_of
+
+        out: set[str] = set()
+        for c in self.checked:
+            b = c.briefing
+            out.add(language_of(b.lang, b.title))
+            out.update(language_of(s.lang, s.title + " " + s.body) for s in b.sources.values())
+        return out
+
 
 def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     """Load and check every briefing (the strategy says whether the parse cache is used and

@@ -420,7 +420,7 @@ def test_excerpts_show_a_gap_between_separate_quotes(tmp_path):
     project = excerpt_project(tmp_path, ["quartermaster Zebulon", "marmalade rationing"])
     build_ok(project)
     html = (project / "site/cranes/sources/minutes/index.html").read_text(encoding="utf-8")
-    article = html[html.index('<article class="bg-source">'):html.index("</article>", html.index('<article class="bg-source">'))]
+    article = html[html.index('<article class="bg-source"'):html.index("</article>", html.index('<article class="bg-source"'))]
     assert article.index("quartermaster Zebulon") < article.index("bg-gap") < article.index("marmalade rationing")
     assert grep_site(project / "site", "umbrella collection") == {"umbrella collection": []}
     SiteReader(project / "site").follow_everything()

@@ -59,7 +59,8 @@ summary:
 def _sources_list(site: Path) -> list[str]:
     html = (site / "storm" / "index.html").read_text(encoding="utf-8")
     section = html[html.index('id="bg-sources"'):]
-    return re.findall(r'<span class="bg-num" aria-hidden="true">\[(\d+)\]</span> <a [^>]*><strong>([^<]+)</strong>', section)
+    return re.findall(r'<span class="bg-num" aria-hidden="true">\[(\d+)\]</span> <a [^>]*><strong><bdi>([^<]+)</bdi></strong>',
+                      section)
 
 
 def _first_markers(site: Path) -> list[str]:

@@ -81,6 +81,7 @@ ALLOWED_TAGS = {
     "path", "form", "mark", "time", "em", "strong", "code", "pre", "blockquote", "br", "hr", "img",
     "small", "sup", "abbr", "details", "summary", "dl", "dt", "dd", "caption", "s", "q", "cite",
     "template", "i", "b",  # the inert preview data and the back-link heading (templates/_macros.html)
+    "bdi",  # isolates a title or outlet from the numbers and dates beside it (a right-to-left name)
 }
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcdoc", "background"}
 READ_ALOUD = {"title", "aria-label", "alt", "content", "placeholder", "aria-description"}

@@ -95,7 +95,7 @@ def assert_well_nested(html: str) -> None:
 
 
 def article_html(page_html: str) -> str:
-    start = page_html.index('<article class="bg-source">')
+    start = page_html.index('<article class="bg-source"')
     return page_html[start: page_html.index("</article>", start) + len("</article>")]
 
 
@@ -695,15 +695,16 @@ def export(tmp_path, make_project, directory_urls: bool = True) -> dict:
 
 def test_briefing_json_has_the_contract_shape(tmp_path, make_project):
     doc = export(tmp_path, make_project)
-    # README documents the extensions: `tags`, and `author`, `reliability` and `number` of each source.
-    # `version` and `changes` come from the git history (none here: not a repository).
-    assert set(doc) == {"id", "title", "as_of", "tags", "sources", "statements", "facts", "questions",
+    # README documents the extensions: `lang`, `tags`, and `author`, `reliability`, `number` and
+    # `lang` of each source. `version` and `changes` come from the git history (none here).
+    assert set(doc) == {"id", "title", "lang", "as_of", "tags", "sources", "statements", "facts", "questions",
                         "version", "changes"}
     assert (doc["version"], doc["changes"]) == ({"as_of": "2024-05-02", "commit": None}, [])
     assert (doc["id"], doc["title"], doc["as_of"], doc["tags"]) == ("port", "Port closure", "2024-05-02", ["ports"])
     by_id = {s["id"]: s for s in doc["sources"]}
     for s in doc["sources"]:
-        assert set(s) == {"id", "number", "title", "outlet", "url", "published", "page", "author", "reliability"}
+        assert set(s) == {"id", "number", "lang", "title", "outlet", "url", "published", "page", "author",
+                          "reliability"}
     assert by_id["wire"]["page"] == "sources/wire/" and by_id["herald"]["page"] == "sources/herald/"
     assert by_id["herald"]["published"] == "2024-05-01" and by_id["wire"]["url"] == "https://example.com/cranes"
 

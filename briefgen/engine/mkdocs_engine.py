@@ -11,7 +11,7 @@ import html
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 import yaml
 
@@ -85,9 +85,12 @@ def settings_of(config: Any) -> Settings:
                     nav_briefings=nav_limit(config.extra, Path(config.config_file_path or "mkdocs.yml").name))
 
 
-def configure(config: Any, project: Path, settings: Settings, pages: list[Page], urls: Urls) -> None:
-    """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides."""
+def configure(config: Any, project: Path, settings: Settings, pages: list[Page], urls: Urls,
+              languages: Collection[str] = ()) -> None:
+    """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides,
+    and the content's languages to Material's search."""
     config.nav = _nav(settings, config.nav, pages, urls)
+    _search_languages(config, languages)
     for css in ("assets/briefgen/briefgen.css", "assets/briefgen/changes.css"):
         if css not in config.extra_css:
             config.extra_css.append(css)
@@ -121,6 +124,29 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
                    if q.meta.get("briefing") == bid and q.kind in labels and not q.meta.get("empty")]
             nav.append({html.escape(p.title): own})
     return nav
+
+
+def _search_languages(config: Any, languages: Collection[str]) -> None:
+    """Material's search splits, trims and stems words per language (lunr): with English alone, a
+    Russian, Greek or Arabic word is trimmed to nothing and never found. Each language it ships
+    support for is added to the search plugin's `lang`, after the ones the user set."""
+    plugin = next((p for name, p in config.plugins.items() if name in ("material/search", "search")), None)
+    lang = getattr(getattr(plugin, "config", None), "lang", None)
+    if plugin is None or not isinstance(lang, list):
+        return
+    if not lang:  # its own on_config has not run yet (it is listed after briefgen): its default first
+        lang.append(str(config.theme.get("language") or "en").split("-")[0])
+    supported = _lunr_languages()
+    for code in sorted(set(languages) - set(lang)):
+        if code in supported:
+            lang.append(code)
+
+
+def _lunr_languages() -> set[str]:
+    import material
+
+    found = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    return {"en"} | {p.name.split(".")[1] for p in found.glob("lunr.*.min.js")}
 
 
 # Material features that parse text of the page as HTML. content.tooltips turns `title` attributes

@@ -139,7 +139,7 @@ class BriefgenPlugin(BasePlugin):
             if self.driven:  # briefgen prints the report; MkDocs need not log a summary of it
                 raise CheckFailed()
             raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
-        mkdocs_engine.configure(config, project, settings, outcome.pages, urls)
+        mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
         if strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
         return config

@@ -20,7 +20,8 @@ def briefing_json(r: Resolved, urls: Urls, story: Story | None = None) -> str:
         return urls.rel(here, page_of(b.id, kind, source), fragment)
 
     numbers = story.numbers if story is not None and story.numbers else source_numbers(b)
-    sources = [{"id": s.id, "number": numbers.get(s.id), "title": s.title, "outlet": s.outlet, "url": s.url,
+    sources = [{"id": s.id, "number": numbers.get(s.id), "lang": s.lang, "title": s.title, "outlet": s.outlet,
+                "url": s.url,
                 "published": s.published.isoformat() if s.published else None,
                 "author": s.author, "reliability": s.reliability, "page": href("source", source=s.id)}
                for s in b.sources.values()]
@@ -49,7 +50,7 @@ def briefing_json(r: Resolved, urls: Urls, story: Story | None = None) -> str:
                                   "against": t.against, "neutral": t.neutral}
                                  for t in a.tallies[q.id]],
                   "watch": list(q.watch)} for q in b.questions]
-    doc = {"id": b.id, "title": b.title, "as_of": b.as_of.isoformat(), "tags": list(b.tags),
+    doc = {"id": b.id, "title": b.title, "lang": b.lang, "as_of": b.as_of.isoformat(), "tags": list(b.tags),
            "sources": sources, "statements": out_statements, "facts": facts, "questions": questions,
            **versions_json(story, b.as_of.isoformat())}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -12,12 +12,13 @@ from ..loading.statements import AnnotationReader
 from ..loading.yamlfields import Fields, is_slug
 from ..loading.yamlnodes import YamlDoc
 from ..model import RELIABILITY, Briefing, Source
+from ..text.direction import is_language_tag
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
 RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}
 SOURCE_KEYS = ("title", "outlet", "author", "published", "url", "accessed", "reliability", "drop",
-               "publish", "paraphrased")
-BRIEFING_KEYS = ("title", "as_of", "tags", "sources", "summary", "facts", "questions", "timeline")
+               "publish", "paraphrased", "lang")
+BRIEFING_KEYS = ("title", "as_of", "lang", "tags", "sources", "summary", "facts", "questions", "timeline")
 # Also read by the importer, so both agree on where front matter ends.
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -106,6 +107,7 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
         return None
     title, as_of = f.text("title", required=True), f.date("as_of", required=True)
     tags = tuple(t for t, _ in f.texts("tags"))
+    lang = _language(f, "briefing.yml", report)
     sources, unloaded = load_sources(root, folder, doc, f, report)
     reader = AnnotationReader(doc, set(sources) | unloaded)
     summary = reader.summary(f.items_of("summary"))
@@ -115,7 +117,17 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
     # A missing title or date is already an error, so nothing is built; the briefing still goes
     # through check so that one run shows all of its problems.
     return Briefing(folder.name, rel(root, folder), title or folder.name, as_of or datetime.date.min,
-                    tags, sources, summary, facts, questions, timeline, Pos(name), frozenset(unloaded))
+                    tags, sources, summary, facts, questions, timeline, Pos(name), frozenset(unloaded), lang)
+
+
+def _language(f: Fields | None, what: str, report: Report) -> str | None:
+    """`lang:`, a BCP 47 tag (ar, ru, el, pt-BR), or an error at it."""
+    lang = f.text("lang") if f is not None else None
+    if lang is not None and not is_language_tag(lang):
+        report.error(f.pos_of("lang"), f"'lang' of {what} must be a BCP 47 language tag such as ar, ru, "
+                     f"el or pt-BR, not {lang!r}")
+        return None
+    return lang
 
 
 def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields,
@@ -237,4 +249,5 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
         drop=tuple(drop_layer.texts("drop")) if drop_layer else (),
         publish=get("publish", "choice", ("full", "excerpts"), "full") or "full",
         paraphrased=bool(get("paraphrased", "flag")), pos=where,
+        lang=_language(pick("lang"), f"source '{sid}'", report),
     )

@@ -22,6 +22,7 @@ from ..history.view import history_context
 from ..model import RELIABILITY, Briefing, Citation, Source
 from ..text import citeview
 from ..text.citeview import Marker, Preview
+from ..text.direction import direction
 from ..text.markup import inline, plain
 
 if TYPE_CHECKING:
@@ -149,7 +150,8 @@ class Renderer:
                          else ("", ""))
         return Preview(key, label, href, original_link(s, words) or s.url or "", before, words, after,
                        s.outlet, s.title, origin, day(s.published),
-                       plain(self.md, c.note) if c.note else "", c.disputes)
+                       plain(self.md, c.note) if c.note else "", c.disputes, s.lang or "",
+                       r.directions[c.source])
 
     def _context(self, r: Resolved, here: str, story: Story | None) -> dict[str, Any]:
         b = r.briefing
@@ -163,6 +165,8 @@ class Renderer:
                 "numbers": numbers, "site_name": self.site_name,
                 # the sources list and the matrix's columns, in number order
                 "numbered": sorted(b.sources.values(), key=lambda src: numbers.get(src.id, 0)),
+                # writing directions: of the analyst's text, and of each source's
+                "bdir": direction(b.lang, b.title), "dirs": r.directions,
                 **history_context(self.env, story, link)}
 
     # -- pages ----------------------------------------------------------------------------------
@@ -209,7 +213,7 @@ class Renderer:
             p = r.passage(sid, meta["anchor"])
             backs = [{"href": link(st.page, st.anchor), "label": st.label,
                       "disputes": citeview.disputing(st, sid, p.anchor, r.anchor_of)} for st in p.cited_by]
-            return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"]))
+            return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"]), ctx["bdir"])
 
         if doc.source.publish == "excerpts":
             body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))

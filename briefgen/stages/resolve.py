@@ -9,12 +9,14 @@ change; render reads the stream through `Resolved.tokens`. Resolving twice gives
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 from markdown_it.token import Token
 
 from ..model import Briefing, Citation, Statement, statements
 from ..text.anchors import unique_slug
+from ..text.direction import direction
 from ..text.marks import insert_mark
 from ..text.sourcetext import SourceDoc
 from .analyse import Analysis
@@ -66,6 +68,11 @@ class Resolved:
     @property
     def citation_count(self) -> int:
         return self.analysis.citations
+
+    @cached_property
+    def directions(self) -> dict[str, str]:
+        """Source id -> 'rtl' or 'ltr', from its `lang` or else its letters (text/direction.py)."""
+        return {sid: direction(s.lang, s.title + " " + s.body) for sid, s in self.briefing.sources.items()}
 
 
 def _anchor_name(words: str, taken: set[str]) -> str:

@@ -51,6 +51,8 @@ class Preview:
     date: str
     note: str
     disputes: bool
+    lang: str = ""  # the source's language tag, "" when not given
+    dir: str = "ltr"  # the source's writing direction: the quote's and title's
 
 
 def source_numbers(b: Briefing) -> dict[str, int]:

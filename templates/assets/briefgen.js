@@ -57,17 +57,36 @@
     var box = make("div", "bg-pop__inner");
     var disputes = data.hasAttribute("data-disputes");
     if (disputes) box.appendChild(make("p", "bg-pop__disputes", "✕ This source disputes the statement"));
+    // The quote in its source's language and direction, so an Arabic quote's ellipses, commas
+    // and quotation marks sit where an Arabic reader expects them.
     var quote = make("p", "bg-pop__quote");
+    var dir = data.getAttribute("data-dir") === "rtl" ? "rtl" : "ltr";
+    var lang = data.getAttribute("data-lang");
+    quote.dir = dir;
+    if (lang) quote.lang = lang;
     quote.appendChild(make("span", "bg-pop__ctx", field(data, "before")));
     quote.appendChild(make("mark", "bg-pop__words", field(data, "quote")));
     quote.appendChild(make("span", "bg-pop__ctx", field(data, "after")));
     box.appendChild(quote);
+    // Outlet and title isolated (<bdi>): a right-to-left name never pulls the date across it.
     var meta = make("p", "bg-pop__meta");
-    meta.appendChild(make("strong", "", "[" + field(data, "label") + "] " + field(data, "outlet")));
-    var bits = [field(data, "date"), field(data, "title")].filter(Boolean);
-    if (bits.length) meta.appendChild(document.createTextNode(" · " + bits.join(" · ")));
+    var head = make("strong", "", "[" + field(data, "label") + "] ");
+    head.appendChild(make("bdi", "", field(data, "outlet")));
+    meta.appendChild(head);
+    if (field(data, "date")) meta.appendChild(document.createTextNode(" · " + field(data, "date")));
+    if (field(data, "title")) {
+      meta.appendChild(document.createTextNode(" · "));
+      var title = make("bdi", "bg-pop__title", field(data, "title"));
+      title.dir = dir;
+      if (lang) title.lang = lang;
+      meta.appendChild(title);
+    }
     box.appendChild(meta);
-    if (field(data, "origin")) box.appendChild(make("p", "bg-pop__origin", "Origin: " + field(data, "origin")));
+    if (field(data, "origin")) {
+      var origin = make("p", "bg-pop__origin", "Origin: ");
+      origin.appendChild(make("bdi", "", field(data, "origin")));
+      box.appendChild(origin);
+    }
     if (field(data, "note")) box.appendChild(make("p", "bg-pop__note", "Analyst’s note: " + field(data, "note")));
     var links = make("p", "bg-pop__links");
     var passage = safeHref(data.getAttribute("data-href"));

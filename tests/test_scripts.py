@@ -1,0 +1,101 @@
+"""Sources in any script: language and direction marked, foreign names isolated, search told.
+
+The fixture tests/fixtures/scripts holds an Arabic (`lang: ar`), a Russian (no `lang`) and a
+Greek (`lang: el`) source, written for these tests. Every expectation is read off those files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import main
+from conftest import REPO, build_ok, make_project
+
+FIXTURE = REPO / "tests" / "fixtures" / "scripts"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("scripts") / "project"
+    shutil.copytree(FIXTURE, root)
+    build_ok(root)
+    return root / "site"
+
+
+def _page(site: Path, rel: str):
+    return lxml.html.fromstring((site / rel / "index.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("sid, lang, direction", [("jazeera", "ar", "rtl"), ("rbc", None, "ltr"),
+                                                  ("kathimerini", "el", "ltr")])
+def test_source_text_carries_its_language_and_direction(site: Path, sid: str, lang: str | None, direction: str):
+    doc = _page(site, f"sea/sources/{sid}")
+    (article,) = doc.xpath('//article[contains(@class, "bg-source")]')
+    assert article.get("lang") == lang and article.get("dir") == direction
+    (title,) = doc.xpath('//h1[contains(@class, "bg-title")]')
+    assert title.get("lang") == lang and title.get("dir") == direction
+    # Back-links are the page's own furniture: left to right, even inside an Arabic paragraph.
+    assert {side.get("dir") for side in doc.xpath('//small[contains(@class, "bg-side")]')} == {"ltr"}
+
+
+def test_a_source_without_lang_takes_its_direction_from_its_letters(tmp_path: Path):
+    project = make_project(tmp_path, {
+        "content/b/briefing.yml": 'title: B\nas_of: 2025-01-01\nsummary:\n  - text: A.\n    cite: [{src: "السفن عادت"}]\n',
+        "content/b/sources/src.md": "---\ntitle: خبر\noutlet: Wire\n---\nقال مسؤولون إن السفن عادت.\n",
+    })
+    build_ok(project)
+    (article,) = _page(project / "site", "b/sources/src").xpath('//article[contains(@class, "bg-source")]')
+    assert article.get("dir") == "rtl" and article.get("lang") is None
+
+
+def test_titles_and_outlets_beside_numbers_and_dates_are_isolated(site: Path):
+    doc = _page(site, "sea")
+    items = doc.xpath('//ol[contains(@class, "bg-sources")]/li')
+    first = items[0]
+    bdis = first.xpath(".//bdi")
+    assert [b.text for b in bdis] == ["الجزيرة نت", "الميناء يعود إلى العمل بعد العاصفة"]
+    assert bdis[1].get("dir") == "rtl" and bdis[1].get("lang") == "ar"
+    legend = _page(site, "sea/facts").xpath('//p[contains(@class, "bg-legend")][.//span[@class="bg-key"]]')[0]
+    assert [b.text for b in legend.xpath(".//bdi")] == ["الجزيرة نت", "РБК", "Καθημερινή"]
+
+
+def test_previews_say_the_quote_s_direction_and_language(site: Path):
+    doc = _page(site, "sea")
+    data = {d.xpath('./i[@data-f="outlet"]')[0].text: d for d in doc.xpath('//template[@id="bg-previews"]//div')}
+    assert (data["الجزيرة نت"].get("data-dir"), data["الجزيرة نت"].get("data-lang")) == ("rtl", "ar")
+    assert (data["РБК"].get("data-dir"), data["РБК"].get("data-lang")) == ("ltr", None)
+    assert (data["Καθημερινή"].get("data-dir"), data["Καθημερινή"].get("data-lang")) == ("ltr", "el")
+
+
+def test_briefing_json_keeps_the_languages(site: Path):
+    doc = json.loads((site / "sea" / "briefing.json").read_text(encoding="utf-8"))
+    assert doc["lang"] == "en"
+    assert {s["id"]: s["lang"] for s in doc["sources"]} == {"jazeera": "ar", "rbc": None, "kathimerini": "el"}
+
+
+def test_search_is_told_the_languages_of_the_sources(site: Path):
+    # Arabic and Greek from `lang`, Russian from its Cyrillic letters, English from the briefing.
+    config = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]
+    assert sorted(config["lang"]) == ["ar", "el", "en", "ru"]
+    assert config["lang"][0] == "en"  # the site's own language stays first
+
+
+def test_a_bad_language_tag_is_an_error_at_it(tmp_path: Path):
+    project = make_project(tmp_path, {
+        "content/b/briefing.yml": 'title: B\nas_of: 2025-01-01\nlang: "en us"\nsummary:\n  - text: A.\n    cite: [{src: "words here"}]\n',
+        "content/b/sources/src.md": "---\ntitle: T\noutlet: Wire\nlang: ar_EG\n---\nSome words here.\n",
+    })
+    result = CliRunner().invoke(main, ["-C", str(project), "check"])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if ": error: " in line] == [
+        "content/b/briefing.yml:3:7: error: 'lang' of briefing.yml must be a BCP 47 language tag such as ar, "
+        "ru, el or pt-BR, not 'en us'",
+        "content/b/sources/src.md:4:7: error: 'lang' of source 'src' must be a BCP 47 language tag such as ar, "
+        "ru, el or pt-BR, not 'ar_EG'",
+    ]
