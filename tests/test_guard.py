@@ -208,3 +208,166 @@ def test_a_site_from_a_briefgen_that_wrote_no_marker_is_replaced_if_the_build_wr
     result = CliRunner().invoke(main, ["-C", str(project), "-q", "build"])
     assert result.exit_code == 1 and "site_dir 'site' holds files this build does not write (notes.txt)" in result.stderr
     assert tree_hash(project) == before
+
+
+# -- the swap into place: a kill at any step, then a failing build, keeps a site -----------------
+
+KILLED_AT = '''\
+import os, pathlib, shutil, signal, sys
+from briefgen.engine import guard
+from briefgen.engine.site import build_site
+
+step, project = sys.argv[1], pathlib.Path(sys.argv[2])
+site = project / "site" if len(sys.argv) < 4 else pathlib.Path(sys.argv[3])
+
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel would: no finally, no handler
+
+
+def before(original, when):
+    def patched(*args, **kwargs):
+        if when(*args):
+            die()
+        return original(*args, **kwargs)
+    return patched
+
+
+if step == "between-renames":  # the old site moved aside, the build not yet moved in
+    pathlib.Path.rename = before(pathlib.Path.rename, lambda path, target: pathlib.Path(target) == site)
+elif step == "before-removing-the-old-site":
+    shutil.rmtree = before(shutil.rmtree, lambda path, *a: pathlib.Path(path).name.startswith(guard.OLD))
+elif step == "copying-beside":  # site_dir on another filesystem: the build copied next to it
+    guard._same_filesystem = lambda a, b: False
+    copytree = shutil.copytree
+
+    def copied(src, dst, *args, **kwargs):
+        copytree(src, dst, *args, **kwargs)
+        if pathlib.Path(dst).parent.name.startswith(guard.NEW):
+            die()
+    shutil.copytree = copied
+build_site(project)
+'''
+
+
+def _kill_during_swap(project: Path, step: str, site: Path | None = None) -> None:
+    """A build of `project` killed with SIGKILL at `step` of putting its site in place."""
+    args = [sys.executable, "-c", KILLED_AT, step, str(project)] + ([str(site)] if site else [])
+    done = subprocess.run(args, env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+
+def _edit_a_source(project: Path) -> None:
+    source = project / "content/khmeimim/sources/jpost.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+
+
+def _break_a_quote(project: Path) -> None:
+    yml = project / "content/khmeimim/briefing.yml"
+    text = yml.read_text(encoding="utf-8")
+    start = text.index('quote: "') + len('quote: "')
+    yml.write_text(text[:start] + "words that are in no source at all " + text[start:], encoding="utf-8")
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".briefgen-old-", ".briefgen-new-")))
+
+
+@pytest.mark.parametrize("then", ["briefgen build", "mkdocs build"])
+def test_a_build_killed_between_the_renames_then_a_failing_build_keeps_the_old_site(tmp_path, then):
+    project = _project(tmp_path)
+    build_ok(project)
+    before = tree_hash(project / "site")
+    _edit_a_source(project)  # the killed build's site differs from the one it replaces
+    _kill_during_swap(project, "between-renames")
+    assert not (project / "site").exists() and len(_leftovers(project)) == 1  # the window
+    _break_a_quote(project)
+    tool, *args = then.split()
+    done = subprocess.run([sys.executable, "-m", tool, *args], cwd=project, env=ENV, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1 and "quote not found" in done.stderr, done.stderr
+    assert tree_hash(project / "site") == before  # put back first, then left alone by the failure
+    assert _leftovers(project) == []
+
+
+def test_a_build_killed_after_the_swap_leaves_its_site_and_the_old_one_is_removed_next_time(tmp_path):
+    project = _project(tmp_path)
+    build_ok(project)
+    old = tree_hash(project / "site")
+    _edit_a_source(project)
+    _kill_during_swap(project, "before-removing-the-old-site")
+    new = tree_hash(project / "site")
+    assert new != old and "One more sentence." in (project / "site/khmeimim/sources/jpost/index.html").read_text()
+    assert len(_leftovers(project)) == 1
+    _break_a_quote(project)
+    result = CliRunner().invoke(main, ["-C", str(project), "-q", "build"])
+    assert result.exit_code == 1
+    assert tree_hash(project / "site") == new and _leftovers(project) == []
+
+
+def test_a_copy_beside_a_site_dir_on_another_filesystem_left_by_a_kill_is_removed_next_time(tmp_path):
+    project = _project(tmp_path)
+    build_ok(project)
+    before = tree_hash(project / "site")
+    _edit_a_source(project)
+    _kill_during_swap(project, "copying-beside")
+    left = _leftovers(project)
+    assert len(left) == 1 and left[0].startswith(".briefgen-new-") and left[0].endswith("-site")
+    assert (project / left[0] / "site/khmeimim/index.html").is_file()  # a whole copy of the build
+    assert tree_hash(project / "site") == before
+    _break_a_quote(project)
+    result = CliRunner().invoke(main, ["-C", str(project), "-q", "build"])
+    assert result.exit_code == 1
+    assert tree_hash(project / "site") == before and _leftovers(project) == []
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir() or Path("/dev/shm").stat().st_dev == Path("/tmp").stat().st_dev,
+                    reason="needs /dev/shm on a filesystem of its own")
+def test_a_kill_while_copying_to_a_real_other_filesystem_is_cleaned_by_the_next_build(tmp_path):
+    import tempfile
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
+        project = _project(tmp_path, site_dir=f"{shm}/site")
+        build_ok(project)
+        before = tree_hash(Path(shm) / "site")
+        _edit_a_source(project)
+        _kill_during_swap(project, "copying-beside", Path(shm) / "site")
+        assert [p.name.startswith(".briefgen-new-") for p in Path(shm).iterdir() if p.name != "site"] == [True]
+        _break_a_quote(project)
+        assert CliRunner().invoke(main, ["-C", str(project), "-q", "build"]).exit_code == 1
+        assert sorted(p.name for p in Path(shm).iterdir()) == ["site"]
+        assert tree_hash(Path(shm) / "site") == before
+
+
+def test_an_interrupt_between_the_renames_puts_the_old_site_back_at_once(tmp_path, monkeypatch):
+    """Ctrl-C or SIGTERM (an exception here) right as the build moves in: the old site stays."""
+    project = _project(tmp_path)
+    build_ok(project)
+    before = tree_hash(project / "site")
+    _edit_a_source(project)
+    rename = Path.rename
+
+    def interrupted(path: Path, target) -> Path:
+        if Path(target) == (project / "site").resolve() and path.name == "site":
+            raise KeyboardInterrupt
+        return rename(path, target)
+
+    monkeypatch.setattr(Path, "rename", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_ok(project)
+    assert tree_hash(project / "site") == before and _leftovers(project) == []
+
+
+def test_a_killed_builds_leftovers_beside_another_site_dir_are_not_touched(tmp_path):
+    """Only this site_dir's own leftovers are settled: another project's beside it stay."""
+    project = _project(tmp_path)
+    build_ok(project)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()  # a pid that has ended
+    for name in (f".briefgen-old-{dead}-0a1b2c3d-public", f".briefgen-new-{dead}-x1y2z3w4-public",
+                 f".briefgen-old-{os.getpid()}-0a1b2c3d-site"):  # a live build's
+        (project / name / "index.html").parent.mkdir()
+        (project / name / "index.html").write_text("another build's page\n")
+    shutil.rmtree(project / "site")
+    build_ok(project)
+    assert (project / "site/khmeimim/index.html").is_file()
+    assert len(_leftovers(project)) == 3

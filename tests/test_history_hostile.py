@@ -237,3 +237,69 @@ def test_a_history_git_cannot_walk_is_said_so(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "History not available: git could not read the history" in done.stderr
     assert "never committed" not in done.stderr
+
+
+def _program(path: Path, marker: Path) -> str:
+    """A program that only notes that it ran (and fails, as a refused signature would)."""
+    path.write_text(f'#!/bin/sh\necho "$0 $*" >> "{marker}"\nexit 1\n', "utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def _sign_head(root: Path) -> None:
+    """HEAD rewritten with a `gpgsig` header, so `git log --show-signature` would verify it."""
+    raw = subprocess.run(["git", "cat-file", "commit", "HEAD"], cwd=root, capture_output=True, check=True).stdout
+    head, message = raw.split(b"\n\n", 1)
+    signature = b"gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----"
+    signed = _git(root, "hash-object", "-t", "commit", "-w", "--stdin", data=head + b"\n" + signature + b"\n\n" + message)
+    _git(root, "update-ref", "HEAD", signed)
+
+
+def test_programs_named_in_the_repositorys_config_are_never_run(tmp_path):
+    """A shared repository's .git/config names programs for git to run: a signature checker
+    (with log.showSignature), an fsmonitor hook, a pager, an external diff, hooks. The build
+    reads the history and runs none of them."""
+    root = tmp_path / "p"
+    history_project(root)
+    _sign_head(root)
+    marker = tmp_path / "ran.txt"
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    for hook in ("reference-transaction", "post-index-change", "post-checkout", "fsmonitor-watchman"):
+        _program(hooks / hook, marker)
+    planted = {"log.showSignature": "true", "gpg.program": _program(tmp_path / "gpg", marker),
+               "core.fsmonitor": _program(tmp_path / "fsmonitor", marker),
+               "core.pager": _program(tmp_path / "pager", marker), "pager.log": _program(tmp_path / "logpager", marker),
+               "diff.external": _program(tmp_path / "extdiff", marker), "core.hooksPath": str(hooks)}
+    for key, value in planted.items():
+        _git(root, "config", key, value)
+    assert subprocess.run(["git", "log", "-1"], cwd=root, capture_output=True).returncode == 0
+    assert marker.read_text("utf-8").startswith(str(tmp_path / "gpg"))  # the plant works on plain git ...
+    marker.unlink()
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists(), marker.read_text("utf-8")  # ... and never under the build
+    page = (root / "site/velmor/changes/index.html").read_text("utf-8")
+    assert all(f'id="v-2024-12-0{day}"' in page for day in (1, 2, 3))
+
+
+def test_a_promisor_remote_is_never_fetched_from(tmp_path):
+    """A partial clone fetches a missing object from its promisor remote, and for a local one runs
+    the repository's `remote.<name>.uploadpack`, even where `protocol.file.allow` says always."""
+    root = tmp_path / "p"
+    history_project(root)
+    marker = tmp_path / "ran.txt"
+    for key, value in {"core.repositoryformatversion": "1", "extensions.partialClone": "origin",
+                       "remote.origin.url": str(root), "remote.origin.promisor": "true",
+                       "remote.origin.uploadpack": _program(tmp_path / "uploadpack", marker),
+                       "protocol.allow": "always", "protocol.file.allow": "always"}.items():
+        _git(root, "config", key, value)
+    tree = _git(root, "rev-parse", "HEAD~1:content/velmor")
+    (root / ".git/objects" / tree[:2] / tree[2:]).unlink()
+    subprocess.run(["git", "cat-file", "-e", tree], cwd=root, capture_output=True)
+    assert marker.is_file()  # the plant works on plain git ...
+    marker.unlink()
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists(), marker.read_text("utf-8")  # ... and never under the build
+    assert "History not available: git could not read the history" in done.stderr

@@ -106,6 +106,114 @@ def test_mkdocs_refuses_a_site_dir_that_would_empty_content(tmp_path):
     assert tree_hash(project) == before
 
 
+NO_PROPERDOCS = pytest.mark.skipif(importlib.util.find_spec("properdocs") is None,
+                                   reason="ProperDocs is not installed (the test extras bring it with mkdocs-rss-plugin)")
+PLUGIN_BUILDS = ["mkdocs build", "mkdocs build --dirty", pytest.param("properdocs build", marks=NO_PROPERDOCS),
+                 pytest.param("properdocs build --dirty", marks=NO_PROPERDOCS)]
+# What a build of the example writes at the top of site_dir: MkDocs' 404 page and sitemaps,
+# Material's assets, the search index, briefgen's index, feed and briefing folder.
+EXAMPLE_TOP = {"404.html", "assets", "feed.xml", "index.html", "khmeimim", "search", "sitemap.xml", "sitemap.xml.gz"}
+
+
+@pytest.fixture(scope="module")
+def built_by_briefgen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example, git-ignoring site/, built once by `briefgen build` (so site/ has the marker)."""
+    project = _example(tmp_path_factory.mktemp("built") / "p")
+    (project / ".gitignore").write_text("site/\n.briefgen-cache/\n", encoding="utf-8")
+    result = _run("briefgen", project, "-q", "build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def _copy(project: Path, to: Path) -> Path:
+    shutil.copytree(project, to, symlinks=True)
+    return to
+
+
+def _one_error(stderr: str) -> str:
+    errors = [line for line in stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, stderr
+    return errors[0]
+
+
+@pytest.mark.parametrize("command", PLUGIN_BUILDS)
+@pytest.mark.parametrize("marked", [True, False], ids=["marked", "from-before-the-marker"])
+def test_plugin_builds_refuse_a_site_dir_holding_the_users_file_as_briefgen_build_does(
+        tmp_path, built_by_briefgen, command, marked):
+    """Plain MkDocs empties site_dir (or with --dirty writes into it) after on_config: the guard
+    runs there, so the user's file is never deleted, nor listed as briefgen's for the next
+    `briefgen build` to delete."""
+    project = _copy(built_by_briefgen, tmp_path / "p")
+    if not marked:  # as briefgen wrote sites before the marker
+        (project / "site/.briefgen-site").unlink()
+    (project / "site/notes.txt").write_text("the user's notes\n", encoding="utf-8")
+    before = tree_hash(project)
+    tool, *args = command.split()
+    result = _run(tool, project, *args)
+    assert result.returncode == 1
+    error = _one_error(result.stderr)
+    if marked:
+        assert "site_dir 'site' holds files briefgen did not write (notes.txt)" in error
+    else:  # MkDocs cannot compare it with the build, as briefgen build does, before emptying it
+        assert "site_dir 'site' holds a site from a briefgen older than its marker file" in error
+    assert tree_hash(project) == before
+    result = _run("briefgen", project, "-q", "build")
+    assert result.returncode == 1 and "(notes.txt)" in result.stderr
+    assert tree_hash(project) == before
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", pytest.param("properdocs", marks=NO_PROPERDOCS)])
+def test_a_dirty_plugin_build_into_briefgens_own_folder_lists_only_what_briefgen_wrote(
+        tmp_path, built_by_briefgen, tool):
+    project = _copy(built_by_briefgen, tmp_path / "p")
+    shutil.copytree(project / "content/khmeimim", project / "content/second")  # so --dirty writes a new folder
+    result = _run(tool, project, "build", "--dirty")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/second/index.html").is_file()
+    listed = (project / "site/.briefgen-site").read_text(encoding="utf-8").splitlines()[1:]
+    assert set(listed) == EXAMPLE_TOP | {"second"}
+    (project / "site/notes.txt").write_text("the user's notes\n", encoding="utf-8")
+    before = tree_hash(project)
+    for command in (f"{tool} build --dirty", "briefgen build"):
+        name, *args = command.split()
+        result = _run(name, project, *args)
+        assert result.returncode == 1 and "(notes.txt)" in result.stderr, result.stderr
+        assert tree_hash(project) == before
+
+
+def test_the_unmarked_site_mkdocs_refuses_is_taken_over_by_one_briefgen_build(tmp_path, built_by_briefgen):
+    project = _copy(built_by_briefgen, tmp_path / "p")
+    (project / "site/.briefgen-site").unlink()
+    assert _run("mkdocs", project, "build").returncode == 1
+    result = _run("briefgen", project, "-q", "build")  # compares it with its own build: all of it is briefgen's
+    assert result.returncode == 0, result.stderr
+    result = _run("mkdocs", project, "build")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/.briefgen-site").is_file()
+
+
+@pytest.mark.parametrize("marked", [True, False], ids=["marked", "from-before-the-marker"])
+def test_mkdocs_gh_deploy_refuses_before_it_builds_or_commits_anything(tmp_path, built_by_briefgen, marked):
+    """gh-deploy builds through the same on_config guard; refused, it writes no gh-pages branch
+    (a repository without a remote: nothing could be pushed anywhere)."""
+    project = _copy(built_by_briefgen, tmp_path / "p")
+    if not marked:
+        (project / "site/.briefgen-site").unlink()
+    git_env = {**ENV, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
+               "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "briefings"]):
+        subprocess.run(["git", *args], cwd=project, env=git_env, check=True)
+    (project / "site/notes.txt").write_text("the user's notes\n", encoding="utf-8")
+    before = tree_hash(project)  # .git included
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "gh-deploy", "--force"], cwd=project,
+                            env=git_env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "site_dir 'site' holds " in _one_error(result.stderr)
+    assert tree_hash(project) == before
+    branches = subprocess.run(["git", "branch", "--list"], cwd=project, capture_output=True, text=True).stdout
+    assert "gh-pages" not in branches
+
+
 TAGS_AND_RSS = """\
   - search
   - tags

@@ -8,12 +8,15 @@ is fine too. Files added deeper inside an output folder are not looked for.
 
 Builds stage under `.briefgen-build/<pid>-<random>/` in the project; a build that was killed
 (SIGKILL leaves no chance to clean up) is found there by its dead pid and removed by the
-next build.
+next build. The swap into place leaves, for a moment, folders beside `site_dir` named with
+the pid and the site's name (the old site; a copy of the build when site_dir is on another
+filesystem); the next build puts a killed build's old site back or removes them (`settle`).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,6 +29,9 @@ LEGACY_SIGN = "assets/briefgen/briefgen.css"  # in every site briefgen built bef
 STAGING = ".briefgen-build"
 # Folders of the project that hold the user's work or briefgen's own state, never output.
 PROTECTED = ("content", "templates", ".git", STAGING, ".briefgen-cache")
+# Beside site_dir while the swap runs, as `<prefix><pid>-<random>-<site_dir's name>`: the site
+# being replaced, and a copy of the build made next to a site_dir on another filesystem.
+OLD, NEW = ".briefgen-old-", ".briefgen-new-"
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -52,9 +58,30 @@ def check_docs_dir(project: Path, docs_dir: Path, shown: str) -> None:
                       "sources as they are (use a separate folder such as docs/)")
 
 
-def check_site_dir(project: Path, site_dir: Path, shown: str, config_file: Path,
-                   docs_dir: Path | None) -> None:
-    """Refuse a site_dir whose replacement could lose anything that is not briefgen's output."""
+def claim_site_dir(project: Path, site_dir: Path, shown: str, config_file: Path,
+                   docs_dir: Path | None, *, compare_after: bool) -> None:
+    """Refuse a site_dir whose replacement could lose anything that is not briefgen's output.
+
+    Between checking the setting and looking at the folder's entries, what a killed build left
+    beside site_dir is settled (its old site put back, so a build that fails now still leaves
+    it). An older briefgen site without the marker is compared with the finished build by a
+    caller that builds aside (`compare_after`: briefgen build, `check_unmarked`); MkDocs alone
+    empties site_dir before it builds, or with --dirty writes into it (and the marker would then
+    list what else is there), so there such a folder is refused."""
+    _check_site_setting(project, site_dir, shown, config_file, docs_dir)
+    site = site_dir.resolve()
+    settle(site)
+    foreign = foreign_entries(site)
+    if foreign:
+        raise _refuse_foreign(shown, foreign, "briefgen did not write")
+    if not compare_after and _unmarked(site):
+        raise _refuse("site_dir", shown, "holds a site from a briefgen older than its marker file, which MkDocs "
+                      "would empty (or with --dirty write into) before it could be compared with the new build; "
+                      "run `briefgen build` once (it compares them) or delete the folder")
+
+
+def _check_site_setting(project: Path, site_dir: Path, shown: str, config_file: Path,
+                        docs_dir: Path | None) -> None:
     project = project.resolve()
     if site_dir.is_symlink():
         raise _refuse("site_dir", shown, "is a symbolic link; briefgen replaces the folder it "
@@ -71,9 +98,6 @@ def check_site_dir(project: Path, site_dir: Path, shown: str, config_file: Path,
         raise _refuse("site_dir", shown, "is the configuration file")
     if os.path.lexists(site) and not site.is_dir():
         raise _refuse("site_dir", shown, "is an existing file, not a folder")
-    foreign = foreign_entries(site)
-    if foreign:
-        raise _refuse_foreign(shown, foreign, "briefgen did not write")
 
 
 def foreign_entries(site: Path) -> list[str]:
@@ -85,10 +109,15 @@ def foreign_entries(site: Path) -> list[str]:
         entries = sorted(os.listdir(site))
     except FileNotFoundError:
         return []
-    if not entries or (MARKER not in entries and (site / LEGACY_SIGN).is_file()):
+    if not entries or _unmarked(site):
         return []
     ours = read_marker(site)
     return [e for e in entries if e != MARKER and e not in ours]
+
+
+def _unmarked(site: Path) -> bool:
+    """A site from a briefgen that wrote no marker yet: it has briefgen's own assets."""
+    return not (site / MARKER).exists() and (site / LEGACY_SIGN).is_file()
 
 
 def check_unmarked(site: Path, built: Path, shown: str) -> None:
@@ -154,24 +183,57 @@ def remove_staging(staging: Path) -> None:
         pass
 
 
-def swap(built: Path, site: Path, staging: Path) -> None:
-    """Put the finished build in place of the old one; the old one goes to the staging folder,
-    which the caller removes (or the next build does, if this one is killed now)."""
+def _same_filesystem(a: Path, b: Path) -> bool:
+    return a.stat().st_dev == b.stat().st_dev
+
+
+def swap(built: Path, site: Path) -> None:
+    """Put the finished build in place of the old site, which is then removed.
+
+    The old site waits beside site_dir between the two renames: a kill there leaves no
+    site_dir, and the next build puts the old one back before it can fail (`settle`)."""
     site.parent.mkdir(parents=True, exist_ok=True)
-    if built.stat().st_dev != site.parent.stat().st_dev:  # rename cannot cross filesystems
-        near = Path(tempfile.mkdtemp(prefix=".briefgen-new-", dir=site.parent))
+    if not _same_filesystem(built, site.parent):  # rename cannot cross filesystems
+        near = Path(tempfile.mkdtemp(prefix=f"{NEW}{os.getpid()}-", suffix=f"-{site.name}", dir=site.parent))
         try:
             shutil.copytree(built, near / "site")
-            return swap(near / "site", site, staging)
+            return swap(near / "site", site)
         finally:
             shutil.rmtree(near, ignore_errors=True)
-    old = staging / "old"
-    if os.path.lexists(site):
-        if site.stat().st_dev == staging.stat().st_dev:
+    old = site.with_name(f"{OLD}{os.getpid()}-{secrets.token_hex(4)}-{site.name}")
+    replacing = os.path.lexists(site)
+    try:
+        if replacing:
             site.rename(old)
-        else:
-            old = site.with_name(f".{site.name}-old-{os.getpid()}")
-            site.rename(old)
-    built.rename(site)
-    if old.exists() and old.parent != staging:
+        built.rename(site)
+    except BaseException:  # a failed rename, Ctrl-C, SIGTERM: the old site stays
+        if replacing and not os.path.lexists(site) and os.path.lexists(old):
+            old.rename(site)
+        raise
+    if replacing:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def settle(site: Path) -> None:
+    """Finish what killed builds left beside site_dir: the old site of one killed between the
+    swap's two renames goes back to site_dir when that is missing; the rest is removed."""
+    try:
+        names = os.listdir(site.parent)
+    except OSError:  # no parent folder yet: nothing was left there
+        return
+    olds: list[Path] = []
+    rest: list[Path] = []
+    for name in names:
+        prefix = OLD if name.startswith(OLD) else NEW if name.startswith(NEW) else None
+        if prefix is None:
+            continue
+        pid, _, tail = name[len(prefix):].partition("-")
+        path = site.parent / name
+        if (pid.isdigit() and tail.partition("-")[2] == site.name and not _pid_alive(int(pid))
+                and path.is_dir() and not path.is_symlink()):
+            (olds if prefix == OLD else rest).append(path)
+    olds.sort(key=lambda path: path.stat().st_ctime)  # the rename into place set it
+    if olds and not os.path.lexists(site):
+        olds.pop().rename(site)
+    for path in olds + rest:
+        shutil.rmtree(path, ignore_errors=True)

@@ -150,8 +150,10 @@ class BriefgenPlugin(BasePlugin):
         docs = Path(config.docs_dir)
         guard.check_docs_dir(project, docs, guard.shown(docs, project))
         if self.command != "serve":  # serve builds into a folder of its own
-            guard.check_site_dir(project, Path(config.site_dir), guard.shown(Path(config.site_dir), project),
-                                 Path(config.config_file_path), docs)
+            # Here, before MkDocs empties site_dir (after on_pre_build), with or without --dirty.
+            site = Path(config.site_dir)
+            guard.claim_site_dir(project, site, guard.shown(site, project), Path(config.config_file_path), docs,
+                                 compare_after=False)
 
     def _render(self, project: Path, outcome: pipeline.Outcome, urls: Urls, site_name: str,
                 strategy: Strategy, site_url: str | None) -> None:

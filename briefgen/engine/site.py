@@ -57,7 +57,8 @@ class SiteBuilder:
         # docs_dir is guarded even while it does not exist: the user may create it later.
         docs = settings.docs_setting
         guard.check_docs_dir(project.resolve(), docs, guard.shown(docs, project))
-        guard.check_site_dir(project, settings.site_dir, guard.shown(settings.site_dir, project), config_file, docs)
+        guard.claim_site_dir(project, settings.site_dir, guard.shown(settings.site_dir, project), config_file, docs,
+                             compare_after=True)
         staging = guard.new_staging(project)
         try:
             docs = settings.docs_dir or staging / "docs"  # MkDocs insists on a docs folder
@@ -79,7 +80,7 @@ class SiteBuilder:
             built = staging / "site"
             guard.check_unmarked(settings.site_dir, built, guard.shown(settings.site_dir, project))
             os.chmod(built, 0o755)
-            guard.swap(built, settings.site_dir, staging)
+            guard.swap(built, settings.site_dir)
         finally:
             guard.remove_staging(staging)
         outcome = plugin.outcome

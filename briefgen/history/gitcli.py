@@ -14,13 +14,33 @@ import subprocess
 from pathlib import Path
 
 
+# A shared repository's .git/config can name programs for git to run. The command line wins
+# over every config file, so these settings switch each of them off for read-only work: the
+# signature checker `git log` runs on signed commits (gpg.program), the fsmonitor hook, the
+# pager (no terminal here anyway), an external diff, and hooks.
+_NO_PROGRAMS = ("-c", "log.showSignature=false", "-c", "core.fsmonitor=false", "-c", "core.pager=cat",
+                "-c", "diff.external=", "-c", "core.hooksPath=/dev/null")
+# Taken from the user's environment, never needed to read history.
+_UNSET = ("GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH", "GIT_SSH_COMMAND")
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _UNSET}
+    # A partial clone fetches a missing object from its promisor remote, and for a local remote
+    # runs the repository's `remote.<name>.uploadpack`. An empty GIT_ALLOW_PROTOCOL refuses
+    # every transport, over any `protocol.<name>.allow` a config file sets (a `-c
+    # protocol.allow=never` would not be). No replace refs: they would show content no commit
+    # holds, and the cache (by tree id) would keep it after the ref is gone.
+    env.update(GIT_ALLOW_PROTOCOL="", GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat",
+               GIT_OPTIONAL_LOCKS="0", LC_ALL="C", GIT_NO_REPLACE_OBJECTS="1")
+    return env
+
+
 def git(project: Path, *args: str, data: bytes | None = None) -> bytes | None:
+    """git's output for these arguments in the project, None when git fails or is missing."""
     try:
-        # No replace refs: they would show content no commit holds, and the cache (by tree id)
-        # would keep it after the ref is gone.
-        done = subprocess.run(["git", *args], cwd=project, input=data, capture_output=True,
-                              env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
-                                   "GIT_NO_REPLACE_OBJECTS": "1"})
+        done = subprocess.run(["git", *_NO_PROGRAMS, *args], cwd=project, input=data, capture_output=True,
+                              env=_environment())
     except OSError:  # git is not installed
         return None
     return done.stdout if done.returncode == 0 else None
@@ -73,7 +93,7 @@ def first_parent_log(project: Path, *args: str) -> list[tuple[str, list[str], se
     """(commit, its parents, the briefing folders it touched) for each commit that
     `git log --first-parent <args>` lists, newest first; None when git cannot read them."""
     out = git(project, "log", "--first-parent", "--format=%x01%H %P", "--name-only", "--relative",
-               "--no-renames", "-z", *args)
+               "--no-renames", "--no-ext-diff", "--no-textconv", "-z", *args)
     if out is None:
         return None
     found = []
