@@ -143,6 +143,34 @@ def _pair(old: list[Row], new: list[Row]) -> tuple[list[tuple[Row, Row | None]],
     return pairs, list(fixed.values()) + [r for i, r in enumerate(new_loose) if i not in taken]
 
 
+def moves(versions: list[Snapshot]) -> dict[str, dict[str, dict[str, list[str]]]]:
+    """Where a link shared from an earlier version should land now, for every row whose anchor
+    changed since (a positional `#summary-3` that became `#summary-2`) or that was removed:
+    page kind -> that version's as_of -> {its anchor: ["to", anchor now] | ["removed", as_of]}.
+    `versions` oldest first, the current one last. Rows are followed step by step as `compare`
+    pairs them, so a statement is followed through every renumbering."""
+    if len(versions) < 2:
+        return {}
+    # now[anchor in version k] -> the row's anchor in the current version, or ("", as_of removed)
+    now: dict[tuple[str, str], tuple[str, str]] = {(r.kind, r.id): (r.id, "") for r in versions[-1].rows}
+    out: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for old, new in zip(reversed(versions[:-1]), reversed(versions[1:])):
+        step: dict[tuple[str, str], tuple[str, str]] = {}
+        old_rows, new_rows = _by_kind(old.rows), _by_kind(new.rows)
+        for kind in KINDS:
+            if kind == "source":  # a source is its own page; nothing on it moves
+                continue
+            for before, after in _pair(old_rows[kind], new_rows[kind])[0]:
+                there = now.get((kind, after.id), ("", new.as_of)) if after is not None else ("", new.as_of)
+                step[(kind, before.id)] = there
+                if there[0] != before.id:
+                    page = PAGE_OF_KIND[kind]
+                    out.setdefault(page, {}).setdefault(old.as_of, {})[before.id] = (
+                        ["to", there[0]] if there[0] else ["removed", there[1]])
+        now = step
+    return out
+
+
 def compare(old: Snapshot, new: Snapshot) -> tuple[Change, ...]:
     """What changed from `old` to `new`, in the order of `new` (removed rows last)."""
     out: list[Change] = []
@@ -229,6 +257,7 @@ class Story:
     steps: tuple[Step, ...]  # newest first
     marks: dict[str, tuple[str, str]]  # row key -> ("added" | "changed", as_of of that version)
     numbers: dict[str, int] = field(default_factory=dict)  # source id -> its number, kept across versions
+    moves: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)  # see `moves`
 
     @property
     def latest(self) -> Step | None:
@@ -256,8 +285,8 @@ def story(b: Briefing, committed: tuple[tuple[Snapshot, str], ...],
         for c in step.items:
             if c.change != "removed":
                 marks[row_key(c.kind, c.id)] = (c.change, step.as_of)
-    numbers = numbering([s for s, _ in earlier] + [current])
-    return Story(b.id, current.as_of, commit, history, marks, numbers)
+    versions = [s for s, _ in earlier] + [current]
+    return Story(b.id, current.as_of, commit, history, marks, numbering(versions), moves(versions))
 
 
 PAGE_OF_KIND = {"summary": "summary", "timeline": "summary", "fact": "facts", "evidence": "questions",

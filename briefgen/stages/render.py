@@ -178,7 +178,10 @@ class Renderer:
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
                                       ("questions", "questions.html", f"Questions · {b.title}")):
             here = page_of(b.id, kind)
-            html, apparatus = split_apparatus(self._page(template, **self._context(r, here, story)))
+            ctx = self._context(r, here, story)
+            # Links shared from earlier versions to rows of this page that moved or were removed.
+            ctx["moved"] = story.moves.get(kind, {}) if story is not None else {}
+            html, apparatus = split_apparatus(self._page(template, **ctx))
             pages.append(Page(here, title, html, self.description(b, kind), kind,
                               {"briefing": b.id, "as_of": b.as_of.isoformat(),
                                # no facts or no questions: the page exists, but no tab or nav entry leads there

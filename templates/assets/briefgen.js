@@ -255,6 +255,63 @@
   }
   window.addEventListener("hashchange", openArrived);
 
+  // -- links from earlier versions -----------------------------------------------------------------
+  // A copied link carries the version it was copied from (?v=<as_of>). When that version's row
+  // has another anchor now, the reader is taken there; when it was removed, told so. A link
+  // without a version whose anchor no longer exists is looked up in the newest version that had it.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function day(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1] : "";
+  }
+
+  function own(obj, key) { return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : null; }
+
+  function movedTo(moves, version, id, current) {
+    if (version && version !== current) return own(own(moves, version), id);
+    if (document.getElementById(id)) return null;
+    var versions = Object.keys(moves).sort().reverse();
+    for (var i = 0; i < versions.length; i++) {
+      var hit = own(moves[versions[i]], id);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  function followMoved() {
+    var store = document.getElementById("bg-moved");
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!store || !id) return;
+    var moves;
+    try { moves = JSON.parse(store.textContent); } catch (e) { return; }
+    var version = new URLSearchParams(location.search).get("v");
+    var hit = movedTo(moves, version, id, store.getAttribute("data-as-of"));
+    if (!Array.isArray(hit) || typeof hit[1] !== "string") return;
+    if (hit[0] === "to" && document.getElementById(hit[1])) {
+      location.replace(location.pathname + "#" + encodeURIComponent(hit[1]));
+    } else if (hit[0] === "removed") {
+      showRemoved(id, hit[1], store.getAttribute("data-changes"));
+    }
+  }
+
+  function showRemoved(id, when, changes) {
+    var old = document.getElementById("bg-removed");
+    if (old) old.remove();
+    var note = make("p", "bg-notice bg-removed", "The row this link pointed to (#" + id + ") was removed in the version of " +
+                    (day(when) || when) + ".");
+    note.id = "bg-removed";
+    note.setAttribute("role", "status");
+    var href = safeHref(changes);
+    if (href) {
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(link(href, "See every version", false));
+    }
+    var head = document.querySelector(".md-content .bg-head");
+    if (head) head.after(note);
+  }
+  window.addEventListener("hashchange", followMoved);
+
   // -- copy-link buttons ---------------------------------------------------------------------------
   function wireCopy(root) {
     root.querySelectorAll("button.bg-copy[data-anchor]").forEach(function (button) {
@@ -262,7 +319,10 @@
       button.dataset.wired = "1";
       button.hidden = false;
       button.addEventListener("click", function () {
-        var url = location.href.split("#")[0] + "#" + button.dataset.anchor;
+        // The version the link was copied from, so it can be followed after the row moves.
+        var time = document.querySelector(".bg-head .bg-kicker time[datetime]");
+        var version = time ? "?v=" + encodeURIComponent(time.getAttribute("datetime")) : "";
+        var url = location.origin + location.pathname + version + "#" + button.dataset.anchor;
         navigator.clipboard.writeText(url).then(function () {
           var label = button.textContent;
           button.textContent = "copied";
@@ -303,6 +363,7 @@
     wireCopy(document);
     wireCounts(document);
     openArrived();
+    followMoved();
     showPlace(document);
     nameSearch();
   }

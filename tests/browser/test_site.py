@@ -143,7 +143,8 @@ def test_copy_button_copies_url_with_fragment(page, site: Site, kind: str, ancho
     button = page.locator(f'button.bg-copy[data-anchor="{anchor}"]')
     button.click()
     copied = page.evaluate("() => navigator.clipboard.readText()")
-    assert copied == site.page(kind) + "#" + anchor
+    # With the version it was copied from (the briefing's as_of), so it can be followed later.
+    assert copied == site.page(kind) + f"?v={site.data['as_of']}#" + anchor
     assert "copied" in button.text_content()
 
 
