@@ -106,3 +106,19 @@ def test_adding_and_removing_citations_never_moves_an_anchor(tmp_path: Path):
     assert longer != before["en"]["The port reopened on Monday after three days of closure"]
     assert longer.startswith("q-the-port-reopened-on-monday-after-three-days-of-")
     assert after["el"]["Η κυβέρνηση ανακοίνωσε χθες"] == "q-η-κυβέρνηση-ανακοίνωσε-χθες"
+
+
+def test_a_text_fragment_carries_context_only_when_its_words_recur(tmp_path: Path):
+    # "the ships left" occurs once as quoted (matching is case-sensitive) but twice as a browser
+    # looks for it (case-insensitively): its link names three words before and after it.
+    # "officials said" occurs once either way and needs none.
+    source = ("---\ntitle: T\noutlet: Wire\nurl: https://wire.example/a\n---\n"
+              "The ships left at dawn.\n\nThe port said the ships left again, officials said.\n")
+    briefing = ('title: T\nas_of: 2025-01-01\nsummary:\n  - text: A.\n    cite: [{w: "the ships left"}]\n'
+                '  - text: B.\n    cite: [{w: "officials said"}]\n')
+    root = make_project(tmp_path, {"content/a/briefing.yml": briefing, "content/a/sources/w.md": source})
+    build_ok(root)
+    html = (root / "site" / "a" / "sources" / "w" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="bg-original" href="([^"]+)"', html)
+    assert links == ["https://wire.example/a#:~:text=The%20port%20said-,the%20ships%20left,-again%2C%20officials%20said.",
+                     "https://wire.example/a#:~:text=officials%20said"]

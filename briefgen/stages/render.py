@@ -79,20 +79,34 @@ def template_problem(exc: TemplateError, project: Path) -> tuple[Pos, str]:
     return Pos(str(path), line or 1, 1), f"template error: {exc.message or type(exc).__name__}"
 
 
-def text_fragment(words: str) -> str:
-    """`#:~:text=` directive for the quoted words: percent-encoded, long quotes as start,end."""
+def text_fragment(words: str, prefix: str = "", suffix: str = "") -> str:
+    """`#:~:text=` directive for the quoted words: percent-encoded, long quotes as start,end, and
+    with the words around them (prefix-, ,-suffix) when the words alone could match elsewhere."""
     def enc(s: str) -> str:
         return urlquote(s, safe="").replace("-", "%2D")
 
     parts = words.split()
-    if len(parts) > 10:
-        return f":~:text={enc(' '.join(parts[:4]))},{enc(' '.join(parts[-4:]))}"
-    return f":~:text={enc(' '.join(parts))}"
+    text = (f"{enc(' '.join(parts[:4]))},{enc(' '.join(parts[-4:]))}" if len(parts) > 10
+            else enc(" ".join(parts)))
+    return (":~:text=" + (f"{enc(prefix)}-," if prefix else "") + text
+            + (f",-{enc(suffix)}" if suffix else ""))
 
 
-def original_link(s: Source, words: str) -> str | None:
-    """The original article at the quoted words; none for a paraphrased source (not its words)."""
-    return f"{s.url}#{text_fragment(words)}" if s.url and not s.paraphrased else None
+def original_link(s: Source, words: str, context: tuple[str, str] = ("", "")) -> str | None:
+    """The original article at the quoted words; none for a paraphrased source (not its words).
+    `context`: a few words before and after, for words that occur more than once."""
+    return f"{s.url}#{text_fragment(words, *context)}" if s.url and not s.paraphrased else None
+
+
+def fragment_context(block_text: str, words: str, source_text: str, n: int = 3) -> tuple[str, str]:
+    """Up to n words either side of the quote in its paragraph, when its words occur more than
+    once in the source (as browsers match: case-insensitively); else nothing."""
+    if source_text.count(" ".join(words.split()).casefold()) < 2:
+        return "", ""
+    at = block_text.find(words)
+    if at < 0:
+        return "", ""
+    return " ".join(block_text[:at].split()[-n:]), " ".join(block_text[at + len(words):].split()[:n])
 
 
 def day(d: datetime.date | str | None) -> str:
@@ -148,7 +162,8 @@ class Renderer:
         # An excerpts-only source publishes its quoted words and nothing around them.
         before, after = (citeview.context(p.block_text, words) if p and s.publish != "excerpts"
                          else ("", ""))
-        return Preview(key, label, href, original_link(s, words) or s.url or "", before, words, after,
+        around = fragment_context(p.block_text, words, r.folded_text(c.source)) if p else ("", "")
+        return Preview(key, label, href, original_link(s, words, around) or s.url or "", before, words, after,
                        s.outlet, s.title, origin, day(s.published),
                        plain(self.md, c.note) if c.note else "", c.disputes, s.lang or "",
                        r.directions[c.source])
@@ -216,7 +231,9 @@ class Renderer:
             p = r.passage(sid, meta["anchor"])
             backs = [{"href": link(st.page, st.anchor), "label": st.label,
                       "disputes": citeview.disputing(st, sid, p.anchor, r.anchor_of)} for st in p.cited_by]
-            return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"]), ctx["bdir"])
+            around = fragment_context(p.block_text, meta["words"], r.folded_text(sid))
+            return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
+                                   ctx["bdir"])
 
         if doc.source.publish == "excerpts":
             body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))

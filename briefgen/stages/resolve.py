@@ -69,6 +69,17 @@ class Resolved:
     def citation_count(self) -> int:
         return self.analysis.citations
 
+    def folded_text(self, source: str) -> str:
+        """The source's citable text, whitespace collapsed and case-folded, as a browser compares
+        text-fragment words: to tell whether quoted words occur more than once."""
+        if source not in self._folded:
+            self._folded[source] = " ".join(" ".join(b.text for b in self.docs[source].blocks).split()).casefold()
+        return self._folded[source]
+
+    @cached_property
+    def _folded(self) -> dict[str, str]:
+        return {}  # filled per source by folded_text, as pages need it
+
     @cached_property
     def directions(self) -> dict[str, str]:
         """Source id -> 'rtl' or 'ltr', from its `lang` or else its letters (text/direction.py)."""
