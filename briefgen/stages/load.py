@@ -62,7 +62,7 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
     why = refusal(content, root)
     if why is not None:
         report.error(Pos("content"), f"content/ {why}; keep the briefings in a content/ folder "
-                     f"inside the project ({fix_for(why)})")
+                     "inside the project")
         return []
     if not content.is_dir():
         # A project without briefings needs `new`; a folder that is no project at all, `init`.
@@ -75,11 +75,14 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
     for folder in sorted(p for p in content.iterdir() if not p.name.startswith((".", "_"))):
         name = rel(root, folder)
         # A link is looked at even when it leads nowhere: a briefing that dangles is a mistake.
-        why = resolve_inside(folder, inside, "is a symlink that leads outside content/")[1] if folder.is_symlink() else None
+        why = (resolve_inside(folder, inside, "is a symlink that leads outside content/")[1]
+               if folder.is_symlink() else None)
         if why is not None:
             report.error(Pos(name), f"briefing folder {why}; keep each briefing's folder inside content/")
         elif not folder.is_dir():
-            continue
+            if (kind := special_kind(folder.lstat().st_mode)) is not None:  # a file is no briefing
+                report.error(Pos(name), f"{folder.name!r} in content/ is {kind}; briefgen never opens "
+                             "such a file: remove it")
         elif not is_slug(folder.name):
             report.error(Pos(name), f"briefing folder name {folder.name!r} is not a slug "
                          "(lowercase letters, digits and '-')")
@@ -200,6 +203,9 @@ def _found_sources(root: Path, src_dir: Path, home: Path, report: Report) -> lis
                      "the briefing folder: copy them here")
         return []
     if not src_dir.is_dir():
+        if os.path.lexists(src_dir) and (kind := special_kind(src_dir.lstat().st_mode)) is not None:
+            report.error(Pos(rel(root, src_dir)), f"sources is {kind}, not a folder; briefgen never "
+                         "opens such a file: remove it")
         return []
     # A file that is not a link is where its folder is: only links (and files of a linked
     # sources/) need resolving, which keeps a check of hundreds of sources free of path walks.
