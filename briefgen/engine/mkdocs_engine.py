@@ -114,6 +114,11 @@ def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
         raise UserError(problem[1], str(problem[0]))
     raw = _raw_config(project / config_file)
     docs = project.resolve() / str(raw.get("docs_dir") or "docs")
+    # MkDocs is handed a folder of briefgen's own when docs_dir is no folder: a docs/ that is a
+    # link leading nowhere (or a FIFO) would be skipped without a word. It is refused instead.
+    if os.path.lexists(docs) and not docs.is_dir() and (why := refusal(docs, project.resolve())):
+        shown = _shown(docs, project.resolve())
+        raise UserError(f"{docs.name!r} {why}; {fix_for(why)}", f"{shown}:1:1")
     limit = nav_limit(raw.get("extra"), config_file)
     return Settings(site_dir=project.resolve() / str(raw.get("site_dir") or "site"),
                     docs_dir=docs if docs.is_dir() else None, docs_setting=docs,
