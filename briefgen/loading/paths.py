@@ -125,8 +125,12 @@ def refused_in(folder: Path, project: Path) -> Iterator[tuple[Path, str]]:
 
 def fix_for(why: str) -> str:
     """What to do about a refusal, said after it."""
-    if why.startswith("is a symlink"):
+    if why.startswith("is a symlink that leads outside"):
         return "copy the file into the project instead, or remove the link"
+    if why.startswith("is a symlink into"):
+        return "remove the link"
+    if why.startswith("is a symlink"):
+        return "point it at a file in the project, or remove it"
     return "briefgen never opens such a file: remove it"
 
 
