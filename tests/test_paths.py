@@ -389,7 +389,11 @@ def test_a_link_inside_the_project_is_followed(tmp_path: Path, monkeypatch: pyte
 
 # -- briefgen serve ------------------------------------------------------------------------------
 
-def test_serve_refuses_a_docs_link_planted_while_it_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("tool", ["briefgen", "mkdocs"])
+def test_serve_refuses_links_planted_while_it_runs_and_keeps_watching(tmp_path: Path, tool: str) -> None:
+    """A link planted while serving fails that rebuild at its path. The watcher follows no link
+    out of the project: a `docs/root -> /` once had it walk the whole disk (/proc round and
+    round) and never see an edit again."""
     import socket
 
     from conftest import http_get, wait_for
@@ -398,18 +402,26 @@ def test_serve_refuses_a_docs_link_planted_while_it_runs(tmp_path: Path) -> None
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    command = (["briefgen", "-C", str(project), "serve", "--dev-addr"] if tool == "briefgen"
+               else ["mkdocs", "serve", "-a"])
     log = tmp_path / "serve.log"
     with log.open("w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(project), "serve",
-                                 "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=err, env=ENV)
+        proc = subprocess.Popen([sys.executable, "-m", *command, f"127.0.0.1:{port}"], cwd=project,
+                                stdout=subprocess.DEVNULL, stderr=err, env=ENV)
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_for(lambda: "Port Verrin" in http_get(base + "/port/")), log.read_text()
         plant(project, "docs/extra.txt", "absolute", outside)
-        (project / "docs/about.md").write_text("# About\n\nEdited while serving.\n")  # a rebuild for sure
+        (project / "docs/root").symlink_to("/")
         assert wait_for(lambda: "docs/extra.txt:1:1: error: " in log.read_text()), log.read_text()
-        assert MARKER not in http_get(base + "/extra.txt")
-        assert "Port Verrin" in http_get(base + "/port/")  # the last good site stays
+        assert "docs/root:1:1: error: 'root' is a symlink that leads outside the project" in log.read_text()
+        if tool == "briefgen":  # MkDocs holds every request until a rebuild succeeds
+            assert MARKER not in http_get(base + "/extra.txt")
+            assert "Port Verrin" in http_get(base + "/port/")  # the last good site stays
+        (project / "docs/extra.txt").unlink()
+        (project / "docs/root").unlink()
+        (project / "docs/about.md").write_text("# About\n\nEdited after the links went.\n")
+        assert wait_for(lambda: "Edited after the links went." in http_get(base + "/about/")), log.read_text()
     finally:
         proc.terminate()
         proc.wait(timeout=10)

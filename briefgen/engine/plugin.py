@@ -180,6 +180,7 @@ class BriefgenPlugin(BasePlugin):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """`mkdocs serve` watches docs_dir and mkdocs.yml; a briefing site is made of these too."""
         project = project_of(config)
+        projectfiles.watch_safely(server, project)
         for name in ("content", "templates"):
             if (project / name).is_dir():
                 server.watch(str(project / name))

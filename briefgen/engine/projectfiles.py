@@ -70,3 +70,35 @@ def drop_unreadable(files: Any, config: Any, project: Path) -> list[Problem]:
             shown = path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
             problems.append(Problem(Pos(shown), "error", f"{path.name!r} {why}; {fix_for(why)}"))
     return problems
+
+
+def link_safe_observer(project: Path, interval: float) -> Any:
+    """A polling observer for the live-reload server that follows a link only where the rule
+    lets a build read (inside the project, not into .git/ or content/ from outside it) and not
+    back to a folder that holds it. watchdog's own follows every link: a `docs/root -> /` had
+    `serve` walk the whole disk, /proc round and round, at 100% CPU and a growing heap, and it
+    never saw an edit again."""
+    import stat as stat_module
+
+    from watchdog.observers.polling import PollingObserverVFS
+
+    def stat(path: str) -> os.stat_result:
+        st = os.lstat(path)
+        if not stat_module.S_ISLNK(st.st_mode) or refusal(Path(path), project) is not None:
+            return st  # the link itself is watched: planting or removing it is a change
+        real, here = os.path.realpath(path), os.path.realpath(os.path.dirname(path))
+        return st if (here + os.sep).startswith(real + os.sep) else os.stat(path)
+
+    return PollingObserverVFS(stat, os.scandir, polling_interval=interval)
+
+
+def watch_safely(server: Any, project: Path) -> None:
+    """Give MkDocs' live-reload server the link-safe observer, with what it already watches.
+    Under plain `mkdocs serve`, docs_dir and the config are watched before on_serve, on an
+    observer not started yet; the list of them is the server's own (`_watched_paths`)."""
+    watched = list(getattr(server, "_watched_paths", {}))
+    for path in watched:
+        server.unwatch(path)
+    server.observer = link_safe_observer(project, server.observer.timeout)
+    for path in watched:
+        server.watch(path)
