@@ -370,6 +370,25 @@ def test_a_config_that_links_out_or_inherits_from_outside_is_refused(tmp_path: P
     assert result.stderr.startswith("base.yml:1:1: error: INHERIT loops")
 
 
+def test_docs_dir_outside_and_links_in_the_custom_theme_are_refused(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    outside, project = make_outside(tmp_path), make_project(tmp_path)
+    (project / "overrides").mkdir()
+    (project / "overrides/main.html").symlink_to(outside / "secret.md")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n")
+                                        + "docs_dir: ../outside/content/port/sources\n")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if " error: " in line] == [
+        f"mkdocs.yml:1:1: error: docs_dir '{outside / 'content/port/sources'}' is outside the project; MkDocs "
+        "would publish what it holds: keep the folder in the project",
+        "overrides/main.html:1:1: error: 'main.html' is a symlink that leads outside the project; copy the "
+        "file into the project instead, or remove the link",
+    ]
+    assert files_holding_marker(project) == []
+
+
 def test_a_link_inside_the_project_is_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Links that stay inside (and out of .git/ and, from docs/, out of content/) are fine."""
     project = make_project(tmp_path)
@@ -380,6 +399,9 @@ def test_a_link_inside_the_project_is_followed(tmp_path: Path, monkeypatch: pyte
     (project / "config/base.yml").write_text(MKDOCS_YML)
     (project / "mkdocs.yml").write_text("INHERIT: config/base.yml\n")
     (project / "content/port/sources/alias.md").symlink_to("ledger.md")
+    (project / "data").mkdir()
+    (project / "content").rename(project / "data/content")
+    (project / "content").symlink_to("data/content")
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.stderr

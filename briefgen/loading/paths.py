@@ -1,6 +1,7 @@
 """One rule for every file briefgen or the MkDocs build reads from a project: it is a regular
-file (or a folder) whose real path, every symlink followed to the end, is inside the project
-and not inside `.git/`. Anything else is refused at its own path and never opened:
+file (or a folder) whose real path, every symlink followed to the end, is inside the project,
+and reached by no link into `.git/` (or into `content/` from outside it). Anything else is
+refused at its own path and never opened:
 
 - a link that leads outside: `docs/x -> /proc/self/environ` would publish the build's
   environment, and a CI build holds the deploy token's siblings there;
