@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from .caches.parallel import map_in_two
 from .caches.parsecache import ParseCache, cache_dir
 from .diagnostics import Report
+from .loading.paths import report_refused
 from .stages.check import Checked, check_briefing
 from .stages.load import load_project
 from .strategy import Strategy
@@ -68,6 +69,9 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     checked: list[Checked] = []
     reuse = strategy.reuse
     briefings = load_project(project, report)
+    # The project's templates are read by the build (our pages, the theme's overrides, static
+    # files MkDocs copies): checked here, so `check` and every build refuse the same files.
+    report_refused(project.resolve() / "templates", project.resolve(), report)
     if reuse is not None:
         reuse.start({b.id for b in briefings})
     for b in briefings:

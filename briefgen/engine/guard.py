@@ -38,6 +38,15 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _real(path: Path) -> Path:
+    """Where a folder really is; a link that loops is where it is written (the check reports it
+    at its path, loading/paths.py), never an internal error here."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+        return Path(os.path.abspath(path))
+
+
 def shown(path: Path, project: Path) -> str:
     """A setting's folder as the user wrote it: relative to the project when inside or next to it."""
     path, project = Path(os.path.normpath(path)), project.resolve()
@@ -52,8 +61,7 @@ def _refuse(setting: str, shown: str, why: str) -> UserError:
 
 def check_docs_dir(project: Path, docs_dir: Path, shown: str) -> None:
     """MkDocs would render and copy whatever docs_dir holds: never the content folder."""
-    content = (project / "content").resolve()
-    if _inside(content, docs_dir.resolve()):
+    if _inside(_real(project / "content"), _real(docs_dir)):
         raise _refuse("docs_dir", shown, "is or contains content/; MkDocs would publish the "
                       "sources as they are (use a separate folder such as docs/)")
 
@@ -90,9 +98,9 @@ def _check_site_setting(project: Path, site_dir: Path, shown: str, config_file: 
     if _inside(project, site):
         raise _refuse("site_dir", shown, "is the project folder or a folder that contains it")
     for name in PROTECTED:
-        if _inside(site, (project / name).resolve()):
+        if _inside(site, _real(project / name)):
             raise _refuse("site_dir", shown, f"is inside {name}/, which holds your files")
-    if docs_dir is not None and (_inside(site, docs_dir.resolve()) or _inside(docs_dir.resolve(), site)):
+    if docs_dir is not None and (_inside(site, _real(docs_dir)) or _inside(_real(docs_dir), site)):
         raise _refuse("site_dir", shown, "is, contains or is inside docs_dir, which holds your pages")
     if site == config_file.resolve():
         raise _refuse("site_dir", shown, "is the configuration file")

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection
 
 import yaml
 
-from ..diagnostics import UserError
+from ..diagnostics import Pos, UserError
+from ..loading.paths import fix_for, read_bounded, refusal
 from ..stages.render import Page, package_templates
 from ..urls import Urls
 
@@ -56,9 +58,67 @@ def _raw_config(config_file: Path) -> dict[str, Any]:
                         "(the folder with mkdocs.yml), or create a project with `briefgen init <dir>`") from None
 
 
+def config_problem(config_file: Path, project: Path) -> tuple[Pos, str] | None:
+    """Where the config file, or a file it names with `INHERIT:` (MkDocs reads those too),
+    breaks the rule every file of the project follows (loading/paths.py); None if none does.
+
+    Run before MkDocs reads them under `briefgen build`; under plain `mkdocs build` MkDocs has
+    read them already, and the build fails before anything is written. A config file named on
+    the command line outside the project is the user's choice; what it inherits is not."""
+    project = project.resolve()
+    path, seen, named_at = _real_folder(config_file), set(), None
+    while path not in seen:
+        seen.add(path)
+        shown = _shown(path, project)
+        if not path.is_relative_to(project):
+            if named_at is not None:
+                return named_at, f"INHERIT names {shown}, outside the project; keep the inherited config in the project"
+        elif (why := refusal(path, project)) is not None:
+            return Pos(shown), f"{path.name!r} {why}; {fix_for(why)}"
+        inherit = _inherit_of(path, shown)
+        if inherit is None:
+            return None
+        named_at, path = inherit[0], _real_folder(path.parent / inherit[1])
+    return named_at, "INHERIT loops: this file is inherited by a file it inherits; MkDocs would never stop"
+
+
+def _real_folder(path: Path) -> Path:
+    """`path` normalised as MkDocs joins it, in its folder's real place; its own link kept."""
+    path = Path(os.path.normpath(os.path.abspath(path)))
+    return path.parent.resolve() / path.name
+
+
+def _shown(path: Path, project: Path) -> str:
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
+
+
+def _inherit_of(path: Path, shown: str) -> tuple[Pos, str] | None:
+    """The `INHERIT:` of a config file (where it is written, what it names); None if it has none
+    or cannot be read (MkDocs reports that). Composed, never constructed: no tag runs here."""
+    data = read_bounded(path.resolve(), 1 << 24)  # a link inside the project is followed
+    try:
+        node = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader) if data else None
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if key.value == "INHERIT" and isinstance(value, yaml.ScalarNode):
+            return Pos(shown, key.start_mark.line + 1, key.start_mark.column + 1), str(value.value)
+    return None
+
+
 def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
+    problem = config_problem(project / config_file, project)
+    if problem is not None:
+        raise UserError(problem[1], str(problem[0]))
     raw = _raw_config(project / config_file)
     docs = project.resolve() / str(raw.get("docs_dir") or "docs")
+    # MkDocs is handed a folder of briefgen's own when docs_dir is no folder: a docs/ that is a
+    # link leading nowhere (or a FIFO) would be skipped without a word. It is refused instead.
+    if os.path.lexists(docs) and not docs.is_dir() and (why := refusal(docs, project.resolve())):
+        shown = _shown(docs, project.resolve())
+        raise UserError(f"{docs.name!r} {why}; {fix_for(why)}", f"{shown}:1:1")
     limit = nav_limit(raw.get("extra"), config_file)
     return Settings(site_dir=project.resolve() / str(raw.get("site_dir") or "site"),
                     docs_dir=docs if docs.is_dir() else None, docs_setting=docs,

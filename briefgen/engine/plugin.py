@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import html
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy, serving
 from ..urls import Urls
-from . import guard, mkdocs_engine
+from . import guard, mkdocs_engine, projectfiles
 from .pagecache import TEMPLATE, PageOutputCache
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
@@ -120,7 +121,7 @@ class BriefgenPlugin(BasePlugin):
         started = time.perf_counter()
         self._start_build()
         self.outcome = None
-        project = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        project = project_of(config)
         strategy = self.strategy or Strategy()
         try:
             self._guard(config, project)
@@ -129,6 +130,7 @@ class BriefgenPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         strict = self.strict if self.driven else bool(config.strict)
         outcome = self.outcome = pipeline.check(project, strategy)
+        projectfiles.refuse_unreadable(config, project, outcome.report)  # before MkDocs walks docs_dir
         log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
         urls = Urls(settings.use_directory_urls)
         if not outcome.report.failed(strict):
@@ -179,7 +181,8 @@ class BriefgenPlugin(BasePlugin):
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         """`mkdocs serve` watches docs_dir and mkdocs.yml; a briefing site is made of these too."""
-        project = Path(config.config_file_path).resolve().parent
+        project = project_of(config)
+        projectfiles.watch_safely(server, project)
         for name in ("content", "templates"):
             if (project / name).is_dir():
                 server.watch(str(project / name))
@@ -195,6 +198,7 @@ class BriefgenPlugin(BasePlugin):
         return env
 
     def on_files(self, files: Files, *, config: Any) -> Files:
+        self._drop_unreadable(files, config)
         labels = nav_labels(config.nav or [])
         for src, page in self.pages.items():
             existing = files.get_file_from_path(src)
@@ -213,6 +217,20 @@ class BriefgenPlugin(BasePlugin):
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
         return files
+
+    def _drop_unreadable(self, files: Files, config: Any) -> None:
+        """A file of docs_dir or of the project's theme that broke the rule after on_config
+        looked (serve, a slow build) is dropped here, and the build fails with its line."""
+        problems = projectfiles.drop_unreadable(files, config, project_of(config))
+        if not problems:
+            return
+        if self.driven and self.outcome is not None:
+            self.outcome.report.problems += problems
+            raise CheckFailed()
+        for p in problems:
+            log.error(str(p))
+        raise PluginError(f"briefgen: {len(problems)} file{'s' if len(problems) != 1 else ''} "
+                          "may not be read; nothing was built")
 
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
         if self.page_cache is not None:
@@ -258,6 +276,12 @@ class BriefgenPlugin(BasePlugin):
             self.page_cache.finish()
             log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")
         guard.write_marker(Path(config.site_dir))
+
+
+def project_of(config: Any) -> Path:
+    """The folder that holds the config file. Its own link is not followed: a mkdocs.yml that
+    links elsewhere does not make that place the project (it is refused, projectfiles.py)."""
+    return Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent.resolve()
 
 
 def _log_report(report: Report) -> None:

@@ -13,6 +13,7 @@ from ..diagnostics import UserError
 from ..pipeline import Outcome
 from ..strategy import Strategy
 from .mkdocs_engine import read_settings
+from .projectfiles import watch_safely
 from .site import SiteBuilder
 
 log = logging.getLogger("briefgen")
@@ -43,6 +44,7 @@ def serve(project: Path, host: str, port: int, strategy: Strategy,
         # average, and stat-ing a few hundred files that often costs next to nothing.
         server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(settings.site_dir),
                                   polling_interval=0.2)
+        watch_safely(server, project.resolve())
         for watched in ("content", "templates", config_file):
             if (project / watched).exists():
                 server.watch(str(project / watched))

@@ -6,6 +6,7 @@ runs at build time. The ids, urls and front matter it writes follow the loader's
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -15,13 +16,16 @@ import yaml
 
 from briefgen.diagnostics import UserError
 from briefgen.importer.extract import Meta, from_html, from_txt, plain_text, require_trafilatura
-from briefgen.importer.fetch import check_http_url, fetch, is_url, read_file
+from briefgen.importer.fetch import MAX_BYTES, check_http_url, fetch, is_url, read_file
+from briefgen.importer.place import briefing_folder, sources_folder
+from briefgen.loading.paths import read_bounded, resolve_inside
 from briefgen.loading.yamlfields import is_slug
 from briefgen.stages.load import FRONT_MATTER, RESERVED_SOURCES
 
 MAX_ID_LEN = 50
 NEW_ID = "pass --id to choose another id"
 META_KEYS = ("title", "outlet", "author", "published", "url")  # front matter order
+FRONT_BYTES = 1 << 20  # where another source's front matter (its url) must be, to be compared
 
 
 def add_source(project_root: Path, briefing_id: str, target: str, source_id: str | None = None,
@@ -33,11 +37,9 @@ def add_source(project_root: Path, briefing_id: str, target: str, source_id: str
         if value is not None and not (isinstance(value, str) and is_slug(value)):
             raise UserError(f"bad {what} {value!r}: use lowercase letters, digits and '-', "
                             "starting with a letter or digit")
-    project_root = Path(project_root)
-    bdir = project_root / "content" / briefing_id
-    if not bdir.is_dir():
-        raise UserError(f"no briefing folder content/{briefing_id}/; "
-                        f"create it first with `briefgen new {briefing_id}`")
+    project = Path(project_root).resolve()
+    bdir = briefing_folder(project, briefing_id)
+    sources_folder(project, bdir)  # before fetching: where it would write is already wrong
     if source_id is not None:
         _check_free(bdir, source_id, None)  # before fetching: a clash costs nothing
     if url is not None:
@@ -56,7 +58,7 @@ def add_source(project_root: Path, briefing_id: str, target: str, source_id: str
         raise UserError(f"cannot tell the title of {target}; pass --title")
     source_id = source_id or _derive_id(meta["outlet"], meta["title"])
     _check_free(bdir, source_id, meta["url"])
-    path = bdir / "sources" / f"{source_id}.md"
+    path = sources_folder(project, bdir) / f"{source_id}.md"
     return _write(path, meta, blocks, today or datetime.date.today())
 
 
@@ -83,12 +85,16 @@ def _write(path: Path, meta: Meta, blocks: list[str], accessed: datetime.date) -
     # safe_dump quotes whatever needs it, so a hostile title stays one string and adds no key;
     # the huge width keeps a long title on one line for the person who reads the file.
     front = yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True, width=1 << 30)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:  # "x" refuses to overwrite, even a file another process created meanwhile
-        with path.open("x", encoding="utf-8", newline="\n") as out:
-            out.write(f"---\n{front}---\n\n" + "\n\n".join(blocks) + "\n")
+    path.parent.mkdir(exist_ok=True)  # sources/ itself, checked by sources_folder; never a link
+    # O_EXCL refuses to overwrite, even a file another process created meanwhile, and a link
+    # of that name; O_NOFOLLOW says so on systems where O_EXCL alone would not.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
     except FileExistsError:
         raise UserError(f"{'/'.join(path.parts[-4:])} already exists; {NEW_ID}") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        out.write(f"---\n{front}---\n\n" + "\n\n".join(blocks) + "\n")
     return path
 
 
@@ -97,7 +103,7 @@ def _check_free(bdir: Path, source_id: str, url: str | None) -> None:
     if source_id in RESERVED_SOURCES:
         raise UserError(f"source id {source_id!r} is reserved; {NEW_ID}")
     shown = f"content/{bdir.name}"  # paths in messages are relative to the project root
-    entries, yml = _yaml_mapping(bdir / "briefing.yml", "sources"), f"{shown}/briefing.yml"
+    entries, yml = _yaml_mapping(bdir / "briefing.yml", bdir, "sources"), f"{shown}/briefing.yml"
     for suffix in (".md", ".txt"):
         if (bdir / "sources" / f"{source_id}{suffix}").exists():
             raise UserError(f"{shown}/sources/{source_id}{suffix} already exists; {NEW_ID}")
@@ -105,22 +111,30 @@ def _check_free(bdir: Path, source_id: str, url: str | None) -> None:
         raise UserError(f"{yml} already has a source {source_id!r}; {NEW_ID}")
     wanted = _norm_url(url)
     for path in sorted(bdir.rglob("*.md")) if wanted else ():
-        if _norm_url(_yaml_mapping(path).get("url")) == wanted:
+        if _norm_url(_yaml_mapping(path, home=bdir).get("url")) == wanted:
             raise UserError(f"{shown}/{path.relative_to(bdir).as_posix()} already imports {url}")
     for key, entry in entries.items() if wanted else ():
         if isinstance(entry, dict) and _norm_url(entry.get("url")) == wanted:
             raise UserError(f"{yml}: source {key!r} already has the url {url}")
 
 
-def _yaml_mapping(path: Path, key: str | None = None) -> dict:
-    """A .md file's front matter or a .yml file's `key` mapping; {} if unreadable (check's job)."""
+def _yaml_mapping(path: Path, home: Path, key: str | None = None) -> dict:
+    """A .md file's front matter or a .yml file's `key` mapping; {} if unreadable (check's job).
+    Only a regular file inside the briefing folder `home` is read, and only its first
+    FRONT_BYTES (a .md file) or MAX_BYTES: a link to /dev/zero or a FIFO is never opened."""
+    target, why = resolve_inside(path, home)
+    data = read_bounded(target, FRONT_BYTES if key is None else MAX_BYTES + 1) if why is None else None
+    if data is None or (key is not None and len(data) > MAX_BYTES):
+        return {}
     try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        # A .md file cut at FRONT_BYTES may end inside a character; its front matter does not.
+        text = data.decode("utf-8-sig", errors="strict" if key else "replace")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         if key is None:  # the loader's rule for where front matter ends, as check reads it
             match = FRONT_MATTER.match(text)
             text = (match.group(1) or "") if match else ""
         data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
     if key is not None and isinstance(data, dict):
         data = data.get(key)

@@ -3,12 +3,14 @@ that leads out of it, loops or dangles, and never a path a `file:` entry cannot 
 
 from __future__ import annotations
 
-import errno
+import os
+import stat
 from pathlib import Path
 
 from yaml.nodes import ScalarNode
 
 from ..diagnostics import Report
+from .paths import OUTSIDE, resolve_inside, special_kind
 from .yamlfields import Fields
 
 
@@ -34,34 +36,18 @@ def claimed_files(folder: Path, home: Path, entries: dict[str, Fields], report: 
 
 
 def _not_a_file(path: Path) -> str | None:
-    """Why `path` cannot be read as a source (a name too long is an OSError, not a False)."""
+    """Why `path` cannot be read as a source (a name too long is an OSError, not a False).
+    Looked at with stat, never opened: a FIFO would wait for a writer forever."""
     try:
-        return None if path.is_file() else "file not found"
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "file not found"
     except OSError as exc:
         return f"cannot open the file ({exc.strerror or exc})"
-
-
-OUTSIDE = "is a symlink that leads outside the briefing folder"
-
-
-def resolve_inside(path: Path, home: Path) -> tuple[Path, str | None]:
-    """Where `path` really is, and why it may not be read, said of it ("is a symlink that loops");
-    None: a file inside `home`, or a missing one.
-
-    Symlinks are followed to the end before the check, so a link to /etc/passwd, or a chain of
-    links that leaves the folder, is refused however it is spelt; a loop is refused too."""
-    try:
-        target = path.resolve(strict=False)
-        if not target.is_relative_to(home):
-            return target, OUTSIDE
-        if path.is_symlink() and not target.exists():
-            return target, "is a symlink to a missing file"
-    except RuntimeError:  # a loop, before Python 3.13
-        return path, "is a symlink that loops"
-    except OSError as exc:  # ELOOP from Python 3.13 on; or a name too long, a folder not readable
-        return path, "is a symlink that loops" if exc.errno == errno.ELOOP else \
-            f"cannot be opened ({exc.strerror or exc})"
-    return target, None
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    kind = special_kind(mode)
+    return None if kind is None else f"{kind}, not a regular file"
 
 
 def _file_entry(e: Fields, sid: str, report: Report) -> str | None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import stat
 from pathlib import Path
 
 from ..diagnostics import Pos, Report
-from ..loading.sourcefiles import claimed_files, resolve_inside
+from ..loading.paths import fix_for, refusal, resolve_inside, special_kind
+from ..loading.sourcefiles import claimed_files
 from ..loading.statements import AnnotationReader
 from ..loading.yamlfields import Fields, is_slug
 from ..loading.yamlnodes import YamlDoc
@@ -57,6 +60,11 @@ def read_text(root: Path, path: Path, report: Report) -> str | None:
 def load_project(root: Path, report: Report) -> list[Briefing]:
     root = root.resolve()  # so every path in a message is relative to it, however it was given
     content = root / "content"
+    why = refusal(content, root)
+    if why is not None:
+        report.error(Pos("content"), f"content/ {why}; keep the briefings in a content/ folder "
+                     "inside the project")
+        return []
     if not content.is_dir():
         # A project without briefings needs `new`; a folder that is no project at all, `init`.
         hint = ("add a briefing with `briefgen new <briefing-id>`" if (root / "mkdocs.yml").is_file()
@@ -65,11 +73,17 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
         return []
     briefings = []
     inside = content.resolve()
-    for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for folder in sorted(p for p in content.iterdir() if not p.name.startswith((".", "_"))):
         name = rel(root, folder)
-        if folder.is_symlink() and resolve_inside(folder, inside)[1]:
-            report.error(Pos(name), "briefing folder is a symlink that leads outside content/; "
-                         "keep each briefing's folder inside content/")
+        # A link is looked at even when it leads nowhere: a briefing that dangles is a mistake.
+        why = (resolve_inside(folder, inside, "is a symlink that leads outside content/")[1]
+               if folder.is_symlink() else None)
+        if why is not None:
+            report.error(Pos(name), f"briefing folder {why}; keep each briefing's folder inside content/")
+        elif not folder.is_dir():
+            if (kind := special_kind(folder.lstat().st_mode)) is not None:  # a file is no briefing
+                report.error(Pos(name), f"{folder.name!r} in content/ is {kind}; briefgen never opens "
+                             "such a file: remove it")
         elif not is_slug(folder.name):
             report.error(Pos(name), f"briefing folder name {folder.name!r} is not a slug "
                          "(lowercase letters, digits and '-')")
@@ -88,6 +102,9 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
     escape = resolve_inside(path, folder.resolve())[1] if path.is_symlink() else None
     if escape:
         report.error(Pos(name), f"briefing.yml {escape}; keep the file in its folder")
+        return None
+    if (why := refusal(path, root)) is not None:  # a FIFO or device: looked at, never opened
+        report.error(Pos(name), f"briefing.yml {why}; {fix_for(why)}")
         return None
     if not path.is_file():
         report.error(Pos(name), "missing briefing.yml (every briefing folder needs one)")
@@ -164,23 +181,9 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
     by_stem: dict[str, list[Path]] = {}
     clashed: set[str] = set()
     src_dir = folder / "sources"
-    found = sorted(src_dir.glob("*.md")) + sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
-    # A file that is not a link is where its folder is: only links (and a linked sources/) need
-    # resolving, which keeps a check of hundreds of sources free of per-file path walks.
-    src_real = resolve_inside(src_dir, home) if found else (src_dir, None)
-    for path in found:
-        target = None
-        if src_real[1] is not None or path.is_symlink():
-            target, escape = resolve_inside(path, home)
-            if escape:
-                report.error(Pos(rel(root, path)), f"source file {path.name!r} {escape}; "
-                             "sources are regular files inside the briefing folder: copy the file here")
-                continue
-        elif claimed:
-            target = src_real[0] / path.name
-        if target in claimed or not path.is_file():
-            continue
-        by_stem.setdefault(path.stem, []).append(path)
+    for path, target in _found_sources(root, src_dir, home, report):
+        if target not in claimed:
+            by_stem.setdefault(path.stem, []).append(path)
     for stem, paths in sorted(by_stem.items()):
         name = rel(root, paths[0])
         if len(paths) > 1:
@@ -201,6 +204,43 @@ def _source_files(root: Path, folder: Path, doc: YamlDoc, entries: dict[str, Fie
             report.error(doc.pos(e.node), f"source '{sid}' has no file: expected "
                          f"{rel(root, src_dir)}/{sid}.md or .txt, or a 'file:' key")
     return files, set(by_stem)
+
+
+def _found_sources(root: Path, src_dir: Path, home: Path, report: Report) -> list[tuple[Path, Path]]:
+    """The `*.md` and `*.txt` files of sources/ that may be read, each with its real path;
+    every one that may not (a link out of the briefing folder, dangling or looping, a FIFO or
+    device, a linked sources/ that leads out) is reported at its own path and never opened."""
+    if src_dir.is_symlink() and (escape := resolve_inside(src_dir, home)[1]):
+        report.error(Pos(rel(root, src_dir)), f"sources/ folder {escape}; keep the sources in "
+                     "the briefing folder: copy them here")
+        return []
+    if not src_dir.is_dir():
+        if os.path.lexists(src_dir) and (kind := special_kind(src_dir.lstat().st_mode)) is not None:
+            report.error(Pos(rel(root, src_dir)), f"sources is {kind}, not a folder; briefgen never "
+                         "opens such a file: remove it")
+        return []
+    # A file that is not a link is where its folder is: only links (and files of a linked
+    # sources/) need resolving, which keeps a check of hundreds of sources free of path walks.
+    real_dir, linked = src_dir.resolve(), src_dir.is_symlink()
+    found = []
+    for path in sorted(src_dir.glob("*.md")) + sorted(src_dir.glob("*.txt")):
+        target = real_dir / path.name
+        if linked or path.is_symlink():
+            target, escape = resolve_inside(path, home)
+            if escape:
+                report.error(Pos(rel(root, path)), f"source file {path.name!r} {escape}; sources "
+                             "are regular files inside the briefing folder: copy the file here")
+                continue
+        try:
+            mode = os.stat(target).st_mode  # stat, never open: a FIFO would wait forever
+        except OSError:
+            continue  # gone since it was listed, or unreadable: nothing to read
+        if (kind := special_kind(mode)) is not None:
+            report.error(Pos(rel(root, path)), f"source file {path.name!r} is {kind}, not a regular "
+                         "file; sources are regular files: remove it")
+        elif stat.S_ISREG(mode):
+            found.append((path, target))
+    return found
 
 
 def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report: Report) -> Source | None:

@@ -7,6 +7,7 @@ can override any page by name. Autoescape is on: article and annotation text is 
 from __future__ import annotations
 
 import datetime
+import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,11 @@ from urllib.parse import quote as urlquote
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateSyntaxError)
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from ..diagnostics import Pos
+from ..loading.paths import fix_for, refusal
 from ..history.view import history_context
 from ..model import RELIABILITY, Briefing, Citation, Source
 from ..text import citeview
@@ -65,8 +68,39 @@ def split_apparatus(html: str) -> tuple[str, str]:
     return (content, apparatus) if marker else (html, "")
 
 
+class RefusedTemplate(TemplateError):
+    """A project template that the path rule (loading/paths.py) refuses: an error at its path,
+    never a quiet fall back to the packaged template of that name."""
+
+    def __init__(self, pos: Pos, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in the render worker, re-raised here
+        return RefusedTemplate, (self.pos, self.message)
+
+
+class ProjectTemplates(FileSystemLoader):
+    """The project's `templates/`. FileSystemLoader follows any link and opens any file: this
+    one first asks the rule every file briefgen reads follows. (`briefgen check` already refused
+    such files; this holds for a file that changed since, under `serve`.)"""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project.resolve()
+        super().__init__(str(self.project / "templates"))
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.project.joinpath("templates", *split_template_path(template))
+        if os.path.lexists(path) and (why := refusal(path, self.project)) is not None:
+            raise RefusedTemplate(Pos(path.relative_to(self.project).as_posix()),
+                                  f"{path.name!r} {why}; {fix_for(why)}")
+        return super().get_source(environment, template)
+
+
 def template_problem(exc: TemplateError, project: Path) -> tuple[Pos, str]:
     """Where a template went wrong: a project's own template is the user's to fix."""
+    if isinstance(exc, RefusedTemplate):
+        return exc.pos, exc.message or ""
     frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)
               if f.filename.endswith(".html")]
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
@@ -120,7 +154,7 @@ class Renderer:
     def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = "",
                  bytecode_cache: Any = None):
         self.urls, self.md, self.site_name = urls, md, site_name
-        loaders = [FileSystemLoader(str(project / "templates")), FileSystemLoader(str(package_templates()))]
+        loaders = [ProjectTemplates(project), FileSystemLoader(str(package_templates()))]
         self.env = Environment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=StrictUndefined,
                                bytecode_cache=bytecode_cache)
