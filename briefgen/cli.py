@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -57,7 +58,9 @@ def _print_report(report: Report, strict: bool, always: bool = False) -> None:
 
 
 def _project(ctx: click.Context) -> Path:
-    return ctx.obj["project"]
+    # Absolute from here on: MkDocs resolves a relative docs_dir against the config file's folder,
+    # so a relative project (`-C news`) made the staging folder `news/news/.briefgen-build`.
+    return Path(os.path.abspath(ctx.obj["project"]))
 
 
 def _guard(ctx: click.Context, fn):

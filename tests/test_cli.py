@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 import briefgen
 from briefgen.cli import main
-from conftest import SiteReader, make_project, tree_hash
+from conftest import REPO, SiteReader, make_project, tree_hash
 
 COMMANDS = sorted(main.commands)
 
@@ -234,3 +235,19 @@ def test_serve_reads_the_config_file_it_is_given(tmp_path):
     result = run("serve", "-C", str(project), "-f", "elsewhere.yml")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: elsewhere.yml: no such file"), result.stderr
+
+
+@pytest.mark.parametrize("where, arg", [("parent", "news"), ("sibling", "../news")])
+def test_a_relative_project_folder_builds_with_staging_inside_it(tmp_path, monkeypatch, where, arg):
+    """`briefgen -C news build` (README's own example) crashed: the staging folder became
+    news/news/.briefgen-build, which MkDocs could not find."""
+    project = tmp_path / "news"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    (tmp_path / "sibling").mkdir()
+    monkeypatch.chdir(tmp_path if where == "parent" else tmp_path / "sibling")
+    result = CliRunner().invoke(main, ["-C", arg, "build"])
+    assert result.exit_code == 0, result.output
+    assert (project / "site" / "khmeimim" / "index.html").is_file()
+    assert not (project / "news").exists() and not (tmp_path / "sibling" / ".briefgen-build").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news", "sibling"]
