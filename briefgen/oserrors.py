@@ -23,10 +23,9 @@ _ADVICE = {
     errno.ENOSPC: ("no space left on the device", "free some space and run again"),
     errno.EDQUOT: ("disk quota exceeded", "free some space and run again"),
     errno.EFBIG: ("file too large for this file system or limit", "free some space or raise the limit"),
-    errno.EROFS: ("the file system is read-only", "run where briefgen can write, or point site_dir "
-                  "(mkdocs.yml, or -d DIR) at a writable folder"),
-    errno.EACCES: ("permission denied", "give this user access to it, or choose another place"),
-    errno.EPERM: ("operation not permitted", "give this user access to it, or choose another place"),
+    errno.EROFS: ("the file system is read-only", "make it writable, or write elsewhere"),
+    errno.EACCES: ("permission denied", "give this user access to it, or write elsewhere"),
+    errno.EPERM: ("operation not permitted", "give this user access to it, or write elsewhere"),
     errno.ENOTDIR: ("a folder on this path is a file", "choose another path"),
     errno.EISDIR: ("is a folder", "name a file"),
     errno.ENAMETOOLONG: ("file name too long", "choose a shorter path"),

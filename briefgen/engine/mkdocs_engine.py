@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import UserError
+from ..oserrors import clip
 from ..stages.render import Page, package_templates
 from ..urls import Urls
 
@@ -36,13 +38,14 @@ class Settings:
     docs_setting: Path | None = None  # docs_dir as configured, whether or not it exists
 
 
-def _raw_config(config_file: Path) -> dict[str, Any]:
+def _raw_config(config_file: Path, shown: str) -> dict[str, Any]:
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load  # understands !ENV and !relative like MkDocs does
 
+    _check_is_a_file(config_file, shown)
     try:
         with config_file.open("rb") as f:
-            return yaml_load(f) or {}
+            raw = yaml_load(f) or {}
     except ConfigurationError as exc:  # MkDocs wraps the YAML error; its position is on the cause
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, yaml.YAMLError):
@@ -54,10 +57,31 @@ def _raw_config(config_file: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise UserError(f"{config_file.name}: no such file; run briefgen in the project root "
                         "(the folder with mkdocs.yml), or create a project with `briefgen init <dir>`") from None
+    if not isinstance(raw, dict):
+        raise UserError("the configuration must be a mapping of settings (site_name: ...), "
+                        f"not a {type(raw).__name__}", f"{config_file.name}:1:1")
+    return raw
+
+
+def _check_is_a_file(config_file: Path, shown: str) -> None:
+    """-f names the config file: a folder (`-f /etc`) or a FIFO (which would hang the read) is
+    a mistake on the command line, said before anything is opened."""
+    try:
+        mode = config_file.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # said by the open below, with the hint to run in the project root
+    except OSError as exc:
+        raise UserError(f"{shown}: cannot read it ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise UserError(f"{shown} is a folder; name the MkDocs config file with -f "
+                        "(such as mkdocs.yml), or leave -f out")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{shown} is not a regular file; name the MkDocs config file with -f "
+                        "(such as mkdocs.yml)")
 
 
 def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
-    raw = _raw_config(project / config_file)
+    raw = _raw_config(project / config_file, clip(config_file))
     docs = project.resolve() / str(raw.get("docs_dir") or "docs")
     limit = nav_limit(raw.get("extra"), config_file)
     return Settings(site_dir=project.resolve() / str(raw.get("site_dir") or "site"),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import UserError
+from ..oserrors import clip
 from ..pipeline import Outcome
 from ..strategy import Strategy
 from . import guard
@@ -62,8 +63,12 @@ class SiteBuilder:
         try:
             docs = settings.docs_dir or staging / "docs"  # MkDocs insists on a docs folder
             docs.mkdir(exist_ok=True)
-            config = load_config(str(config_file), site_dir=str(staging / "site"), docs_dir=str(docs),
-                                 strict=self.strict)
+            try:
+                config = load_config(str(config_file), site_dir=str(staging / "site"), docs_dir=str(docs),
+                                     strict=self.strict)
+            except MkDocsException:  # MkDocs has logged what is wrong, setting by setting
+                raise UserError(f"{clip(self.config_file)}: MkDocs refused the configuration (the "
+                                "lines above say why); fix it and run again") from None
             plugin = self._plugin(config)
             if self._started is None:
                 config.plugins.on_startup(command=self.command, dirty=False)
