@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import shlex
 import signal
 import sys
 from contextlib import contextmanager
@@ -233,7 +234,7 @@ def init(ctx: click.Context, directory: Path) -> None:
     from .commands.scaffold import init_project
 
     installed = _guard(ctx, lambda: init_project(directory))
-    click.echo(f"Created a briefgen site in {directory}/. Next: cd {directory} && briefgen build")
+    click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
     if installed.requirement is None:
         click.echo(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
                    "gets briefgen: edit it before you push (it says how)", err=True)
