@@ -174,6 +174,16 @@ def test_shared_options_work_after_the_command_name_too(tmp_path):
     assert loud.exit_code == 0 and "Checked 1 briefing" in loud.stderr
 
 
+def test_a_project_folder_given_relative_to_the_current_one_builds(tmp_path, monkeypatch):
+    """MkDocs reads a relative site_dir against the config's folder: this built into project/project/."""
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = run("-C", project.name, "-q", "build")
+    assert result.exit_code == 0, result.stderr
+    assert (project / "site/harbour/index.html").is_file() and not (project / project.name).exists()
+
+
 def test_the_project_given_after_the_command_name_wins(tmp_path):
     project = make_project(tmp_path, {})
     assert run("-C", str(project), "new", "harbour").exit_code == 0

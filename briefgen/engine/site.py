@@ -35,7 +35,9 @@ class SiteBuilder:
     def __init__(self, project: Path, strategy: Strategy, command: str = "build",
                  strict: bool = False, config_file: str = "mkdocs.yml",
                  site_dir: str | Path | None = None) -> None:
-        self.project, self.strategy, self.command = project, strategy, command
+        # Absolute: MkDocs reads a relative site_dir or docs_dir against the config file's
+        # folder, so `-C news` would build into news/news/.briefgen-build/.
+        self.project, self.strategy, self.command = Path(os.path.abspath(project)), strategy, command
         self.strict, self.config_file = strict, config_file
         self.site_dir = site_dir  # overrides the config's, as MkDocs' --site-dir does
         self._ours: Any = None  # our plugin, when mkdocs.yml does not list it; kept for serve
