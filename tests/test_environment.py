@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -236,3 +237,43 @@ def test_a_read_only_project_or_site_dir_is_one_line(project, tmp_path):
                                        "content", "content/khmeimim", "content/khmeimim/briefing.yml",
                                        "content/khmeimim/sources", "content/khmeimim/sources/japantimes.md",
                                        "content/khmeimim/sources/jpost.md", "docs", "mkdocs.yml"])
+
+
+@needs_mounts
+def test_serve_keeps_the_last_good_site_when_the_disk_fills_up(project, tmp_path):
+    """A rebuild that fails on the machine is one ERROR line in the terminal, not a traceback, and
+    the reader keeps the last good site."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    poll = ("import sys, time, urllib.request\n"
+            "for _ in range(600):\n"
+            "    try:\n"
+            "        if b'Khmeimim' in urllib.request.urlopen(sys.argv[1], timeout=5).read(): sys.exit(0)\n"
+            "    except OSError: pass\n"
+            "    time.sleep(0.1)\n"
+            "sys.exit(1)\n")
+    in_own_mounts("""
+        mkdir disk
+        mount -t tmpfs -o size=8m briefgen-test disk
+        cp -a "$PROJECT" disk/p
+        "$PY" -m briefgen -C disk/p serve --dev-addr "127.0.0.1:$PORT" 2> "$OUT/log" &
+        server=$!
+        trap 'kill $server; wait $server || true' EXIT
+        "$PY" -c "$POLL" "http://127.0.0.1:$PORT/khmeimim/"
+        dd if=/dev/zero of=disk/filler bs=64k 2>/dev/null || true
+        truncate -s -300K disk/filler
+        echo "A sentence added on a full disk." >> disk/p/content/khmeimim/sources/jpost.md
+        for _ in $(seq 600); do grep -qi "no space left" "$OUT/log" && break; sleep 0.1; done
+        page="http://127.0.0.1:$PORT/khmeimim/sources/jpost/"  # MkDocs' server stalls after a failed rebuild
+        "$PY" -c "import urllib.request as u; print(u.urlopen('$page', timeout=10).read().decode())" > "$OUT/page"
+    """, tmp_path, PROJECT=str(project), OUT=str(out), PORT=str(port), POLL=poll)
+    log = (out / "log").read_text()
+    failed = [line for line in log.splitlines() if "no space left" in line]
+    assert len(failed) == 1 and re.fullmatch(r"ERROR\s+-  disk/p/\.briefgen-build/\S+: no space left on the "
+                                             r"device; free some space and run again", failed[0]), log
+    assert "Traceback" not in log
+    page = (out / "page").read_text()
+    assert "Khmeimim" in page and "A sentence added on a full disk." not in page
