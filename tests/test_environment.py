@@ -102,7 +102,8 @@ def test_a_config_mkdocs_refuses_is_one_line_after_mkdocs_own(project):
     assert result.returncode == 1
     *mkdocs_says, ours = result.stderr.splitlines()
     assert any("site_name" in line for line in mkdocs_says)
-    assert ours == "error: odd.yml: MkDocs refused the configuration (the lines above say why); fix it and run again"
+    assert ours == ("error: odd.yml: MkDocs refused the configuration (the lines above say why); "
+                    "fix it and run again")
     assert not (project / "site").exists() and not (project / ".briefgen-build").exists()
 
 
@@ -130,7 +131,8 @@ def test_an_oserror_names_the_destination_and_what_to_do():
     assert describe(exc) == "/disk/site/a.js: no space left on the device; free some space and run again"
     long = OSError(30, "Read-only file system", "/ro/" + "x" * 5000)
     text = describe(long)
-    assert len(text) < 250 and text.endswith(": the file system is read-only; make it writable, or write elsewhere")
+    assert len(text) < 250
+    assert text.endswith(": the file system is read-only; make it writable, or write elsewhere")
 
 
 # -- a full disk and a read-only folder, for real ------------------------------------------------
@@ -259,7 +261,8 @@ def test_serve_keeps_the_last_good_site_when_the_disk_fills_up(project, tmp_path
         mkdir disk
         mount -t tmpfs -o size=8m briefgen-test disk
         cp -a "$PROJECT" disk/p
-        "$PY" -m briefgen -C disk/p serve --dev-addr "127.0.0.1:$PORT" 2> "$OUT/log" &
+        # timeout: the server ends even if this test is killed before its trap runs
+        timeout 120 "$PY" -m briefgen -C disk/p serve --dev-addr "127.0.0.1:$PORT" 2> "$OUT/log" &
         server=$!
         trap 'kill $server; wait $server || true' EXIT
         "$PY" -c "$POLL" "http://127.0.0.1:$PORT/khmeimim/"
