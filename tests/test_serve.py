@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import os
 import shutil
 import socket
@@ -105,15 +106,20 @@ def test_serve_answers_only_requests_that_name_its_own_address(served) -> None:
     assert '"GET / HTTP/1.1" code 421' in log.read_text()  # the terminal shows what was refused
 
 
-def test_mkdocs_serve_with_the_plugin_answers_only_its_own_address(tmp_path: Path) -> None:
-    """Plain `mkdocs serve`: the plugin guards the server MkDocs made (on_serve)."""
+@pytest.mark.parametrize("engine", [
+    "mkdocs",
+    pytest.param("properdocs", marks=pytest.mark.skipif(importlib.util.find_spec("properdocs") is None,
+                                                          reason="ProperDocs is not installed")),
+])
+def test_mkdocs_serve_with_the_plugin_answers_only_its_own_address(tmp_path: Path, engine: str) -> None:
+    """Plain `mkdocs serve` (or ProperDocs'): the plugin guards the server it made (on_serve)."""
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copy(REPO / "mkdocs.yml", tmp_path)
     (tmp_path / "docs").mkdir()  # MkDocs insists on it
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        proc = subprocess.Popen([sys.executable, "-m", engine, "serve", "--dev-addr", f"127.0.0.1:{port}"],
                                 cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     base = f"http://127.0.0.1:{port}"
