@@ -46,12 +46,12 @@ def entries(root: Path) -> list[str]:
 
 @pytest.mark.parametrize("args, message", [
     (("serve", "--dev-addr", "127.0.0.1:99999"),
-     "error: --dev-addr must be HOST:PORT with a port from 1 to 65535, such as 127.0.0.1:8000, "
-     "not '127.0.0.1:99999'"),
+     "error: --dev-addr must be HOST:PORT with a port from 0 (any free one) to 65535, such as "
+     "127.0.0.1:8000, not '127.0.0.1:99999'"),
     (("serve", "--dev-addr", "nonsense"),
-     "error: --dev-addr must be HOST:PORT with a port from 1 to 65535, such as 127.0.0.1:8000, "
-     "not 'nonsense'"),
-    (("serve", "--dev-addr", "127.0.0.1:0"), None),
+     "error: --dev-addr must be HOST:PORT with a port from 0 (any free one) to 65535, such as "
+     "127.0.0.1:8000, not 'nonsense'"),
+    (("serve", "--dev-addr", "127.0.0.1:-1"), None),
     (("serve", "--dev-addr", "127.0.0.1:"), None),
     (("serve", "--dev-addr", ":8000"), None),
     (("serve", "--dev-addr", "127.0.0.1:\uff18\uff10\uff10\uff10"), None),  # fullwidth digits

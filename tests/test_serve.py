@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -156,6 +157,24 @@ def test_which_host_headers_name_the_server(host, port, header, expected) -> Non
 
 
 # -- the address and port ------------------------------------------------------------------------
+
+def test_port_0_serves_on_a_free_port_and_says_which(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path)
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(tmp_path), "serve",
+                                 "--dev-addr", "127.0.0.1:0"], stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        assert wait_for(lambda: proc.poll() is not None or "Serving on" in log.read_text()), log.read_text()
+        port = int(re.search(r"Serving on http://127\.0\.0\.1:(\d+)/$", log.read_text(), re.M)[1])
+        assert port != 0
+        base = f"http://127.0.0.1:{port}"
+        assert request(base, f"127.0.0.1:{port}")[0] == 200
+        assert request(base, "127.0.0.1:0")[0] == 421  # the port it serves on, not the one asked for
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -18,9 +18,9 @@ def parse_dev_addr(dev_addr: str) -> tuple[str, int]:
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     # isascii: str.isdigit takes other scripts' digits; len: int() of thousands of digits is refused
-    if not host or not (port.isascii() and port.isdigit() and len(port) <= 5 and 1 <= int(port) <= 65535):
-        raise UserError(f"--dev-addr must be HOST:PORT with a port from 1 to 65535, such as "
-                        f"127.0.0.1:8000, not {clip(repr(dev_addr))}")
+    if not host or not (port.isascii() and port.isdigit() and len(port) <= 5 and int(port) <= 65535):
+        raise UserError(f"--dev-addr must be HOST:PORT with a port from 0 (any free one) to 65535, "
+                        f"such as 127.0.0.1:8000, not {clip(repr(dev_addr))}")
     return host, int(port)
 
 

@@ -35,14 +35,15 @@ class PreviewServer(LiveReloadServer):
         # Polling every 0.2 s instead of MkDocs' 0.5 s: an edit shows about 0.15 s sooner on
         # average, and stat-ing a few hundred files that often costs next to nothing.
         super().__init__(builder=builder, host=host, port=port, root=str(root), polling_interval=0.2)
-        self.url = f"http://{host_name(host)}:{port}/"  # MkDocs writes an IPv6 address bare
-        self.set_app(only_own_host(self.get_app(), host, port))
         try:
             super().server_bind()
             super().server_activate()
         except OSError as exc:
             self.server_close()
             raise UserError(_cannot_listen(exc, host, port)) from None
+        port = self.server_address[1]  # the free port the system chose for port 0
+        self.url = f"http://{host_name(host)}:{port}/"  # MkDocs writes an IPv6 address bare
+        self.set_app(only_own_host(self.get_app(), host, port))
 
     def server_bind(self) -> None:
         """Done in __init__."""
