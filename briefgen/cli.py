@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shlex
 import signal
 import sys
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ import click
 
 from . import __version__
 from .diagnostics import Report, UserError
+from .oserrors import clip, describe
 
 
 class _MkDocsStyle(logging.Formatter):
@@ -63,24 +65,35 @@ def _project(ctx: click.Context) -> Path:
     return Path(os.path.abspath(ctx.obj["project"]))
 
 
+# Exit codes: 0 passed, 1 a problem the user can fix (content, command line, environment),
+# 2 click's own usage errors, 70 a bug in briefgen (EX_SOFTWARE), 130 interrupted (Ctrl-C).
+EXIT_INTERNAL = 70
+
+
 def _guard(ctx: click.Context, fn):
-    """Run fn; a user mistake prints one line and exits 1, other errors only show with --debug."""
+    """Run fn; a user mistake or a failure of the machine prints one line and exits 1, a bug
+    one line and exits 70 (its traceback only with --debug)."""
     try:
         return fn()
     except UserError as exc:
         if exc.where:  # a mistake at a place in a file: reported like every other problem
             click.echo(f"{exc.where}: error: {exc}\nbriefgen: 1 error, 0 warnings; failed", err=True)
-        else:
-            click.echo(f"error: {exc}", err=True)
+        else:  # clipped: no message may print a whole file or a huge argument
+            click.echo(f"error: {clip(str(exc), 1000)}", err=True)
         ctx.exit(1)
     except KeyboardInterrupt:
         ctx.exit(130)
+    except OSError as exc:  # a full disk, a read-only folder: the machine's, not briefgen's fault
+        if ctx.obj.get("debug"):
+            raise
+        click.echo(f"error: {describe(exc)}", err=True)
+        ctx.exit(1)
     except Exception as exc:  # a bug in briefgen, not the user's mistake
         if ctx.obj.get("debug"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details, "
+        click.echo(f"internal error: {type(exc).__name__}: {clip(str(exc))} (run with --debug for details, "
                    "and please report it)", err=True)
-        ctx.exit(2)
+        ctx.exit(EXIT_INTERNAL)
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None:
@@ -224,10 +237,20 @@ def init(ctx: click.Context, directory: Path) -> None:
     from .commands.scaffold import init_project
 
     installed = _guard(ctx, lambda: init_project(directory))
-    click.echo(f"Created a briefgen site in {directory}/. Next: cd {directory} && briefgen build")
+    click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
     if installed.requirement is None:
         click.echo(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
                    "gets briefgen: edit it before you push (it says how)", err=True)
+
+
+MAX_TIMEOUT = 86400  # a day; longer is no timeout, and past ~9e9 s Python's waits overflow
+
+
+def _seconds(timeout: float) -> float:
+    if not 0 < timeout <= MAX_TIMEOUT:  # false for NaN too
+        raise UserError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT}, "
+                        f"such as 20, not {timeout:g}")
+    return timeout
 
 
 @main.command("add-source")
@@ -238,8 +261,8 @@ def init(ctx: click.Context, directory: Path) -> None:
 @click.option("--title", default=None,
               help="The headline, when the page does not say (a .txt file's lines are then all text).")
 @click.option("--url", default=None, help="The original URL, for a saved page or text file.")
-@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Seconds a URL's whole download may take.")
+@click.option("--timeout", default=20.0, show_default=True, type=float,
+              help=f"Seconds a URL's whole download may take (above 0, at most {MAX_TIMEOUT}).")
 @_shared_options()
 @click.pass_context
 def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str | None,
@@ -250,7 +273,7 @@ def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str
     from .importer import add_source as run
 
     project = _project(ctx)
-    path = _guard(ctx, lambda: run(project, briefing_id, target, source_id, timeout=timeout,
+    path = _guard(ctx, lambda: run(project, briefing_id, target, source_id, timeout=_seconds(timeout),
                                    outlet=outlet, title=title, url=url))
     click.echo(f"Wrote {path.relative_to(project.resolve()) if path.is_absolute() else path}")
 

@@ -175,6 +175,16 @@ def test_shared_options_work_after_the_command_name_too(tmp_path):
     assert loud.exit_code == 0 and "Checked 1 briefing" in loud.stderr
 
 
+def test_a_project_folder_given_relative_to_the_current_one_builds(tmp_path, monkeypatch):
+    """MkDocs reads a relative site_dir against the config's folder: this built into project/project/."""
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = run("-C", project.name, "-q", "build")
+    assert result.exit_code == 0, result.stderr
+    assert (project / "site/harbour/index.html").is_file() and not (project / project.name).exists()
+
+
 def test_the_project_given_after_the_command_name_wins(tmp_path):
     project = make_project(tmp_path, {})
     assert run("-C", str(project), "new", "harbour").exit_code == 0
@@ -193,9 +203,31 @@ def test_debug_after_the_command_name_shows_the_traceback(tmp_path, monkeypatch)
 
     monkeypatch.setattr("briefgen.pipeline.check", broken)
     plain = run("check", "-C", str(project))
-    assert plain.exit_code == 2 and "internal error: RuntimeError: a bug" in plain.stderr
+    # 70 (EX_SOFTWARE): a bug has its own code, apart from a user's mistake (1) and click's usage errors (2)
+    assert plain.exit_code == 70 and "internal error: RuntimeError: a bug" in plain.stderr
     debug = run("check", "-C", str(project), "--debug")
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_an_oserror_is_the_machine_speaking_not_a_bug(tmp_path, monkeypatch):
+    """A full disk where MkDocs copies the theme's files (shutil.copyfile, as a full disk fails
+    it) is one `error:` line naming the destination, exit 1, and no site. Where root may mount
+    a small file system, tests/test_environment.py fills a real disk."""
+    import errno
+    import shutil
+
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+
+    def full(src, dst, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(src), None, str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    result = run("-C", str(project), "-q", "build")
+    assert result.exit_code == 1
+    assert re.fullmatch(r"error: \S+/\.briefgen-build/\S+/site/\S+: no space left on the device; "
+                        r"free some space and run again\n", result.stderr), result.stderr
+    assert not (project / "site").exists() and not (project / ".briefgen-build").exists()
 
 
 def test_config_file_and_site_dir_as_mkdocs_has_them(tmp_path):

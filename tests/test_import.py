@@ -560,8 +560,17 @@ def test_init_new_and_build_work_without_trafilatura(tmp_path: Path) -> None:
     assert (site / "site" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "soon"])
-def test_timeout_must_be_a_positive_number(project: Path, value: str) -> None:
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "1e400", "86401"])
+def test_timeout_must_be_a_positive_finite_number(project: Path, value: str) -> None:
+    """NaN and infinity pass a plain `> 0` check; each would reach the download as a crash."""
     result = CliRunner().invoke(main, ["-C", str(project), "add-source", "port",
                                        "http://127.0.0.1:9/", "--timeout", value])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("error: --timeout must be a number of seconds above 0")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_timeout_that_is_no_number_is_a_usage_error(project: Path) -> None:
+    result = CliRunner().invoke(main, ["-C", str(project), "add-source", "port",
+                                       "http://127.0.0.1:9/", "--timeout", "soon"])
     assert result.exit_code == 2 and "--timeout" in result.output

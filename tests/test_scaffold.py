@@ -4,6 +4,7 @@ it installs from, and a mkdocs.yml that takes its address from the workflow."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -205,3 +206,61 @@ def test_briefing_yml_points_to_the_format_online_not_to_a_missing_readme(projec
     assert "README" not in text and not (project / "README.md").exists()
     assert content_format_url().startswith("https://") and content_format_url().endswith("CONTENT-FORMAT.md")
     assert f"The whole format: {content_format_url()}" in text
+
+
+# -- names from the user are YAML strings --------------------------------------------------------
+
+HOSTILE_NAMES = [
+    "ops: 2024", "a # b", "'quoted'", '"double"', "- x", "{x}", "[x]", "yes", "null", "~", "2024-01-01",
+    "1e3", "*alias", "&anchor", "!tag", "%directive", "@at", "`tick", "| pipe", "> fold", "? key",
+    "tab\there", "new\nline", "back\\slash", "{{ today }}", " lead", "trail ", "del\x7f", "nel\x85",
+    "Ελληνικά — δελτίο", "报道 🗞", "\u202eevil",
+]
+
+
+def mkdocs_reads(path: Path) -> dict:
+    """mkdocs.yml as MkDocs loads it (its loader knows !ENV)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with path.open("rb") as f:
+        return yaml_load(f)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_init_writes_the_folder_name_as_one_yaml_string(tmp_path, name):
+    """A folder name is any bytes but '/' and NUL: written bare, `ops: 2024` was a mapping."""
+    init_project(tmp_path / name, Origin("briefgen==1.0", "a release"))
+    config = mkdocs_reads(tmp_path / name / "mkdocs.yml")
+    assert config["site_name"] == name + " briefings"
+    assert config["plugins"] == ["search", "briefgen"]  # nothing after the name was swallowed
+
+
+def test_a_folder_name_that_is_not_utf8_becomes_a_replacement_character(tmp_path):
+    """Python keeps such a byte as a lone surrogate, which no page could print."""
+    target = tmp_path / os.fsdecode(b"caf\xe9 desk")
+    init_project(target, Origin("briefgen==1.0", "a release"))
+    assert mkdocs_reads(target / "mkdocs.yml")["site_name"] == "caf\ufffd desk briefings"
+
+
+def test_a_project_with_a_hostile_name_builds(tmp_path):
+    target = tmp_path / "ops: 2024 # {x} 'q'"
+    assert run("init", str(target)).exit_code == 0
+    result = run("-C", str(target), "build", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert "ops: 2024 # {x}" in (target / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("title", ["ops: 2024", "{{ today }}", "del\x7f", "nel\x85", "a # b", "'q' \"qq\""])
+def test_new_writes_the_title_as_one_yaml_string(tmp_path, title):
+    project = tmp_path / "p"
+    (project / "content").mkdir(parents=True)
+    assert run("-C", str(project), "new", "harbour", "--title", title).exit_code == 0
+    data = yaml.safe_load((project / "content/harbour/briefing.yml").read_text(encoding="utf-8"))
+    assert data["title"] == title
+
+
+def test_init_says_how_to_cd_into_a_folder_with_spaces(tmp_path):
+    target = tmp_path / "ops room"
+    result = run("init", str(target))
+    assert result.exit_code == 0
+    assert f"Next: cd '{target}' && briefgen build" in result.output

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import json
 import os
+import re
 from pathlib import Path
+
+import yaml
 
 from ..diagnostics import UserError
 from ..loading.yamlfields import is_slug
+from ..oserrors import clip, describe
 from ..stages.load import RESERVED_BRIEFINGS
 from ..stages.render import package_templates
 from .installed import Origin, content_format_url, origin
@@ -16,30 +19,43 @@ from .installed import Origin, content_format_url, origin
 
 def _fill(template: str, **values: str) -> str:
     # Plain placeholder substitution: these files are YAML and Markdown, not Jinja templates.
+    # One pass, so a value that itself holds `{{ today }}` stays as it was written.
     text = (package_templates() / "scaffold" / template).read_text(encoding="utf-8")
-    for key, value in values.items():
-        text = text.replace("{{ " + key + " }}", value)
-    return text
+    return re.sub(r"\{\{ (\w+) \}\}", lambda m: values.get(m[1], m[0]), text)
+
+
+def yaml_string(value: str) -> str:
+    """`value` as one double-quoted YAML scalar that loads back to exactly `value`: a name such as
+    `ops: 2024`, `yes` or `- x` would otherwise be a mapping, a boolean or a list, and a
+    quote, `#` or control character would break the file. JSON is not enough: YAML refuses
+    some characters JSON writes as they are (U+007F) and folds others (U+0085)."""
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")
+
+
+def _readable(name: str) -> str:
+    """A file name or argument as text: each byte that is not UTF-8 (kept by Python as a lone
+    surrogate, which no page can print) becomes U+FFFD."""
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in name)
 
 
 def new_briefing(project: Path, briefing_id: str, title: str | None = None,
                  today: datetime.date | None = None) -> Path:
     if not is_slug(briefing_id):
-        raise UserError(f"briefing id {briefing_id!r} must be a slug (lowercase letters, digits and '-')")
+        raise UserError(f"briefing id {clip(repr(briefing_id))} must be a slug "
+                        "(lowercase letters, digits and '-')")
     if briefing_id in RESERVED_BRIEFINGS:
         raise UserError(f"briefing id {briefing_id!r} is reserved by the site; choose another")
     folder = f"content/{briefing_id}"
     if os.path.lexists(project / folder):  # lexists: a dangling link is there too
         raise UserError(f"{folder} already exists; briefgen never overwrites a briefing")
     day = (today or datetime.date.today()).isoformat()
-    # A JSON string is a valid YAML scalar, whatever quotes or backslashes the title holds.
-    safe_title = json.dumps(title or briefing_id.replace("-", " ").capitalize(), ensure_ascii=False)
+    safe_title = yaml_string(_readable(title or briefing_id.replace("-", " ").capitalize()))
     files = {f"{folder}/briefing.yml": _fill("briefing.yml", title=safe_title, today=day,
                                                     format_url=content_format_url()),
              f"{folder}/sources/example.md": _fill("example.md", today=day)}
     clashes = _clashes(project, list(files))
     if clashes:
-        raise UserError(f"{project} already has {', '.join(clashes)}; briefgen never overwrites "
+        raise UserError(f"{clip(str(project))} already has {', '.join(clashes)}; briefgen never overwrites "
                         "files or writes through symlinks")
     _write_all(project, files)
     return Path("content") / briefing_id
@@ -76,7 +92,8 @@ def _write_all(base: Path, files: dict[str, str]) -> None:
             with os.fdopen(os.open(folder / parts[-1], flags, 0o666), "w", encoding="utf-8") as out:
                 out.write(text)
     except OSError as exc:
-        raise UserError(f"cannot create {exc.filename or base}: {exc.strerror or exc}") from None
+        where = describe(exc) if exc.filename else f"{clip(str(base))}: {describe(exc)}"
+        raise UserError(f"cannot create {where}") from None
 
 
 def _requirements(installed: Origin) -> str:
@@ -95,8 +112,9 @@ def _requirements(installed: Origin) -> str:
 def init_project(directory: Path, installed: Origin | None = None) -> Origin:
     """Write a new project; returns where briefgen came from (its requirement may be unknown)."""
     installed = installed or origin()
+    site_name = yaml_string(_readable(f"{directory.resolve().name} briefings"))
     files = {
-        "mkdocs.yml": _fill("mkdocs.yml", name=directory.resolve().name),
+        "mkdocs.yml": _fill("mkdocs.yml", site_name=site_name),
         ".gitignore": "site/\n.briefgen-*\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
         "requirements.txt": _requirements(installed),
@@ -104,10 +122,10 @@ def init_project(directory: Path, installed: Origin | None = None) -> Origin:
         "docs/.gitkeep": "Your own Markdown pages go in this folder (MkDocs needs it to exist).\n",
     }
     if os.path.lexists(directory) and not directory.is_dir():
-        raise UserError(f"{directory} exists and is not a folder; briefgen init never overwrites")
+        raise UserError(f"{clip(str(directory))} exists and is not a folder; briefgen init never overwrites")
     clashes = _clashes(directory, list(files) + ["content"])  # content/: never mixed with ours
     if clashes:
-        raise UserError(f"{directory} already has {', '.join(clashes)}; briefgen init never "
+        raise UserError(f"{clip(str(directory))} already has {', '.join(clashes)}; briefgen init never "
                         "overwrites files or writes through symlinks")
     _write_all(directory, files)
     new_briefing(directory, "first-briefing", "My first briefing")

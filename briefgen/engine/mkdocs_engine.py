@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection
@@ -18,6 +19,7 @@ import yaml
 
 from ..diagnostics import Pos, UserError
 from ..loading.paths import fix_for, read_bounded, refusal
+from ..oserrors import clip
 from ..stages.render import Page, package_templates
 from ..urls import Urls
 
@@ -38,13 +40,14 @@ class Settings:
     docs_setting: Path | None = None  # docs_dir as configured, whether or not it exists
 
 
-def _raw_config(config_file: Path) -> dict[str, Any]:
+def _raw_config(config_file: Path, shown: str) -> dict[str, Any]:
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import yaml_load  # understands !ENV and !relative like MkDocs does
 
+    _check_is_a_file(config_file, shown)
     try:
         with config_file.open("rb") as f:
-            return yaml_load(f) or {}
+            raw = yaml_load(f) or {}
     except ConfigurationError as exc:  # MkDocs wraps the YAML error; its position is on the cause
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, yaml.YAMLError):
@@ -56,6 +59,27 @@ def _raw_config(config_file: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise UserError(f"{config_file.name}: no such file; run briefgen in the project root "
                         "(the folder with mkdocs.yml), or create a project with `briefgen init <dir>`") from None
+    if not isinstance(raw, dict):
+        raise UserError("the configuration must be a mapping of settings (site_name: ...), "
+                        f"not a {type(raw).__name__}", f"{config_file.name}:1:1")
+    return raw
+
+
+def _check_is_a_file(config_file: Path, shown: str) -> None:
+    """-f names the config file: a folder (`-f /etc`) or a FIFO (which would hang the read) is
+    a mistake on the command line, said before anything is opened."""
+    try:
+        mode = config_file.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # said by the open below, with the hint to run in the project root
+    except OSError as exc:
+        raise UserError(f"{shown}: cannot read it ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise UserError(f"{shown} is a folder; name the MkDocs config file with -f "
+                        "(such as mkdocs.yml), or leave -f out")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{shown} is not a regular file; name the MkDocs config file with -f "
+                        "(such as mkdocs.yml)")
 
 
 def config_problem(config_file: Path, project: Path) -> tuple[Pos, str] | None:
@@ -112,7 +136,7 @@ def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
     problem = config_problem(project / config_file, project)
     if problem is not None:
         raise UserError(problem[1], str(problem[0]))
-    raw = _raw_config(project / config_file)
+    raw = _raw_config(project / config_file, clip(config_file))
     docs = project.resolve() / str(raw.get("docs_dir") or "docs")
     # MkDocs is handed a folder of briefgen's own when docs_dir is no folder: a docs/ that is a
     # link leading nowhere (or a FIFO) would be skipped without a word. It is refused instead.

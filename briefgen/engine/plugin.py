@@ -31,6 +31,7 @@ from ..stages.render import Page
 from ..strategy import Strategy, serving
 from ..urls import Urls
 from . import guard, mkdocs_engine, projectfiles
+from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
@@ -180,12 +181,15 @@ class BriefgenPlugin(BasePlugin):
                 self.origins[src] = str(project / b.dir / "briefing.yml")
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        """`mkdocs serve` watches docs_dir and mkdocs.yml; a briefing site is made of these too."""
+        """`mkdocs serve` watches docs_dir and mkdocs.yml; a briefing site is made of these too.
+        Its server answers only to its own address, as under `briefgen serve` (hosts.py)."""
         project = project_of(config)
         projectfiles.watch_safely(server, project)
         for name in ("content", "templates"):
             if (project / name).is_dir():
                 server.watch(str(project / name))
+        host, port = server.server_address[:2]  # as configured: the server binds after this event
+        server.set_app(only_own_host(server.get_app(), host, port))
         return server
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import UserError
+from ..oserrors import clip
 from ..pipeline import Outcome
 from ..strategy import Strategy
 from . import guard
@@ -34,7 +35,9 @@ class SiteBuilder:
     def __init__(self, project: Path, strategy: Strategy, command: str = "build",
                  strict: bool = False, config_file: str = "mkdocs.yml",
                  site_dir: str | Path | None = None) -> None:
-        self.project, self.strategy, self.command = project, strategy, command
+        # Absolute: MkDocs reads a relative site_dir or docs_dir against the config file's
+        # folder, so `-C news` would build into news/news/.briefgen-build/.
+        self.project, self.strategy, self.command = Path(os.path.abspath(project)), strategy, command
         self.strict, self.config_file = strict, config_file
         self.site_dir = site_dir  # overrides the config's, as MkDocs' --site-dir does
         self._ours: Any = None  # our plugin, when mkdocs.yml does not list it; kept for serve
@@ -63,8 +66,12 @@ class SiteBuilder:
         try:
             docs = settings.docs_dir or staging / "docs"  # MkDocs insists on a docs folder
             docs.mkdir(exist_ok=True)
-            config = load_config(str(config_file), site_dir=str(staging / "site"), docs_dir=str(docs),
-                                 strict=self.strict)
+            try:
+                config = load_config(str(config_file), site_dir=str(staging / "site"), docs_dir=str(docs),
+                                     strict=self.strict)
+            except MkDocsException:  # MkDocs has logged what is wrong, setting by setting
+                raise UserError(f"{clip(self.config_file)}: MkDocs refused the configuration (the "
+                                "lines above say why); fix it and run again") from None
             plugin = self._plugin(config)
             if self._started is None:
                 config.plugins.on_startup(command=self.command, dirty=False)
