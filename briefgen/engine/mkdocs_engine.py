@@ -133,6 +133,8 @@ def _inherit_of(path: Path, shown: str) -> tuple[Pos, str] | None:
 
 
 def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
+    # -f naming a folder or a FIFO is a mistake on the command line, said as such first.
+    _check_is_a_file(project / config_file, clip(config_file))
     problem = config_problem(project / config_file, project)
     if problem is not None:
         raise UserError(problem[1], str(problem[0]))
