@@ -87,8 +87,7 @@ class Report:
 
     def sorted(self) -> list[Problem]:
         # Sorted by file and position so a reader can fix a file top to bottom; stable for ties.
-        seen: set[Problem] = set()
-        unique = [p for p in self.problems if not (p in seen or seen.add(p))]
+        unique = list(dict.fromkeys(self.problems))  # the same problem twice is said once
         return sorted(unique, key=lambda p: (p.pos.path, p.pos.line, p.pos.col))
 
 

@@ -61,7 +61,7 @@ def describe(exc: OSError) -> str:
     if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
         return _describe_copy(exc.args[0])
     path = exc.filename2 if exc.filename2 is not None else exc.filename
-    what, todo = _ADVICE.get(exc.errno, (exc.strerror or str(exc) or type(exc).__name__, ""))
+    what, todo = _ADVICE.get(exc.errno or 0, (exc.strerror or str(exc) or type(exc).__name__, ""))
     text = clip(what) + (f"; {todo}" if todo else "")
     return f"{shown_path(path)}: {text}" if path is not None else text
 

@@ -137,8 +137,10 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         outcome.pages += pages
         files.update(own)
     outcome.pages.append(renderer.index_page(outcome.resolved))
+    loader = renderer.env.loader
+    assert loader is not None  # the Renderer always makes one
     for name in ("briefgen.css", "briefgen.js", "changes.css", "changes.js"):
-        source, _, _ = renderer.env.loader.get_source(renderer.env, f"assets/{name}")
+        source, _, _ = loader.get_source(renderer.env, f"assets/{name}")
         files[f"assets/briefgen/{name}"] = source
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files

@@ -103,7 +103,8 @@ def config_problem(config_file: Path, project: Path) -> tuple[Pos, str] | None:
         if inherit is None:
             return None
         named_at, path = inherit[0], _real_folder(path.parent / inherit[1])
-    return named_at, "INHERIT loops: this file is inherited by a file it inherits; MkDocs would never stop"
+    return (named_at or Pos(_shown(path, project)),
+            "INHERIT loops: this file is inherited by a file it inherits; MkDocs would never stop")
 
 
 def _real_folder(path: Path) -> Path:

@@ -246,9 +246,10 @@ class BriefgenPlugin(BasePlugin):
         if not isinstance(page, RenderedPage):
             return html
         # The theme template is picked before on_page_context, so a kept page is decided here.
-        if self._caching:
-            key = self.page_cache.key(page)
-            output = self.page_cache.get(key)
+        cache = self.page_cache
+        if self._caching and cache is not None:
+            key = cache.key(page)
+            output = cache.get(key)
             if output is None:
                 self._keys[page.file.src_uri] = key
             else:
@@ -262,7 +263,7 @@ class BriefgenPlugin(BasePlugin):
             page.title = page.meta["title"]
         return html
 
-    def on_page_context(self, context: dict, *, page: Any, config: Any, nav: Any) -> dict:
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         context["briefgen_page"] = self.pages.get(page.file.src_uri)
         reused = self._reused.get(page.file.src_uri)
         if reused is not None:
@@ -271,12 +272,12 @@ class BriefgenPlugin(BasePlugin):
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         key = self._keys.get(page.file.src_uri)
-        if key is not None:
+        if key is not None and self.page_cache is not None:
             self.page_cache.put(key, output)
         return output
 
     def on_post_build(self, *, config: Any) -> None:
-        if self._caching:
+        if self._caching and self.page_cache is not None:
             self.page_cache.finish()
             log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")
         guard.write_marker(Path(config.site_dir))

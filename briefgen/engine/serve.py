@@ -44,7 +44,9 @@ class PreviewServer(LiveReloadServer):
             raise UserError(_cannot_listen(exc, host, port)) from None
         port = self.server_address[1]  # the free port the system chose for port 0
         self.url = f"http://{host_name(host)}:{port}/"  # MkDocs writes an IPv6 address bare
-        self.set_app(only_own_host(self.get_app(), host, port))
+        app = self.get_app()
+        assert app is not None  # MkDocs' server makes its app before this
+        self.set_app(only_own_host(app, host, port))
 
     def server_bind(self) -> None:
         """Done in __init__."""

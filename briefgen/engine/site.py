@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..diagnostics import UserError
 from ..oserrors import clip
@@ -58,7 +58,7 @@ class SiteBuilder:
         if self.site_dir is not None:
             settings = replace(settings, site_dir=(project / self.site_dir).resolve())
         # docs_dir is guarded even while it does not exist: the user may create it later.
-        docs = settings.docs_setting
+        docs = settings.docs_setting or project / "docs"
         guard.check_docs_dir(project.resolve(), docs, guard.shown(docs, project))
         guard.claim_site_dir(project, settings.site_dir, guard.shown(settings.site_dir, project), config_file, docs,
                              compare_after=True)
@@ -74,15 +74,15 @@ class SiteBuilder:
                                 "lines above say why); fix it and run again") from None
             plugin = self._plugin(config)
             if self._started is None:
-                config.plugins.on_startup(command=self.command, dirty=False)
+                config.plugins.on_startup(command=self.command, dirty=False)  # type: ignore[arg-type]
                 self._started = config
             try:
                 mkdocs_build(config)
-            except CheckFailed:
-                return plugin.outcome
+            except CheckFailed:  # the plugin checked, so it has an outcome
+                return cast(Outcome, plugin.outcome)
             except MkDocsException as exc:
                 if plugin.outcome is not None and plugin.outcome.report.failed(self.strict):
-                    return plugin.outcome
+                    return cast(Outcome, plugin.outcome)
                 raise UserError(f"the site could not be built: {exc}") from None
             built = staging / "site"
             guard.check_unmarked(settings.site_dir, built, guard.shown(settings.site_dir, project))
@@ -90,7 +90,7 @@ class SiteBuilder:
             guard.swap(built, settings.site_dir)
         finally:
             guard.remove_staging(staging)
-        outcome = plugin.outcome
+        outcome = cast(Outcome, plugin.outcome)  # a build that ran had its check
         log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into "
                  f"{guard.shown(settings.site_dir, project)}/ in {time.perf_counter() - started:.2f} seconds")
         return outcome

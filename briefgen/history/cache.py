@@ -116,7 +116,7 @@ class HistoryCache:
 
     def date(self, blob_id: str) -> str | None:
         value = self.dates_used.get(blob_id, self.dates.get(blob_id))
-        if value == "" or _is_day(value):
+        if value is not None and (value == "" or _is_day(value)):
             self.dates_used[blob_id] = value
             return value
         return None

@@ -63,6 +63,7 @@ def snapshot(b: Briefing, a: analyse.Analysis | None = None) -> Snapshot:
     for s in b.summary:
         rows.append(Row(s.anchor, "summary", s.text, {"text": s.text, "assessment": s.assessment}))
     for f in b.facts:
+        status: str | None
         if a is not None:
             status = a.facts[f.id].status
         else:
@@ -83,8 +84,8 @@ def snapshot(b: Briefing, a: analyse.Analysis | None = None) -> Snapshot:
         rows.append(Row(t.anchor, "timeline", t.text, {"date": t.date.isoformat(), "text": t.text}))
     # In the order the version numbers them, so later versions can keep those numbers.
     for sid in source_numbers(b):
-        s = b.sources[sid]
-        rows.append(Row(s.id, "source", f"{s.outlet}: {s.title}", {"outlet": s.outlet, "title": s.title}))
+        src = b.sources[sid]
+        rows.append(Row(src.id, "source", f"{src.outlet}: {src.title}", {"outlet": src.outlet, "title": src.title}))
     return Snapshot(b.as_of.isoformat(), tuple(rows))
 
 

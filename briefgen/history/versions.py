@@ -160,8 +160,8 @@ def _snapshots(project: Path, wanted: list[Version], cache: HistoryCache,
     if missing:
         raw = dict(zip(missing, batch(project, list(missing))))
         found = {t: (bid, obj[2]) for t, bid in missing.items() if (obj := raw[t]) is not None and obj[1] == "tree"}
-        for tree_id, shot in load_versions(project, found, jobs).items():
-            cache.put(tree_id, shot)
+        for tree_id, loaded in load_versions(project, found, jobs).items():
+            cache.put(tree_id, loaded)
     out: dict[str, list[tuple[Snapshot, str]]] = {}
     for bid, as_of, commit, t in wanted:
         shot = cache.get(t)

@@ -84,7 +84,7 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str]:
         deadline.expire()
         raise UserError(f"could not fetch {url}: no complete answer within {timeout:g} s; pass a "
                         "longer --timeout, or save the page and pass the .html file instead")
-    if error is not None:
+    if isinstance(error, BaseException):
         raise _user_error(error, url)
     return outcome["page"]  # type: ignore[return-value]
 

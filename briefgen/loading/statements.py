@@ -30,6 +30,7 @@ class AnnotationReader:
             if required and f.ok:
                 self.doc.report.error(f.pos, f"{what} needs 'cite' (at least one citation)")
             return ()
+        nodes: list[Node]
         if isinstance(node, MappingNode):  # one citation written without the list around it
             nodes = [node]
         else:

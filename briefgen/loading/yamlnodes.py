@@ -78,7 +78,8 @@ class YamlDoc:
             col = mark.column + 1 if mark else 1
             what = exc.problem or exc.context or "cannot be parsed"
             ctx = exc.context_mark
-            if exc.context and ctx is not None and exc.problem_mark is not None and ctx.line != mark.line:
+            if exc.context and ctx is not None and mark is not None and exc.problem_mark is not None \
+                    and ctx.line != mark.line:
                 # "found X" is often far from the real mistake; name where the parser was too.
                 what += f" ({exc.context} started at line {ctx.line + 1 + self.line_offset}, column {ctx.column + 1})"
             self.report.error(Pos(self.path, line, col), f"invalid YAML: {what}")
@@ -107,7 +108,8 @@ class YamlDoc:
                 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     depth += 1
                     if depth > _MAX_DEPTH:
-                        return event.start_mark.line + 1, event.start_mark.column + 1
+                        at = event.start_mark
+                        return (at.line + 1, at.column + 1) if at is not None else (1, 1)
                 elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                     depth -= 1
         except (yaml.YAMLError, RecursionError):

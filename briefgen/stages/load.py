@@ -7,6 +7,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Literal
 
 from ..diagnostics import Pos, Report
 from ..loading.paths import fix_for, refusal, resolve_inside, special_kind
@@ -140,7 +141,7 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
 def _language(f: Fields | None, what: str, report: Report) -> str | None:
     """`lang:`, a BCP 47 tag (ar, ru, el, pt-BR), or an error at it."""
     lang = f.text("lang") if f is not None else None
-    if lang is not None and not is_language_tag(lang):
+    if f is not None and lang is not None and not is_language_tag(lang):
         report.error(f.pos_of("lang"), f"'lang' of {what} must be a BCP 47 language tag such as ar, ru, "
                      f"el or pt-BR, not {lang!r}")
         return None
@@ -248,7 +249,7 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
     text = read_text(root, path, report)
     if text is None:
         return None
-    kind = "md" if path.suffix == ".md" else "txt"
+    kind: Literal["md", "txt"] = "md" if path.suffix == ".md" else "txt"
     front, body, body_line = None, text, 1
     m = FRONT_MATTER.match(text) if kind == "md" else None
     if m:
@@ -265,6 +266,10 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
     def pick(key: str) -> Fields | None:
         return next((x for x in layers if x.has(key)), None)
 
+    def where_of(key: str) -> Pos:
+        layer = pick(key)
+        return layer.pos_of(key) if layer is not None else where
+
     def get(key: str, how: str = "text", *args):
         layer = pick(key)
         return getattr(layer, how)(key, *args) if layer else None
@@ -278,7 +283,7 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
         return None
     reliability = get("reliability")
     if reliability is not None and reliability.upper() not in RELIABILITY:
-        report.error(pick("reliability").pos_of("reliability"),
+        report.error(where_of("reliability"),
                      f"'reliability' of source '{sid}' must be an Admiralty grade A-F, not {reliability!r}")
         reliability = None
     drop_layer = pick("drop")
