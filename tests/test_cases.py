@@ -6,6 +6,9 @@ A case folder holds:
 - `expected.txt`   the exact standard error of `briefgen -C project check` (trailing whitespace
                    of each line and of the whole text is ignored, nothing else);
 - `exit_code.txt`  the expected exit status (default 1);
+- `links.txt`      optional: symlinks made in the copy at test time, one `path -> target` a line
+                   (a link to an absolute path such as /etc/passwd cannot be committed: an sdist
+                   holding one cannot be built or installed);
                    (a mistake on the command line, e.g. `init` over a file, is one `error: ` line);
 - `args.txt`       the command and flags after `-C project` (default `check`);
 - `xfail`          optional: the reason (a known bug) the case fails today; run as a strict
@@ -69,6 +72,12 @@ def _normal(text: str) -> str:
 
 def run_case(case: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int, BaseException | None]:
     shutil.copytree(case / "project", workdir / "project", symlinks=True)  # links stay links
+    links = case / "links.txt"
+    for line in links.read_text(encoding="utf-8").splitlines() if links.is_file() else []:
+        if line.strip():
+            name, target = (part.strip() for part in line.split("->", 1))
+            (workdir / "project" / name).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(target, workdir / "project" / name)
     before = _tree(workdir / "project")
     args_file = case / "args.txt"
     args = shlex.split(args_file.read_text()) if args_file.is_file() else ["check"]
@@ -117,13 +126,15 @@ def test_case_format(case: Path) -> None:
         path, line, col, rest = ln.split(":", 3)
         assert not path.startswith("/") and ".." not in path.split("/"), ln
         assert int(line) >= 1 and int(col) >= 1, ln
-        assert rest.startswith((" error: ", " warning: ")), ln
+        assert rest.startswith((" error: ", " warning: ", " note: ")), ln
         keys.append((path, int(line), int(col)))
     assert keys == sorted(keys), "problems are sorted by file, line and column"
-    errors = sum(" error: " in ln for ln in problems)
-    warnings = len(problems) - errors
+    errors = sum(ln.split(":", 3)[3].startswith(" error: ") for ln in problems)
+    notes = sum(ln.split(":", 3)[3].startswith(" note: ") for ln in problems)
+    warnings = len(problems) - errors - notes
     assert lines[-1].startswith(f"briefgen: {errors} error{'s' if errors != 1 else ''}, "
-                                f"{warnings} warning{'s' if warnings != 1 else ''}; ")
+                                f"{warnings} warning{'s' if warnings != 1 else ''}"
+                                + (f", {notes} note{'s' if notes != 1 else ''}" if notes else "") + "; ")
     code_file = case / "exit_code.txt"
     code = int(code_file.read_text()) if code_file.is_file() else 1
     args_file = case / "args.txt"
