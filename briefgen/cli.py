@@ -59,6 +59,16 @@ def _print_report(report: Report, strict: bool, always: bool = False) -> None:
         click.echo(f"briefgen: {report.counts()}; {verdict}{tail}", err=True)
 
 
+def _existing_project(ctx: click.Context) -> Path:
+    """The project folder of a command that writes into content/ or reads its history: a folder
+    without mkdocs.yml is no project, and `new` would quietly create content/ anywhere."""
+    project = _project(ctx)
+    if not (project / "mkdocs.yml").is_file():
+        raise UserError(f"{project} has no mkdocs.yml, so it is not a briefgen project: run this in "
+                        "the project root, pass -C <project folder>, or create one with `briefgen init <dir>`")
+    return project
+
+
 def _project(ctx: click.Context) -> Path:
     # Absolute from here on: MkDocs resolves a relative docs_dir against the config file's folder,
     # so a relative project (`-C news`) made the staging folder `news/news/.briefgen-build`.
@@ -128,7 +138,7 @@ def _shared_options(project: bool = True, at_top: bool = False):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="briefgen")
+@click.version_option(__version__, "-V", "--version", prog_name="briefgen")
 @_shared_options(at_top=True)
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -224,7 +234,7 @@ def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
     """Scaffold content/BRIEFING_ID/ with a commented briefing.yml (never overwrites)."""
     from .commands.scaffold import new_briefing
 
-    path = _guard(ctx, lambda: new_briefing(_project(ctx), briefing_id, title))
+    path = _guard(ctx, lambda: new_briefing(_existing_project(ctx), briefing_id, title))
     click.echo(f"Created {path}/ - edit briefing.yml, add articles to sources/, then `briefgen check`.")
 
 
@@ -272,8 +282,9 @@ def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str
     HTML pages and URLs need the import extra: pip install "briefgen[import]"."""
     from .importer import add_source as run
 
-    project = _project(ctx)
-    path = _guard(ctx, lambda: run(project, briefing_id, target, source_id, timeout=_seconds(timeout),
+    seconds = _guard(ctx, lambda: _seconds(timeout))  # a mistake on the command line, said first
+    project = _guard(ctx, lambda: _existing_project(ctx))
+    path = _guard(ctx, lambda: run(project, briefing_id, target, source_id, timeout=seconds,
                                    outlet=outlet, title=title, url=url))
     click.echo(f"Wrote {path.relative_to(project.resolve()) if path.is_absolute() else path}")
 
@@ -290,7 +301,7 @@ def diff(ctx: click.Context, briefing_id: str | None, since) -> None:
     from .commands.diff import diff_lines
 
     report = Report()
-    lines = _guard(ctx, lambda: diff_lines(_project(ctx), report, briefing_id,
+    lines = _guard(ctx, lambda: diff_lines(_existing_project(ctx), report, briefing_id,
                                            since.date().isoformat() if since else None))
     if report.errors:
         _print_report(report, False)

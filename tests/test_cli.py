@@ -283,3 +283,20 @@ def test_a_relative_project_folder_builds_with_staging_inside_it(tmp_path, monke
     assert (project / "site" / "khmeimim" / "index.html").is_file()
     assert not (project / "news").exists() and not (tmp_path / "sibling" / ".briefgen-build").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["news", "sibling"]
+
+
+@pytest.mark.parametrize("args", [["new", "harbour"], ["add-source", "harbour", "notes.txt"], ["diff"]])
+def test_commands_that_write_or_read_content_refuse_outside_a_project(tmp_path, monkeypatch, args):
+    """`briefgen new` in any folder quietly created content/harbour/ there."""
+    (tmp_path / "notes.txt").write_text("Headline\nA line.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {tmp_path} has no mkdocs.yml, so it is not a briefgen project: run this in "
+                             "the project root, pass -C <project folder>, or create one with `briefgen init <dir>`\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_short_version_flag():
+    result = CliRunner().invoke(main, ["-V"])
+    assert result.exit_code == 0 and result.output == f"briefgen, version {briefgen.__version__}\n"

@@ -39,6 +39,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "content" / "port").mkdir(parents=True)
     (tmp_path / "content" / "port" / "briefing.yml").write_text(
         "title: Port closure\nas_of: 2024-11-06\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Imports\ntheme: material\n", encoding="utf-8")
     return tmp_path
 
 

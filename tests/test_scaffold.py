@@ -254,6 +254,7 @@ def test_a_project_with_a_hostile_name_builds(tmp_path):
 def test_new_writes_the_title_as_one_yaml_string(tmp_path, title):
     project = tmp_path / "p"
     (project / "content").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_name: P\ntheme: material\n", encoding="utf-8")
     assert run("-C", str(project), "new", "harbour", "--title", title).exit_code == 0
     data = yaml.safe_load((project / "content/harbour/briefing.yml").read_text(encoding="utf-8"))
     assert data["title"] == title
