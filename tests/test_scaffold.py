@@ -65,7 +65,7 @@ def test_only_the_deploy_job_may_write_pages_or_mint_tokens(workflow):
 
 def test_a_newer_push_never_cancels_a_deploy_half_way(workflow):
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
-    assert workflow[True]["push"] == {"branches": ["main"]}  # YAML 1.1 reads the key `on` as true
+    assert workflow[True]["push"] == {"branches": ["main", "master"]}  # YAML 1.1 reads the key `on` as true
 
 
 def test_actions_are_at_their_current_major_versions(workflow):
@@ -265,3 +265,12 @@ def test_init_says_how_to_cd_into_a_folder_with_spaces(tmp_path):
     result = run("init", str(target))
     assert result.exit_code == 0
     assert f"Next: cd '{target}' && briefgen build" in result.output
+
+
+def test_init_turns_on_no_theme_feature_that_briefgen_turns_off(project):
+    """README says content.tooltips is off (it copies titles into the page as HTML); init's own
+    mkdocs.yml turned it on, and every build said so."""
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert config["theme"]["features"] == ["navigation.top", "search.highlight"]
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0 and "tooltips" not in result.output
