@@ -61,7 +61,8 @@ def _stamp() -> str:
     mdit = f"{origin}:{st.st_mtime_ns}:{st.st_size}" if st else "?"
     h = hashlib.blake2b(digest_size=8)
     package = Path(__file__).resolve().parent.parent
-    for module in ("text/sourcetext.py", "text/quotes.py", "text/markup.py", "caches/parsecache.py"):
+    for module in ("text/sourcetext.py", "text/quotes.py", "text/normalise.py", "text/markup.py",
+                   "caches/parsecache.py"):
         h.update((package / module).read_bytes())
     return f"{_FORMAT}/{__version__}/{mdit}/{h.hexdigest()}"
 
@@ -101,7 +102,7 @@ class ParseCache:
     def __init__(self, folder: Path | None) -> None:
         """`folder` None: a cache that remembers nothing (`--no-cache`)."""
         self.path = folder / "sources.json" if folder else None
-        self.stamp = _stamp() if self.path else ""  # reads four modules: only for a real cache
+        self.stamp = _stamp() if self.path else ""  # reads five modules: only for a real cache
         self._old: dict[str, Any] = self._read() if self.path else {}
         self._used: dict[str, Any] = {}
         self._changed = False

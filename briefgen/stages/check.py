@@ -76,14 +76,14 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
                 f"; known sources: {', '.join(known)}" if known else "; this briefing has no sources yet")
         report.error(c.source_pos, f"unknown source '{c.source}'{tail}")
         return
-    hits = doc.index.find(c.quote)
+    hits = doc.index.find(c.quote, limit=2)  # a second one is enough to know it is ambiguous
     if len(hits) == 1:
         checked.matches[c] = hits[0]
         return
     path = doc.source.path
     if hits:
-        report.error(c.quote_pos, f"quote occurs {len(hits)} times in {path}; quote more words so "
-                     "it occurs exactly once")
+        report.error(c.quote_pos, f"quote occurs {doc.index.count(c.quote)} times in {path}; quote more "
+                     "words so it occurs exactly once")
         return
     near = doc.index.closest(c.quote)
     tail = f'; did you mean "...{near.rstrip(".")}..."?' if near else ""

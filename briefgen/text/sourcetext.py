@@ -169,7 +169,7 @@ def parse_source(source: Source, cache: ParseCache | None = None) -> SourceDoc:
     index = SourceIndex([b.text for b in blocks])
     if cache is not None:
         unused_raw = {raw for raw, _ in unused}
-        cache.put(key, {"blocks": [[b.token, b.element, b.anchor, b.text, b.line - source.body_line, norm]
-                                   for b, norm in zip(blocks, index.parts)],
+        cache.put(key, {"blocks": [[b.token, b.element, b.anchor, b.text, b.line - source.body_line, index.part(k)]
+                                   for k, b in enumerate(blocks)],
                         "unused": [k for k, raw in enumerate(drops) if raw in unused_raw]})
     return SourceDoc(source, blocks, index, unused, tokens)
