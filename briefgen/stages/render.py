@@ -7,8 +7,10 @@ can override any page by name. Autoescape is on: article and annotation text is 
 from __future__ import annotations
 
 import datetime
+import re
 import traceback
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote as urlquote
@@ -59,6 +61,10 @@ class Page:
 APPARATUS = "<!-- bg-apparatus -->"
 
 
+# Where the source page template printed `body`: the source's own HTML replaces it.
+BODY = "<!-- bg-source-body -->"
+
+
 def split_apparatus(html: str) -> tuple[str, str]:
     content, marker, apparatus = html.rpartition(APPARATUS)
     return (content, apparatus) if marker else (html, "")
@@ -78,15 +84,30 @@ def template_problem(exc: TemplateError, project: Path) -> tuple[Pos, str]:
     return Pos(str(path), line or 1, 1), f"template error: {exc.message or type(exc).__name__}"
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def text_fragment(words: str) -> str:
-    """`#:~:text=` directive for the quoted words: percent-encoded, long quotes as start,end."""
+    """`#:~:text=` directive for the quoted words: percent-encoded, long quotes as start,end.
+    Only the words it needs are looked at: `words` can be a whole paragraph (a block anchor)."""
     def enc(s: str) -> str:
         return urlquote(s, safe="").replace("-", "%2D")
 
-    parts = words.split()
-    if len(parts) > 10:
-        return f":~:text={enc(' '.join(parts[:4]))},{enc(' '.join(parts[-4:]))}"
-    return f":~:text={enc(' '.join(parts))}"
+    head = [m.group() for m in islice(_NON_SPACE.finditer(words), 11)]
+    if len(head) > 10:
+        return f":~:text={enc(' '.join(head[:4]))},{enc(' '.join(_last_words(words, 4)))}"
+    return f":~:text={enc(' '.join(head))}"
+
+
+def _last_words(text: str, n: int) -> list[str]:
+    """The last n words, found in a stretch at the end that grows until it holds more than n."""
+    size = 64 * n
+    while True:
+        lo = max(0, len(text) - size)
+        found = _NON_SPACE.findall(text, lo)
+        if len(found) > n or lo == 0:
+            return found[-n:]
+        size *= 4
 
 
 def original_link(s: Source, words: str) -> str | None:
@@ -145,8 +166,8 @@ class Renderer:
         p = r.by_anchor.get((c.source, anchor))
         words = p.words if p else c.quote
         # An excerpts-only source publishes its quoted words and nothing around them.
-        before, after = (citeview.context(p.block_text, words) if p and s.publish != "excerpts"
-                         else ("", ""))
+        before, after = (citeview.context(r.docs[c.source].blocks[p.block].text, words)
+                         if p and s.publish != "excerpts" else ("", ""))
         return Preview(key, label, href, original_link(s, words) or s.url or "", before, words, after,
                        s.outlet, s.title, origin, day(s.published),
                        plain(self.md, c.note) if c.note else "", c.disputes)
@@ -208,11 +229,16 @@ class Renderer:
             return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"]))
 
         if doc.source.publish == "excerpts":
-            body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))
+            body = self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by)
         else:
             env = {"bg_cited_by": lambda meta: cited_by(meta)}
-            body = Markup(self.md.renderer.render(r.tokens(sid), self.md.options, env))
-        html = self._page("source.html", s=doc.source, body=body, passages=r.passages[sid], **ctx)
+            body = self.md.renderer.render(r.tokens(sid), self.md.options, env)
+        # The body goes in after the template ran: printed by the template, it would be copied
+        # into a Markup, copied again by autoescape and once more into the page (a 20 MB source:
+        # 120 MB more at once). Content cannot forge the placeholder: autoescape turns its "<"
+        # into "&lt;".
+        page = self._page("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid], **ctx)
+        html = page.replace(BODY, body)
         return Page(here, f"{doc.source.outlet}: {doc.source.title}", html,
                     f"Source of the briefing “{b.title}”: {doc.source.title} ({doc.source.outlet})",
                     "source", {"briefing": b.id})
