@@ -154,12 +154,12 @@ def resolve(checked: Checked) -> Resolved:
     by_anchor = {(sid, p.anchor): p for sid, ps in passages.items() for p in ps}
     # A set per passage: asking the list whether it holds a statement cost N² comparisons
     # when N statements cite one passage (20,000 of them: two minutes).
-    listed: dict[tuple[str, str], set[Statement]] = {key: set() for key in by_anchor}
+    listed: dict[tuple[str, str], set[Statement]] = {at: set() for at in by_anchor}
     for st in statements(b):
         for c in st.citations:
             if c in anchor_of:
-                key = (c.source, anchor_of[c])
-                if st not in listed[key]:
-                    listed[key].add(st)
-                    by_anchor[key].cited_by.append(st)
+                at = (c.source, anchor_of[c])
+                if st not in listed[at]:
+                    listed[at].add(st)
+                    by_anchor[at].cited_by.append(st)
     return Resolved(checked, anchor_of, passages, by_anchor, by_source)
