@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from briefgen import pipeline
-from briefgen.text.quotes import normalise
+from briefgen.text.normalise import normalised
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -104,7 +104,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 def norm(text: str) -> str:
     """Text as the contract compares it: whitespace collapsed, quotes and dashes folded."""
-    return normalise(text)[0]
+    return normalised(text)
 
 
 @dataclass

@@ -40,5 +40,17 @@ def test_generated_quotes_pass_briefgen_check(tmp_path: Path) -> None:
     assert "0 errors, 0 warnings" in out.stderr
 
 
+def test_the_resources_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "resources_bench.py"), "--mb", "0.2",
+                          "--history-mb", "0.2", "--citers", "20,40", "--workdir", str(tmp_path)],
+                         capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                         timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    for case in ("found, 0.2 MB paragraph", "ambiguous x2", "missing", "40 statements cite one passage",
+                 "history, 0.2 MB old source"):
+        assert case in out.stdout, out.stdout
+    assert "left behind: nothing" in out.stdout
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))

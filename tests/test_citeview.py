@@ -35,3 +35,14 @@ def test_context_keeps_punctuation_tight_and_stops_at_the_paragraph():
     assert context("He said it, “quoted”.", "quoted") == ("He said it, “", "”.")
     assert context("quoted", "quoted") == ("", "")
     assert context("elsewhere", "quoted") == ("", "")
+
+
+def test_context_looks_at_a_bounded_stretch_of_a_long_paragraph():
+    """A paragraph without spaces (Chinese, say) is one long word: a preview shows a stretch of
+    it, not the whole paragraph."""
+    block = "甲" * 5000 + "引用" + "乙" * 5000
+    before, after = context(block, "引用", n=2)
+    assert before == "… " + "甲" * 80  # 2 words x 40 characters
+    assert after == "乙" * 80 + " …"
+    long = " ".join(f"w{i}" for i in range(100_000))
+    assert context(long, "w50000", n=2) == ("… w49998 w49999 ", " w50001 w50002 …")

@@ -303,3 +303,133 @@ def test_a_promisor_remote_is_never_fetched_from(tmp_path):
     assert done.returncode == 0, done.stderr
     assert not marker.exists(), marker.read_text("utf-8")  # ... and never under the build
     assert "History not available: git could not read the history" in done.stderr
+
+
+# -- where old versions are written, and what a kill leaves -------------------------------------
+
+def _dead_pid() -> int:
+    done = subprocess.Popen([sys.executable, "-c", "pass"])
+    done.wait()
+    return done.pid
+
+
+def test_old_versions_are_written_only_inside_the_projects_staging_folder(tmp_path, monkeypatch):
+    import os
+
+    from briefgen.stages import load
+
+    root = tmp_path / "p"
+    history_project(root)
+    seen: list[Path] = []
+    real = load.load_briefing
+
+    def spy(top: Path, folder: Path, report):
+        seen.append(folder)
+        assert (folder / "briefing.yml").is_file()
+        return real(top, folder, report)
+
+    monkeypatch.setattr(load, "load_briefing", spy)
+    history = read_history(root, ["velmor"], None)
+    assert [s.as_of for s, _ in history.of("velmor")] == ["2024-12-01", "2024-12-02", "2024-12-03"]
+    assert len(seen) == 3
+    staging = root.resolve() / ".briefgen-build"
+    for folder in seen:
+        assert folder.is_relative_to(staging), folder
+        assert folder.relative_to(staging).parts[0].startswith(f"{os.getpid()}-history-")
+    assert not staging.exists()  # removed after, with nothing else staging there
+
+
+def test_a_killed_runs_versions_are_removed_by_the_next_read_and_a_live_ones_kept(tmp_path):
+    import os
+
+    root = tmp_path / "p"
+    history_project(root)
+    staging = root / ".briefgen-build"
+    dead = staging / f"{_dead_pid()}-history-x1y2" / "blobs"
+    dead.mkdir(parents=True)
+    (dead / ("0" * 40)).write_bytes(b"an old source, left by a kill\n")
+    live = staging / f"{os.getppid()}-history-a1b2"  # a running process's: not ours to remove
+    live.mkdir()
+    build = staging / f"{_dead_pid()}-k3j4"  # a dead build's own staging: the build removes it
+    build.mkdir()
+    assert len(read_history(root, ["velmor"], None).of("velmor")) == 3
+    assert sorted(p.name for p in staging.iterdir()) == sorted([live.name, build.name])
+
+
+def test_a_staging_folder_that_is_a_link_leaves_versions_out_and_writes_nothing_there(tmp_path):
+    """As plain `mkdocs build` meets it (`briefgen build` refuses the link before it builds)."""
+    import logging
+
+    root = tmp_path / "p"
+    history_project(root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".briefgen-build").symlink_to(elsewhere)
+    said: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("briefgen")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        history = read_history(root, ["velmor"], None)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert history.of("velmor") == ()
+    assert any("could not be written to .briefgen-build/" in m for m in said), said
+    assert list(elsewhere.iterdir()) == []
+
+
+_SLOW_GIT = """#!/bin/sh
+# Stands in for git while a build streams an old version's blobs: says so, then waits to be killed.
+for blobs in "$PWD"/.briefgen-build/*-history-*/blobs; do
+  case "$*" in *"cat-file --batch"*) [ -d "$blobs" ] && touch "$READY" && exec sleep 60 ;; esac
+done
+exec "$REAL_GIT" "$@"
+"""
+
+
+def test_a_build_killed_while_reading_history_leaves_nothing_outside_the_project(tmp_path):
+    """SIGKILL while the old versions are being written: what is left is inside the project's
+    .briefgen-build/ (never /dev/shm or /tmp), and the next build removes it."""
+    import os
+    import signal
+    import tempfile
+    import time
+
+    root = tmp_path / "p"
+    history_project(root)
+    fake = tmp_path / "bin" / "git"
+    fake.parent.mkdir()
+    fake.write_text(_SLOW_GIT, "utf-8")
+    fake.chmod(0o755)
+    ready = tmp_path / "ready"
+
+    def ours_outside() -> set[str]:
+        places = [Path("/dev/shm"), Path(tempfile.gettempdir())]
+        return {str(p) for place in places if place.is_dir() for p in place.glob("briefgen-history-*")}
+
+    before = ours_outside()
+    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}", "READY": str(ready),
+           "REAL_GIT": shutil.which("git"), "BRIEFGEN_JOBS": "1", "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(root), "-q", "build"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not ready.exists() and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ready.exists(), "the build never streamed an old version"
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)  # the build and the git it waits for
+        build.wait()
+    left = [p for p in (root / ".briefgen-build").iterdir() if p.name.startswith(f"{build.pid}-history-")]
+    assert len(left) == 1 and (left[0] / "blobs").is_dir()
+    assert ours_outside() == before
+    assert not (root / "site").exists()
+
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert not (root / ".briefgen-build").exists()
+    assert (root / "site" / "velmor" / "changes" / "index.html").is_file()

@@ -1,4 +1,4 @@
-"""Tests for briefgen.text.quotes: the quote-matching contract and its offset maps."""
+"""Tests for briefgen.text.quotes and .normalise: the quote-matching contract and its offset maps."""
 
 from __future__ import annotations
 
@@ -6,11 +6,42 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from briefgen.text import quotes
-from briefgen.text.quotes import Occurrence, SourceIndex, normalise
+from briefgen.text.normalise import FOLD, INVISIBLE, OffsetMap, normalised
+from briefgen.text.quotes import Occurrence, SourceIndex
 
 
 def _raw(index_blocks: list[str], occ: Occurrence) -> str:
     return index_blocks[occ.block][occ.start : occ.end]
+
+
+def normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """The contract's rules, one character at a time, with a raw span per normalised character:
+    the oracle the compact OffsetMap and the C-speed normalised() are held to."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in INVISIBLE:
+            continue  # a run interrupted only by invisibles stays one run
+        if ch.isspace():
+            if chars and chars[-1] == " ":
+                ends[-1] = i + 1
+                continue
+            ch = " "
+        else:
+            ch = FOLD.get(ch, ch)
+        chars.append(ch)
+        starts.append(i)
+        ends.append(i + 1)
+    last = len(chars) - 1
+    keep = [k for k, ch in enumerate(chars)
+            if ch != " " or not (k == 0 or k == last or chars[k - 1] == "-" or chars[k + 1] == "-")]
+    return "".join(chars[k] for k in keep), [starts[k] for k in keep], [ends[k] for k in keep]
+
+
+def _mapped(text: str) -> tuple[str, list[int], list[int]]:
+    m, norm = OffsetMap(text), normalised(text)
+    return norm, [m.start(k) for k in range(len(norm))], [m.end(k) for k in range(len(norm))]
 
 
 # --- normalise -------------------------------------------------------------
@@ -18,25 +49,60 @@ def _raw(index_blocks: list[str], occ: Occurrence) -> str:
 
 def test_normalise_folds_and_maps_spans() -> None:
     text = "  \u201cHi\u201d\u00a0\u2009 \u2014 x\u200by  "
-    norm, starts, ends = normalise(text)
+    norm, starts, ends = _mapped(text)
     assert norm == '"Hi"-xy'
     assert len(starts) == len(ends) == len(norm)
     # every normalised char maps back to a raw span that normalises to it
     for k, ch in enumerate(norm):
-        assert normalise(text[starts[k] : ends[k]])[0] in (ch, "")
+        assert normalised(text[starts[k] : ends[k]]) in (ch, "")
     assert text[starts[0] : ends[0]] == "\u201c"
     assert text[starts[-1] : ends[-1]] == "y"
 
 
 def test_normalise_collapsed_run_maps_to_whole_run() -> None:
     text = "a \t\u00a0\n b"
-    norm, starts, ends = normalise(text)
+    norm, starts, ends = _mapped(text)
     assert norm == "a b"
     assert text[starts[1] : ends[1]] == " \t\u00a0\n "
 
 
+def test_a_run_broken_by_invisibles_maps_from_its_first_to_its_last_space() -> None:
+    text = "a\u200b \u200b\u00a0\u200bb"
+    norm, starts, ends = _mapped(text)
+    assert norm == "a b"
+    assert (starts[1], ends[1]) == (2, 5)
+
+
 def test_normalise_keeps_word_internal_hyphen() -> None:
-    assert normalise("An-124 and Il\u201176")[0] == "An-124 and Il-76"
+    assert normalised("An-124 and Il\u201176") == "An-124 and Il-76"
+
+
+_ALPHABET = st.sampled_from(
+    list("ab -'\"\n\t")
+    + list("\u00a0\u2009\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad")
+    + list("\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb")
+    + list("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=40))
+def test_the_compact_map_and_the_fast_normalisation_agree_with_the_rules(text: str) -> None:
+    assert _mapped(text) == normalise(text)
+
+
+def test_a_large_paragraph_gets_a_compact_map() -> None:
+    """A map stores the places where normalising changed the length, never a number per
+    character: a million characters of prose with a few such places keep a few entries."""
+    words = "the port authority said\u00a0ships were diverted north".split(" ")
+    text = " ".join(words * 100_000) + " \u2014  and  \u200bthen"
+    m = OffsetMap(text)
+    assert len(text) > 1_000_000
+    assert m.gaps == 3  # " \u2014  " (two: a space each side of the dash), "  \u200b"
+    norm = normalised(text)
+    k = norm.index("then")
+    assert text[m.start(k):m.end(k + 3)] == "then"
+    assert text[m.start(k - 4):m.end(k - 1)] == "and  "  # the run, to its last space
 
 
 # --- find: normalisation rules ------------------------------------------
@@ -122,6 +188,26 @@ def test_overlapping_occurrences_all_reported() -> None:
     assert hits == [Occurrence(0, 0, 2), Occurrence(0, 1, 3)]
 
 
+def test_find_stops_at_its_limit_and_count_counts_every_occurrence() -> None:
+    """check asks for two occurrences (enough to know a quote is ambiguous) and then only for
+    the number: a one-word quote may occur a million times, and none of them is mapped."""
+    blocks = ["said no, said no", "x", "said no and said no"]
+    idx = SourceIndex(blocks)
+    assert idx.find("said no", limit=2) == [Occurrence(0, 0, 7), Occurrence(0, 9, 16)]
+    assert idx.count("said no") == 4
+    assert idx.count("aa") == 0 and idx.count("  ") == 0
+    assert SourceIndex(["aaaa"]).count("aa") == 3  # overlapping, as find reports them
+
+
+def test_counting_a_frequent_word_builds_no_offset_map(monkeypatch) -> None:
+    built: list[str] = []
+    real = quotes.OffsetMap
+    monkeypatch.setattr(quotes, "OffsetMap", lambda text: built.append(text) or real(text))
+    idx = SourceIndex(["the  port and the  harbour " * 1000])
+    assert idx.count("the") == 2000
+    assert built == []
+
+
 def test_quote_spanning_two_blocks_not_found() -> None:
     idx = SourceIndex(["the first paragraph ends here", "and the second begins"])
     assert idx.find("ends here and the second") == []
@@ -190,13 +276,6 @@ def test_closest_caps_long_passages() -> None:
 
 # --- properties and cost ------------------------------------------------
 
-_ALPHABET = st.sampled_from(
-    list("ab -'\"\n\t")
-    + list("\u00a0\u2009\u202f\u200b\u200c\u200d\u2060\ufeff\u00ad")
-    + list("\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb")
-    + list("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
-)
-
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=_ALPHABET, max_size=40), data=st.data())
@@ -204,32 +283,32 @@ def test_random_slice_is_found_and_maps_back(text: str, data: st.DataObject) -> 
     i = data.draw(st.integers(0, len(text)))
     j = data.draw(st.integers(i, len(text)))
     quote = text[i:j]
-    expected = normalise(quote)[0]
+    expected = normalised(quote)
     assume(expected)
     blocks = ["ab", text]
     hits = SourceIndex(blocks).find(quote)
     assert hits
     for occ in hits:
         raw = _raw(blocks, occ)
-        assert normalise(raw)[0] == expected
+        assert normalised(raw) == expected
         assert not raw[0].isspace()  # start lands on a real char of the quote
 
 
 def test_source_normalised_once_per_block_not_per_quote(monkeypatch) -> None:
     fast: list[str] = []
     maps: list[str] = []
-    real_fast, real_map = quotes.normalised, quotes.normalise
+    real_fast, real_map = quotes.normalised, quotes.OffsetMap
 
     def count_fast(text: str) -> str:
         fast.append(text)
         return real_fast(text)
 
-    def count_map(text: str) -> tuple[str, list[int], list[int]]:
+    def count_map(text: str) -> OffsetMap:
         maps.append(text)
         return real_map(text)
 
     monkeypatch.setattr(quotes, "normalised", count_fast)
-    monkeypatch.setattr(quotes, "normalise", count_map)
+    monkeypatch.setattr(quotes, "OffsetMap", count_map)
     # Double spaces make the offset maps non-trivial (a block that normalising leaves as it is
     # needs none); block 4 is never quoted.
     blocks = [f"Paragraph \u201c{b}\u201d:  " + "  ".join(f"w{b}_{i:03d}" for i in range(50)) for b in range(5)]
@@ -251,7 +330,7 @@ def test_bidi_controls_are_invisible_to_matching():
     index = SourceIndex(["al-Sharaa said \u200fthe \u2067talks\u2069 will resume\u200e on Monday"])
     hits = index.find("the talks will resume")
     assert len(hits) == 1
-    assert normalise("a\u202eb\u061cc")[0] == "abc"
+    assert normalised("a\u202eb\u061cc") == "abc"
 
 
 def _large_source(megabytes: int) -> list[str]:
@@ -302,4 +381,4 @@ def test_lowercasing_keeps_offsets_when_a_character_grows():
 def test_the_matcher_ignores_every_bidi_control_the_loader_removes():
     from briefgen.diagnostics import BIDI
 
-    assert BIDI <= quotes._INVISIBLE
+    assert BIDI <= INVISIBLE

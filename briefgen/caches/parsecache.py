@@ -22,6 +22,7 @@ have no cache (`.briefgen-*` is in .gitignore), and `--no-cache` ignores it.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
@@ -61,7 +62,8 @@ def _stamp() -> str:
     mdit = f"{origin}:{st.st_mtime_ns}:{st.st_size}" if st else "?"
     h = hashlib.blake2b(digest_size=8)
     package = Path(__file__).resolve().parent.parent
-    for module in ("text/sourcetext.py", "text/quotes.py", "text/markup.py", "caches/parsecache.py"):
+    for module in ("text/sourcetext.py", "text/quotes.py", "text/normalise.py", "text/markup.py",
+                   "caches/parsecache.py"):
         h.update((package / module).read_bytes())
     return f"{_FORMAT}/{__version__}/{mdit}/{h.hexdigest()}"
 
@@ -74,7 +76,7 @@ def source_key(kind: str, body: str, drops: list[str]) -> str:
     return h.hexdigest()
 
 
-def digest(stamp: str, body: bytes) -> str:
+def digest(stamp: str, body: bytes | memoryview) -> str:
     """Seals a cache file's entries to the code that wrote them (also history.json's)."""
     return hashlib.blake2b(body, digest_size=16, key=stamp.encode("utf-8")[-64:]).hexdigest()
 
@@ -101,7 +103,7 @@ class ParseCache:
     def __init__(self, folder: Path | None) -> None:
         """`folder` None: a cache that remembers nothing (`--no-cache`)."""
         self.path = folder / "sources.json" if folder else None
-        self.stamp = _stamp() if self.path else ""  # reads four modules: only for a real cache
+        self.stamp = _stamp() if self.path else ""  # reads five modules: only for a real cache
         self._old: dict[str, Any] = self._read() if self.path else {}
         self._used: dict[str, Any] = {}
         self._changed = False
@@ -109,12 +111,16 @@ class ParseCache:
     def _read(self) -> dict[str, Any]:
         assert self.path is not None
         try:
-            header, _, body = self.path.read_bytes().partition(b"\n")
-            head = json.loads(header)
+            data = self.path.read_bytes()
+            cut = data.find(b"\n")
+            head = json.loads(data[:cut]) if cut != -1 else None
+            body = memoryview(data)[cut + 1:]  # not a copy: a large source's entry is megabytes
             if not isinstance(head, dict) or head.get("stamp") != self.stamp \
                     or head.get("digest") != digest(self.stamp, body):
                 return {}
-            entries = json.loads(body)
+            text = codecs.utf_8_decode(body, "surrogatepass", True)[0]
+            del body, data  # the file's bytes go before its text is parsed
+            entries = json.loads(text)
         except (OSError, ValueError, RecursionError):
             return {}
         if not isinstance(entries, dict):
@@ -137,14 +143,13 @@ class ParseCache:
             return
         body = json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         header = json.dumps({"stamp": self.stamp, "digest": digest(self.stamp, body)})
-        data = header.encode("utf-8") + b"\n" + body
         try:
-            write_atomically(self.path, data)
+            write_atomically(self.path, header.encode("utf-8") + b"\n", body)  # not joined: no copy
         except OSError as exc:  # a read-only checkout still checks, only slower
             log.debug(f"could not write {self.path}: {exc}")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, *data: bytes) -> None:
     """Write a cache file through a new temporary file in its folder, renamed over it: readers
     never see half a file, and the temporary file is created afresh (O_EXCL, a random name), so
     nothing planted under a predictable name is followed."""
@@ -152,7 +157,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for part in data:
+                out.write(part)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,6 +1,13 @@
-"""An earlier version of a briefing, written from git to a temporary folder and loaded there
-with the normal loader: never from or into the user's tree, and never by a name that could
-leave that folder (a hostile commit can hold any tree)."""
+"""An earlier version of a briefing, written from git to a staging folder and loaded there with
+the normal loader: never from or into the user's tree, and never by a name that could leave
+that folder (a hostile commit can hold any tree).
+
+The staging folder is the project's own `.briefgen-build/<pid>-history-<random>/`, the place
+builds stage in, and nothing is held in memory or written elsewhere on the way: each blob is
+streamed from git into a file there, and a version's files are hard links to those. A run that
+is killed leaves its folder behind, which the next history read (or build) removes once that
+pid is dead; nothing is left in /dev/shm or /tmp, where a kill once left a 306 MB copy.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +15,21 @@ import logging
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ..caches.parallel import map_in_two
 from ..diagnostics import Report
 from .changes import Snapshot, snapshot
-from .gitcli import batch, tree_entries
+from .gitcli import batch, blobs_into, tree_entries
 
 log = logging.getLogger("briefgen")
 
 _MAX_DEPTH = 4  # folders below a briefing's (sources/ is one); deeper ones are not read
 _MAX_NAME = 255  # bytes: longer names cannot be files on the usual file systems
+STAGING = ".briefgen-build"  # where builds stage (engine/guard.py), in the project
+_MINE = "-history-"  # this module's folders there: <pid>-history-<random>
 
 
 def _safe_name(name: str) -> bool:
@@ -54,63 +65,75 @@ def _version_files(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[s
 
 
 def load_versions(project: Path, trees: dict[str, tuple[str, bytes]], jobs: int = 1) -> dict[str, Snapshot]:
-    """Write each version's folder to a temporary directory and load it with the normal loader;
-    briefings load independently, so with jobs=2 a forked worker takes every other one."""
+    """Write each version's folder to the project's staging folder and load it with the normal
+    loader; briefings load independently, so with jobs=2 a forked worker takes every other one."""
     files = _version_files(project, trees)
     for tid, listed in files.items():
         if listed is None:
             log.info(f"History: a version of {trees[tid][0]} (git tree {tid[:12]}) holds a file name that "
                      "is not safe to write; that version is left out")
-    oids = sorted({oid for fs in files.values() if fs for _, oid in fs})
-    content = {oid: obj[2] for oid, obj in zip(oids, batch(project, oids)) if obj}
     by_briefing: dict[str, list[str]] = {}
     for tid, (bid, _) in trees.items():
         if files[tid] is not None:
             by_briefing.setdefault(bid, []).append(tid)
-
-    def load(item: tuple[str, list[str]]) -> dict[str, Snapshot]:
-        bid, tids = item
-        return _load_briefing_versions(bid, [(tid, files[tid] or []) for tid in tids], content)
-
+    if not by_briefing:
+        return {}
+    oids = sorted({oid for fs in files.values() if fs for _, oid in fs})
     out: dict[str, Snapshot] = {}  # only versions not yet in .briefgen-cache/ load here
-    for part in map_in_two(load, sorted(by_briefing.items()), jobs):
-        out.update(part)
+    try:
+        with staging(project) as tmp:
+            blobs = tmp / "blobs"
+            blobs.mkdir()
+            have = blobs_into(project, oids, blobs)
+
+            def load(item: tuple[str, list[str]]) -> dict[str, Snapshot]:
+                bid, tids = item
+                return _load_briefing_versions(tmp, bid, [(tid, files[tid] or []) for tid in tids], blobs, have)
+
+            for part in map_in_two(load, sorted(by_briefing.items()), jobs):
+                out.update(part)
+    except OSError as exc:  # no staging folder (a read-only project, a link), a full disk
+        log.info(f"History: earlier versions could not be written to {STAGING}/ ({exc.strerror or exc}); "
+                 "they are left out")
+        return {}
     return out
 
 
-def _load_briefing_versions(bid: str, versions: list[tuple[str, list[tuple[str, str]]]],
-                            content: dict[str, bytes]) -> dict[str, Snapshot]:
-    """Load each version of one briefing with the normal loader from a temporary folder. An old
+def _load_briefing_versions(tmp: Path, bid: str, versions: list[tuple[str, list[tuple[str, str]]]],
+                            blobs: Path, have: set[str]) -> dict[str, Snapshot]:
+    """Load each version of one briefing with the normal loader from a folder of its own. An old
     version that cannot be written or read is left out with an INFO line: it is in the history
     for good, and the build must not stop on it."""
     from ..stages.load import load_briefing
 
     out: dict[str, Snapshot] = {}
-    with tempfile.TemporaryDirectory(prefix="briefgen-history-", dir=_memory_dir()) as tmp:
-        folder = Path(tmp) / "content" / bid
-        state: dict[str, str] = {}  # path -> blob now in the folder
-        # One folder reused from version to version: most files stay the same, and creating
-        # files and folders is what costs (a few ms each on a busy disk).
-        for tid, files in versions:
+    root = Path(tempfile.mkdtemp(prefix=f"{bid}-", dir=tmp))  # a forked worker's too
+    folder = root / "content" / bid
+    state: dict[str, str] = {}  # path -> blob now in the folder
+    # One folder reused from version to version: most files stay the same, and creating
+    # files and folders is what costs (a few ms each on a busy disk).
+    for tid, files in versions:
+        try:
             try:
-                try:
-                    _write_version(folder, state, dict(files), content)
-                except OSError:  # a file where a folder was (or the reverse): start afresh
-                    shutil.rmtree(folder, ignore_errors=True)
-                    state.clear()
-                    _write_version(folder, state, dict(files), content)
-                b = load_briefing(Path(tmp), folder, Report())  # an old version's own problems are old news
-                if b is not None:
-                    out[tid] = snapshot(b)
-            except Exception as exc:  # noqa: BLE001 - whatever an old commit holds, the build goes on
-                log.info(f"History: a version of content/{bid} (git tree {tid[:12]}) could not be read "
-                         f"({type(exc).__name__}); it is left out")
+                _write_version(folder, state, dict(files), blobs, have)
+            except OSError:  # a file where a folder was (or the reverse): start afresh
                 shutil.rmtree(folder, ignore_errors=True)
                 state.clear()
+                _write_version(folder, state, dict(files), blobs, have)
+            b = load_briefing(root, folder, Report())  # an old version's own problems are old news
+            if b is not None:
+                out[tid] = snapshot(b)
+        except Exception as exc:  # noqa: BLE001 - whatever an old commit holds, the build goes on
+            log.info(f"History: a version of content/{bid} (git tree {tid[:12]}) could not be read "
+                     f"({type(exc).__name__}); it is left out")
+            shutil.rmtree(folder, ignore_errors=True)
+            state.clear()
+    shutil.rmtree(root, ignore_errors=True)
     return out
 
 
-def _write_version(folder: Path, state: dict[str, str], wanted: dict[str, str], content: dict[str, bytes]) -> None:
+def _write_version(folder: Path, state: dict[str, str], wanted: dict[str, str], blobs: Path,
+                   have: set[str]) -> None:
     for rel in [r for r in state if r not in wanted]:
         (folder / rel).unlink()
         del state[rel]
@@ -118,12 +141,47 @@ def _write_version(folder: Path, state: dict[str, str], wanted: dict[str, str], 
         if state.get(rel) != oid:
             path = folder / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content.get(oid, b""))
+            path.unlink(missing_ok=True)
+            if oid not in have:  # git could not give it: an empty file, as before
+                path.touch()
+            else:
+                try:
+                    os.link(blobs / oid, path)  # no second copy of a large source
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(blobs / oid, path)
             state[rel] = oid
 
 
-def _memory_dir() -> str | None:
-    """A RAM-backed folder for the temporary copies when there is one (Linux /dev/shm): they
-    are written, read once and deleted, and on a busy disk each file costs milliseconds."""
-    shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+@contextmanager
+def staging(project: Path) -> Iterator[Path]:
+    """A fresh folder of this process under the project's .briefgen-build/, removed after;
+    first, those a killed process left (its pid is gone) are removed. A link or a file of that
+    name is never followed: builds delete in there."""
+    root = project / STAGING
+    if root.is_symlink() or (root.exists() and not root.is_dir()):
+        raise OSError(f"{STAGING} is {'a link' if root.is_symlink() else 'not a folder'}")
+    root.mkdir(exist_ok=True)
+    for entry in root.iterdir():
+        pid, mine, _ = entry.name.partition(_MINE)
+        if mine and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}{_MINE}", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            root.rmdir()  # when no build is staging there
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of that id runs (someone else's counts: it is not ours to judge)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -10,8 +10,11 @@ ignored: they would show content no commit holds.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import threading
 from pathlib import Path
+from typing import IO
 
 
 # A shared repository's .git/config can name programs for git to run. The command line wins
@@ -66,6 +69,65 @@ def batch(project: Path, requests: list[str]) -> list[tuple[str, str, bytes] | N
         found.append((head[0], head[1], out[end + 1:end + 1 + size]))
         at = end + 1 + size + 1
     return found
+
+
+_CHUNK = 1 << 20  # bytes copied at a time from git to a file
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def blobs_into(project: Path, oids: list[str], folder: Path) -> set[str]:
+    """Write each blob among `oids` to folder/<object id>, streamed through in chunks: an old
+    version's source can be hundreds of megabytes, and `batch` would hold it whole (twice, while
+    the pipe is read). Returns the ids written; a missing object, or anything but a blob, is not."""
+    if not oids:
+        return set()
+    try:  # the same environment as git() above
+        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=project, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
+                                     "GIT_NO_REPLACE_OBJECTS": "1"})
+    except OSError:  # git is not installed
+        return set()
+    assert proc.stdin is not None and proc.stdout is not None
+    # Requests go in from a thread while answers are read here: written all at once first,
+    # a full pipe each way would block both processes.
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, oids), daemon=True)
+    feeder.start()
+    written: set[str] = set()
+    try:
+        for _ in oids:
+            head = proc.stdout.readline().split()
+            if not head:
+                break  # git stopped
+            if len(head) != 3:  # "<request> missing"
+                continue
+            oid, size = head[0].decode("ascii", "replace"), int(head[2])
+            keep = head[1] == b"blob" and _OBJECT_ID.fullmatch(oid) is not None
+            with open(folder / oid, "xb") if keep else open(os.devnull, "wb") as out:
+                while size:
+                    chunk = proc.stdout.read(min(size, _CHUNK))
+                    if not chunk:
+                        raise OSError("git cat-file stopped in the middle of an object")
+                    out.write(chunk)
+                    size -= len(chunk)
+            proc.stdout.read(1)  # the newline after each object
+            if keep:
+                written.add(oid)
+    finally:
+        proc.kill()  # done or failed: git has nothing more to say
+        proc.stdout.close()
+        proc.wait()
+        feeder.join()
+    return written
+
+
+def _feed(stdin: IO[bytes], oids: list[str]) -> None:
+    try:
+        for oid in oids:
+            stdin.write(oid.encode() + b"\n")
+        stdin.close()
+    except OSError:  # git was stopped: its answers say what was read
+        pass
 
 
 def object_ids(project: Path, requests: list[str]) -> list[str | None]:

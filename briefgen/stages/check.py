@@ -76,14 +76,17 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
                 f"; known sources: {', '.join(known)}" if known else "; this briefing has no sources yet")
         report.error(c.source_pos, f"unknown source '{c.source}'{tail}")
         return
-    hits = doc.index.find(c.quote)
+    hits = doc.index.find(c.quote, limit=2)  # a second one is enough to know it is ambiguous
     if len(hits) == 1:
         checked.matches[c] = hits[0]
         return
     path = doc.source.path
     if hits:
-        where = _lines([doc.blocks[h.block].line for h in hits])
-        report.error(c.quote_pos, f"quote occurs {len(hits)} times in {path} ({where}); quote more "
+        total = doc.index.count(c.quote)
+        # Where, by line: a few of the occurrences, never a map of a million of them.
+        shown = doc.index.find(c.quote, limit=_SHOWN) if total > len(hits) else hits
+        where = _lines([doc.blocks[h.block].line for h in shown], total)
+        report.error(c.quote_pos, f"quote occurs {total} times in {path} ({where}); quote more "
                      "words so it occurs exactly once")
         return
     near = doc.index.closest(c.quote)
@@ -92,13 +95,20 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
     report.error(c.quote_pos, f"quote not found in {path}{tail}")
 
 
-def _lines(lines: list[int]) -> str:
-    """Where the occurrences are, by file line: "both in line 10", "lines 8 and 12"."""
+_SHOWN = 10  # occurrences of an ambiguous quote whose lines are named
+
+
+def _lines(lines: list[int], total: int) -> str:
+    """Where the occurrences are, by file line: "both in line 10", "lines 8 and 12", "lines 3,
+    5 and 9, and 40 more"."""
     distinct = sorted(set(lines))
+    more = f", and {total - len(lines)} more" if total > len(lines) else ""
     if len(distinct) == 1:
-        return f"{'both' if len(lines) == 2 else f'all {len(lines)}'} in line {distinct[0]}"
+        if not more:
+            return f"{'both' if total == 2 else f'all {total}'} in line {distinct[0]}"
+        return f"line {distinct[0]}{more}"
     named = [str(n) for n in distinct]
-    return "lines " + (", ".join(named[:-1]) + " and " + named[-1])
+    return "lines " + ", ".join(named[:-1]) + " and " + named[-1] + more
 
 
 def _check_ids(b: Briefing, report: Report) -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import traceback
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 from urllib.parse import quote as urlquote
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
@@ -61,6 +63,10 @@ class Page:
 # A template writes this between a page's content and its apparatus. Text from content cannot
 # forge it: autoescape turns its "<" into "&lt;".
 APPARATUS = "<!-- bg-apparatus -->"
+
+
+# Where the source page template printed `body`: the source's own HTML replaces it.
+BODY = "<!-- bg-source-body -->"
 
 
 def split_apparatus(html: str) -> tuple[str, str]:
@@ -113,17 +119,32 @@ def template_problem(exc: TemplateError, project: Path) -> tuple[Pos, str]:
     return Pos(str(path), line or 1, 1), f"template error: {exc.message or type(exc).__name__}"
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def text_fragment(words: str, prefix: str = "", suffix: str = "") -> str:
     """`#:~:text=` directive for the quoted words: percent-encoded, long quotes as start,end, and
-    with the words around them (prefix-, ,-suffix) when the words alone could match elsewhere."""
+    with the words around them (prefix-, ,-suffix) when the words alone could match elsewhere.
+    Only the words it needs are looked at: `words` can be a whole paragraph (a block anchor)."""
     def enc(s: str) -> str:
         return urlquote(s, safe="").replace("-", "%2D")
 
-    parts = words.split()
-    text = (f"{enc(' '.join(parts[:4]))},{enc(' '.join(parts[-4:]))}" if len(parts) > 10
-            else enc(" ".join(parts)))
+    head = [m.group() for m in islice(_NON_SPACE.finditer(words), 11)]
+    text = (f"{enc(' '.join(head[:4]))},{enc(' '.join(_last_words(words, 4)))}" if len(head) > 10
+            else enc(" ".join(head)))
     return (":~:text=" + (f"{enc(prefix)}-," if prefix else "") + text
             + (f",-{enc(suffix)}" if suffix else ""))
+
+
+def _last_words(text: str, n: int) -> list[str]:
+    """The last n words, found in a stretch at the end that grows until it holds more than n."""
+    size = 64 * n
+    while True:
+        lo = max(0, len(text) - size)
+        found = _NON_SPACE.findall(text, lo)
+        if len(found) > n or lo == 0:
+            return found[-n:]
+        size *= 4
 
 
 def original_link(s: Source, words: str, context: tuple[str, str] = ("", "")) -> str | None:
@@ -132,15 +153,27 @@ def original_link(s: Source, words: str, context: tuple[str, str] = ("", "")) ->
     return f"{s.url}#{text_fragment(words, *context)}" if s.url and not s.paraphrased else None
 
 
-def fragment_context(block_text: str, words: str, source_text: str, n: int = 3) -> tuple[str, str]:
+def fragment_context(block_text: str, words: str, blocks: Sequence[Any], n: int = 3) -> tuple[str, str]:
     """Up to n words either side of the quote in its paragraph, when its words occur more than
-    once in the source (as browsers match: case-insensitively); else nothing."""
-    if source_text.count(" ".join(words.split()).casefold()) < 2:
+    once in the source's blocks as a browser matches them (case-insensitively, any run of white
+    space between words); else nothing. Nothing is copied: a source may be 20 MB."""
+    parts = words.split()
+    if len(parts) > 10 or not parts:  # a start,end fragment: its two ends pin it down already
         return "", ""
+    pattern = re.compile(r"\s+".join(map(re.escape, parts)), re.IGNORECASE)
+    found = 0
+    for block in blocks:
+        for _ in pattern.finditer(block.text):
+            found += 1
+            if found > 1:
+                break
+        if found > 1:
+            break
     at = block_text.find(words)
-    if at < 0:
+    if found < 2 or at < 0:
         return "", ""
-    return " ".join(block_text[:at].split()[-n:]), " ".join(block_text[at + len(words):].split()[:n])
+    lo, hi = max(0, at - 64 * n), min(len(block_text), at + len(words) + 64 * n)
+    return " ".join(block_text[lo:at].split()[-n:]), " ".join(block_text[at + len(words):hi].split()[:n])
 
 
 def day(d: datetime.date | str | None) -> str:
@@ -194,9 +227,9 @@ class Renderer:
         p = r.by_anchor.get((c.source, anchor))
         words = p.words if p else c.quote
         # An excerpts-only source publishes its quoted words and nothing around them.
-        before, after = (citeview.context(p.block_text, words) if p and s.publish != "excerpts"
-                         else ("", ""))
-        around = fragment_context(p.block_text, words, r.folded_text(c.source)) if p else ("", "")
+        block_text = r.docs[c.source].blocks[p.block].text if p else ""
+        before, after = (citeview.context(block_text, words) if p and s.publish != "excerpts" else ("", ""))
+        around = fragment_context(block_text, words, r.docs[c.source].blocks) if p else ("", "")
         return Preview(key, label, href, original_link(s, words, around) or s.url or "", before, words, after,
                        s.outlet, s.title, origin, day(s.published),
                        plain(self.md, c.note) if c.note else "", c.disputes, s.lang or "",
@@ -265,16 +298,21 @@ class Renderer:
             p = r.passage(sid, meta["anchor"])
             backs = [{"href": link(st.page, st.anchor), "label": st.label,
                       "disputes": citeview.disputing(st, sid, p.anchor, r.anchor_of)} for st in p.cited_by]
-            around = fragment_context(p.block_text, meta["words"], r.folded_text(sid))
+            around = fragment_context(doc.blocks[p.block].text, meta["words"], doc.blocks)
             return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
                                    ctx["bdir"])
 
         if doc.source.publish == "excerpts":
-            body = Markup(self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by))
+            body = self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by)
         else:
             env = {"bg_cited_by": lambda meta: cited_by(meta)}
-            body = Markup(self.md.renderer.render(r.tokens(sid), self.md.options, env))
-        html = self._page("source.html", s=doc.source, body=body, passages=r.passages[sid], **ctx)
+            body = self.md.renderer.render(r.tokens(sid), self.md.options, env)
+        # The body goes in after the template ran: printed by the template, it would be copied
+        # into a Markup, copied again by autoescape and once more into the page (a 20 MB source:
+        # 120 MB more at once). Content cannot forge the placeholder: autoescape turns its "<"
+        # into "&lt;".
+        page = self._page("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid], **ctx)
+        html = page.replace(BODY, body)
         return Page(here, f"{doc.source.outlet}: {doc.source.title}", html,
                     f"Source of the briefing “{b.title}”: {doc.source.title} ({doc.source.outlet})",
                     "source", {"briefing": b.id})

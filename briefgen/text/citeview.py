@@ -22,6 +22,7 @@ from typing import Iterable
 from ..model import Briefing, Citation, Statement, statements
 
 CONTEXT_WORDS = 8  # words shown either side of the quote in a preview
+CONTEXT_CHARS_PER_WORD = 40  # at most this many characters of context per word shown
 
 
 @dataclass(frozen=True)
@@ -86,18 +87,23 @@ def labels(cites: Iterable[Citation], numbers: dict[str, int]) -> list[str]:
 
 
 def context(block_text: str, words: str, n: int = CONTEXT_WORDS) -> tuple[str, str]:
-    """Up to n words before and after the quoted words within their paragraph."""
+    """Up to n words before and after the quoted words within their paragraph, and never more
+    than CONTEXT_CHARS characters either side: only that much of the paragraph is looked at
+    (a 20 MB paragraph once split into millions of words here), and a script without spaces
+    cannot put the whole paragraph into every preview."""
     at = block_text.find(words)
     if at < 0 or not words:
         return "", ""
-    before = block_text[:at].split()
-    after = block_text[at + len(words):].split()
-    lead = ("… " if len(before) > n else "") + " ".join(before[-n:])
-    tail = " ".join(after[:n]) + (" …" if len(after) > n else "")
+    end = at + len(words)
+    lo, hi = max(0, at - n * CONTEXT_CHARS_PER_WORD), min(len(block_text), end + n * CONTEXT_CHARS_PER_WORD)
+    before = block_text[lo:at].split()
+    after = block_text[end:hi].split()
+    lead = ("… " if len(before) > n or (lo > 0 and before) else "") + " ".join(before[-n:])
+    tail = " ".join(after[:n]) + (" …" if len(after) > n or (hi < len(block_text) and after) else "")
     # Keep the space that separates the quote from its neighbours, if the text had one.
     if before and block_text[at - 1:at].isspace():
         lead += " "
-    if after and block_text[at + len(words):at + len(words) + 1].isspace():
+    if after and block_text[end:end + 1].isspace():
         tail = " " + tail
     return lead, tail
 

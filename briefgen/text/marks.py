@@ -11,11 +11,28 @@ from markdown_it.token import Token
 
 _TEXT = {"text", "text_special"}
 _WIDE = {"text", "text_special", "code_inline", "softbreak", "hardbreak"}
+# A stretch of a text token's content, kept as (content, start, end) and sliced only when it is
+# rendered (markup.py): splitting a text around a mark copies none of it, so a mark in a 20 MB
+# paragraph does not hold a second copy of that paragraph for as long as the build runs.
+PIECE = "bg_text"
+
+
+def _piece(of: Token, text: str, start: int, end: int) -> Token:
+    return Token(PIECE, "", 0, level=of.level, meta={"text": text, "start": start, "end": end})
+
+
+def _stretch(t: Token) -> tuple[str, int, int]:
+    """(content, start, end) of a splittable token."""
+    if t.type == PIECE:
+        return t.meta["text"], t.meta["start"], t.meta["end"]
+    return t.content, 0, len(t.content)
 
 
 def _width(t: Token) -> int:
     if t.type in ("softbreak", "hardbreak"):
         return 1
+    if t.type == PIECE:
+        return t.meta["end"] - t.meta["start"]
     return len(t.content) if t.type in _WIDE else 0
 
 
@@ -25,11 +42,11 @@ def _split(children: list[Token], at: int) -> tuple[list[Token], int]:
     for i, t in enumerate(children):
         w = _width(t)
         if pos < at < pos + w:
-            if t.type not in _TEXT:
+            if t.type not in _TEXT and t.type != PIECE:
                 return children, pos if at - pos < pos + w - at else pos + w
-            left, right = t.copy(), t.copy()
-            left.content, right.content = t.content[: at - pos], t.content[at - pos:]
-            return children[:i] + [left, right] + children[i + 1:], at
+            text, start, end = _stretch(t)
+            cut = start + at - pos
+            return children[:i] + [_piece(t, text, start, cut), _piece(t, text, cut, end)] + children[i + 1:], at
         pos += w
     return children, at
 

@@ -39,6 +39,7 @@ def make_markdown() -> MarkdownIt:
     md.add_render_rule("image", _image_as_text)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("bg_cited_by", _cited_by)
+    md.add_render_rule("bg_text", _text_piece)
     return md
 
 
@@ -51,6 +52,14 @@ def markdown() -> MarkdownIt:
 def inline(md: MarkdownIt, text: str) -> Markup:
     """Annotation text (a statement, a value) as inline HTML."""
     return Markup(md.renderInline(text))
+
+
+def _text_piece(self, tokens, idx, options, env) -> str:
+    # A stretch of a source's text that a mark split (marks.PIECE): sliced only now.
+    from markdown_it.common.utils import escapeHtml
+
+    meta = tokens[idx].meta
+    return escapeHtml(meta["text"][meta["start"]:meta["end"]])
 
 
 def _cited_by(self, tokens, idx, options, env) -> str:

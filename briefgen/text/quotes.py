@@ -1,11 +1,8 @@
 """Locate analyst quotes in source text the way a reader would see it.
 
-A citation is a quote that must occur exactly once in its source.  Sources
-come from HTML with typographic quotes, dashes, no-break spaces and invisible
-characters, while analysts type plain ASCII; comparing raw strings would reject
-quotes a reader considers identical.  So both sides are normalised with the
-same rules, and offset maps let every hit point back at the raw characters
-(for highlighting and diagnostics).
+A citation is a quote that must occur exactly once in its source. Both sides are compared
+after the same normalisation (normalise.py: the rules, and the offset maps that let every hit
+point back at the raw characters, for highlighting and diagnostics).
 """
 
 from __future__ import annotations
@@ -18,24 +15,12 @@ from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from typing import Sequence
 
-# Invisible to a reader, so they must not break a match inside a word.
-# Bidi controls too (diagnostics.BIDI, spelt out so the parse cache's stamp sees a change): they
-# are removed from quotes, and news pages in Arabic or Hebrew are full of them.
-_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad"
-                       "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-# Typographic variants an analyst cannot be expected to type.
-_FOLD = {
-    **dict.fromkeys("'\u2018\u2019\u201a\u201b\u2032", "'"),
-    **dict.fromkeys('"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb', '"'),
-    **dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-}
+from .normalise import INVISIBLE, OffsetMap, normalised
+
 # Joins normalised blocks: normalised text never contains it (all whitespace
 # becomes " "), so no normalised quote can match across two blocks.
 _SEP = "\n"
 _WORD = re.compile(r"\w+")
-_TABLE = str.maketrans({**_FOLD, **dict.fromkeys(_INVISIBLE)})  # None: delete
-_SPACES = re.compile(r"\s+")  # \s is exactly str.isspace() for str patterns
-_DASH_SPACE = re.compile(r" ?- ?")
 _MIN_RATIO = 0.5  # below this a suggestion misleads more than it helps
 _MAX_PROBE = 200  # longer quotes: score their start only, keeps difflib cheap
 _MAX_PASSAGE = 120  # suggestions are shown inline in one error message
@@ -43,50 +28,6 @@ _CANDIDATES = 30  # aligned windows scored per closest() call
 _PROBES = 6  # the quote's longest words, and as many word pairs, are counted (a C scan each)
 _VOTERS = 4  # of those, the rarest vote for where the quote may be
 _MAX_HITS = 2000  # a probe found more often than this says little about where
-
-
-def normalise(text: str) -> tuple[str, list[int], list[int]]:
-    """Return (normalised, starts, ends): for each char k of normalised, text[starts[k]:ends[k]] is the raw span it came from (a collapsed whitespace run maps to the whole run).
-
-    Rules (the matching contract, applied identically to quotes and sources):
-    invisible characters are dropped, quote and dash variants are folded to
-    ASCII, whitespace runs become one space, spaces touching a dash are
-    dropped (``a - b`` == ``a—b``) and leading/trailing spaces are stripped.
-    Stripping on both sides keeps the mapping exact and the result idempotent.
-    """
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _INVISIBLE:
-            continue  # a run interrupted only by invisibles stays one run
-        if ch.isspace():
-            if chars and chars[-1] == " ":
-                ends[-1] = i + 1
-                continue
-            ch = " "
-        else:
-            ch = _FOLD.get(ch, ch)
-        chars.append(ch)
-        starts.append(i)
-        ends.append(i + 1)
-    last = len(chars) - 1
-    keep = [
-        k
-        for k, ch in enumerate(chars)
-        if ch != " "
-        or not (k == 0 or k == last or chars[k - 1] == "-" or chars[k + 1] == "-")
-    ]
-    return (
-        "".join(chars[k] for k in keep),
-        [starts[k] for k in keep],
-        [ends[k] for k in keep],
-    )
-
-
-def normalised(text: str) -> str:
-    """`normalise(text)[0]` at C speed, for the many blocks whose offsets nobody asks for."""
-    return _DASH_SPACE.sub("-", _SPACES.sub(" ", text.translate(_TABLE))).strip(" ")
 
 
 def _lower(text: str) -> str:
@@ -130,36 +71,57 @@ class Occurrence:
 
 
 class SourceIndex:
-    """Normalises every block of one source ONCE (keeping offset maps); each quote then costs one scan of the normalised text (str.find), never re-normalising the source."""
+    """Normalises every block of one source ONCE; each quote then costs one scan of the
+    normalised text (str.find), never re-normalising the source. An offset map is built only
+    for a block a quote lands in, and it is compact (normalise.OffsetMap)."""
 
     def __init__(self, blocks: Sequence[str], normalised_blocks: Sequence[str] | None = None) -> None:
         """Index the reader-visible text of each citable block of a source, in order.
 
         `normalised_blocks`, if given, must be `normalised()` of each block (as a cache kept it)."""
         self._blocks = list(blocks)
-        # Offset maps cost a Python loop per character: built only for blocks a quote lands in.
-        self._maps: list[tuple[list[int], list[int]] | None] = [None] * len(self._blocks)
-        self.parts = list(normalised_blocks) if normalised_blocks is not None else [normalised(b) for b in self._blocks]
+        self._maps: dict[int, OffsetMap] = {}
+        parts = list(normalised_blocks) if normalised_blocks is not None else [normalised(b) for b in self._blocks]
         self._offsets: list[int] = []  # start of each block in self._text
         self._lengths: list[int] = []
         pos = 0
-        for norm in self.parts:
+        for norm in parts:
             self._offsets.append(pos)
             self._lengths.append(len(norm))
             pos += len(norm) + len(_SEP)
-        self._text = _SEP.join(self.parts)
+        # Only the joined text is kept (one block: the same string); a block's part is a slice.
+        self._text = _SEP.join(parts)
 
-    def find(self, quote: str) -> list[Occurrence]:
-        """Return every occurrence (overlapping ones too) so callers can tell 'missing' from 'ambiguous'."""
+    def part(self, block: int) -> str:
+        """The normalised text of one block (a slice: made when asked for, as the cache does)."""
+        at = self._offsets[block]
+        return self._text[at:at + self._lengths[block]]
+
+    def find(self, quote: str, limit: int | None = None) -> list[Occurrence]:
+        """The occurrences (overlapping ones too), the first `limit` of them when given: a caller
+        telling 'once' from 'ambiguous' needs two, and `count` says how many there are."""
         needle = normalised(quote)
         if not needle:
             return []
         hits: list[Occurrence] = []
         pos = self._text.find(needle)
-        while pos != -1:
+        while pos != -1 and (limit is None or len(hits) < limit):
             hits.append(self._occurrence(pos, len(needle)))
             pos = self._text.find(needle, pos + 1)
         return hits
+
+    def count(self, quote: str) -> int:
+        """How often the quote occurs, overlapping occurrences too, making nothing per
+        occurrence: a one-word quote can occur a million times in a large source."""
+        needle = normalised(quote)
+        if not needle:
+            return 0
+        text, n = self._text, 0
+        pos = text.find(needle)
+        while pos != -1:
+            n += 1
+            pos = text.find(needle, pos + 1)
+        return n
 
     def closest(self, quote: str) -> str | None:
         """Suggest the raw passage most like the quote, so an error message can show what the source says.
@@ -169,7 +131,7 @@ class SourceIndex:
         Only aligned candidate windows (voted by shared words) are scored, so
         the cost is linear in the source, not quadratic.
         """
-        needle = _lower(normalise(quote)[0])[:_MAX_PROBE]
+        needle = _lower(normalised(quote))[:_MAX_PROBE]
         if not needle or not self._blocks:
             return None
         best_score, best = 0.0, (0, 0)
@@ -187,29 +149,29 @@ class SourceIndex:
             return None
         return self._render(*best)
 
-    def _map(self, block: int) -> tuple[list[int], list[int]]:
-        cached = self._maps[block]
-        if cached is None:
-            raw = self._blocks[block]
-            if self._lengths[block] == len(raw):  # normalising changed nothing: identity map
-                cached = (range(len(raw)), range(1, len(raw) + 1))  # type: ignore[assignment]
-            else:
-                cached = normalise(raw)[1:]
-            self._maps[block] = cached
-        return cached
+    def _map(self, block: int) -> OffsetMap:
+        found = self._maps.get(block)
+        if found is None:
+            found = self._maps[block] = OffsetMap(self._blocks[block])
+        return found
+
+    def _span(self, block: int, start: int, end: int) -> tuple[int, int]:
+        """Raw [start, end) in a block of the normalised [start, end) in that block."""
+        if self._lengths[block] == len(self._blocks[block]):  # normalising changed nothing
+            return start, end
+        m = self._map(block)
+        return m.start(start), m.end(end - 1)
 
     def _occurrence(self, pos: int, length: int) -> Occurrence:
         """Map a hit in the joined normalised text back to raw block offsets."""
         block = bisect_right(self._offsets, pos) - 1
         local = pos - self._offsets[block]
-        starts, ends = self._map(block)
-        return Occurrence(block, starts[local], ends[local + length - 1])
+        return Occurrence(block, *self._span(block, local, local + length))
 
     @cached_property
     def _lower_text(self) -> str:
         """Case-folded joined text: suggestions should also catch case mistakes."""
         return _lower(self._text)
-
     def _candidate_starts(self, needle: str) -> list[int]:
         """Window starts where the quote's words line up with the source's, best first.
 
@@ -248,17 +210,18 @@ class SourceIndex:
             s += 1
         while e > s and text[e - 1] == " ":
             e -= 1
-        while s > lo and text[s - 1] != " ":
-            s -= 1
-        while e < hi and text[e] != " ":
-            e += 1
+        # Widened by at most _MAX_PROBE either way: text without spaces (Chinese, a URL) would
+        # otherwise make the window, and difflib's work, the whole block.
+        space = text.rfind(" ", max(lo, s - _MAX_PROBE), s)
+        s = space + 1 if space != -1 else lo if s - lo <= _MAX_PROBE else s
+        space = text.find(" ", e, min(hi, e + _MAX_PROBE))
+        e = space if space != -1 else hi if hi - e <= _MAX_PROBE else e
         return s, e
 
     def _render(self, s: int, e: int) -> str:
         """Raw text behind a normalised window, as a reader would see it on one line."""
         block = bisect_right(self._offsets, s) - 1
         base = self._offsets[block]
-        starts, ends = self._map(block)
-        raw = self._blocks[block][starts[s - base] : ends[e - base - 1]]
-        visible = "".join(ch for ch in raw if ch not in _INVISIBLE)
+        start, end = self._span(block, s - base, e - base)
+        visible = "".join(ch for ch in self._blocks[block][start:end] if ch not in INVISIBLE)
         return _clip(" ".join(visible.split()))
