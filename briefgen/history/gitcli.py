@@ -81,11 +81,10 @@ def blobs_into(project: Path, oids: list[str], folder: Path) -> set[str]:
     the pipe is read). Returns the ids written; a missing object, or anything but a blob, is not."""
     if not oids:
         return set()
-    try:  # the same environment as git() above
-        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=project, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
-                                     "GIT_NO_REPLACE_OBJECTS": "1"})
+    try:  # the same settings and environment as git() above: the repository's config runs nothing
+        proc = subprocess.Popen(["git", *_NO_PROGRAMS, "cat-file", "--batch"], cwd=project,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env=_environment())
     except OSError:  # git is not installed
         return set()
     assert proc.stdin is not None and proc.stdout is not None
