@@ -99,3 +99,42 @@ def test_a_bad_language_tag_is_an_error_at_it(tmp_path: Path):
         "content/b/sources/src.md:4:7: error: 'lang' of source 'src' must be a BCP 47 language tag such as ar, "
         "ru, el or pt-BR, not 'ar_EG'",
     ]
+
+
+def _check_quote(tmp_path: Path, source_text: str, quote: str) -> tuple[int, str, Path]:
+    project = make_project(tmp_path, {
+        "content/b/briefing.yml": f'title: B\nas_of: 2025-01-01\nsummary:\n  - text: A.\n    cite: [{{src: "{quote}"}}]\n',
+        "content/b/sources/src.md": f"---\ntitle: T\noutlet: Wire\n---\n{source_text}\n",
+    })
+    result = CliRunner().invoke(main, ["-C", str(project), "check"])
+    return result.exit_code, result.output, project
+
+
+# The source has a tatweel in "الســفن", a shadda in "إنّ", fatha on "قالَ" and an Arabic comma.
+ARABIC = "قالَ مسؤولون إنّ الســفن عادت، صباح الاثنين."
+
+
+@pytest.mark.parametrize("quote", [
+    "إن السفن عادت, صباح",      # typed without tatweel or shadda, with a Latin comma
+    "إنّ الســفن عادت، صباح",   # exactly as the source has it
+])
+def test_arabic_quotes_match_without_tatweel_harakat_or_arabic_punctuation(tmp_path: Path, quote: str):
+    code, output, project = _check_quote(tmp_path, ARABIC, quote)
+    assert code == 0, output
+    build_ok(project)
+    doc = _page(project / "site", "b/sources/src")
+    (mark,) = doc.xpath('//mark[contains(@class, "bg-hl")]')
+    # The highlight covers the source's own letters, tatweel and shadda included.
+    assert mark.text_content() == "إنّ الســفن عادت، صباح"
+
+
+def test_decomposed_text_matches_either_way(tmp_path: Path):
+    import unicodedata
+
+    composed = "Los compañeros de los últimos días llegaron."
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    code, output, _ = _check_quote(tmp_path / "a", composed, unicodedata.normalize("NFD", "compañeros de los últimos"))
+    assert code == 0, output
+    code, output, _ = _check_quote(tmp_path / "b", decomposed, "compañeros de los últimos")
+    assert code == 0, output

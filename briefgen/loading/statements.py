@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import unicodedata
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -57,6 +58,7 @@ class AnnotationReader:
             f = Fields(self.doc, node, "a citation", CITE_KEYS[2:] + ((source,) if source else ()))
         if not source or not quote:
             return None
+        quote = unicodedata.normalize("NFC", quote)  # composed, as the source text is (stages/load.py)
         return Citation(source, quote, f.text("origin"), f.flag("disputes"), f.text("note"),
                         self.doc.pos(node), source_pos, quote_pos)
 

@@ -6,6 +6,7 @@ import datetime
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 from typing import Literal
 
@@ -249,6 +250,9 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
     text = read_text(root, path, report)
     if text is None:
         return None
+    # Composed (NFC), as quotes are: text pasted from a PDF or typed on some keyboards spells
+    # "é" as "e" + a combining accent, which looks the same and would never match.
+    text = unicodedata.normalize("NFC", text)
     kind: Literal["md", "txt"] = "md" if path.suffix == ".md" else "txt"
     front, body, body_line = None, text, 1
     m = FRONT_MATTER.match(text) if kind == "md" else None

@@ -23,14 +23,20 @@ from bisect import bisect_right
 # Invisible to a reader, so they must not break a match inside a word.
 # Bidi controls too (diagnostics.BIDI, spelt out so the parse cache's stamp sees a change): they
 # are removed from quotes, and news pages in Arabic or Hebrew are full of them.
+# Arabic tatweel (a stretching stroke, like a soft hyphen) and the harakat (short-vowel marks,
+# shadda, sukun, superscript alef): present in one copy of a text and left out of another, so a
+# quote typed without them still matches.
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad"
-                      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+                      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+                      "\u0640" + "".join(map(chr, range(0x064B, 0x0660))) + "\u0670")
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # Typographic variants an analyst cannot be expected to type.
 FOLD = {
     **dict.fromkeys("'\u2018\u2019\u201a\u201b\u2032", "'"),
     **dict.fromkeys('"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb', '"'),
     **dict.fromkeys(_DASHES, "-"),
+    # Arabic comma, semicolon and question mark, typed as their Latin forms
+    "\u060c": ",", "\u061b": ";", "\u061f": "?",
 }
 _TABLE = str.maketrans({**FOLD, **dict.fromkeys(INVISIBLE)})  # None: delete
 # Only what must change is matched: re.sub keeps a piece of text per match, and a pattern that
