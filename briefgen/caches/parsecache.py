@@ -83,12 +83,17 @@ def digest(stamp: str, body: bytes | memoryview) -> str:
 
 def _well_formed(entry: Any) -> bool:
     """An entry of the shape `sourcetext` writes: {"blocks": [[token, element, anchor, text,
-    line, normalised], ...], "unused": [drop index, ...]}, indices never negative."""
-    if not isinstance(entry, dict) or set(entry) != {"blocks", "unused"}:
+    line, normalised], ...], "unused": [drop index, ...], "dropped": [[drop index, line, text],
+    ...]}, indices never negative."""
+    if not isinstance(entry, dict) or set(entry) != {"blocks", "unused", "dropped"}:
         return False
-    blocks, unused = entry["blocks"], entry["unused"]
-    if not isinstance(blocks, list) or not isinstance(unused, list):
+    blocks, unused, dropped = entry["blocks"], entry["unused"], entry["dropped"]
+    if not isinstance(blocks, list) or not isinstance(unused, list) or not isinstance(dropped, list):
         return False
+    for row in dropped:
+        if not (type(row) is list and len(row) == 3 and type(row[0]) is int and row[0] >= 0
+                and type(row[1]) is int and row[1] >= 0 and type(row[2]) is str):
+            return False
     for row in blocks:  # unrolled: this runs for every block of every source on every check
         if type(row) is not list or len(row) != 6:
             return False

@@ -13,7 +13,8 @@ from ..caches.parsecache import ParseCache
 from ..diagnostics import Pos, Report
 from ..model import Briefing, Citation, Question, statements
 from ..text.quotes import Occurrence
-from ..text.sourcetext import SourceDoc, parse_source
+from ..text.normalise import normalised
+from ..text.sourcetext import Dropped, SourceDoc, parse_source
 from .analyse import Analysis, analyse
 
 
@@ -34,6 +35,7 @@ def check_briefing(b: Briefing, report: Report, cache: ParseCache | None = None)
     for doc in docs.values():
         for raw, pos in doc.unused_drops:
             report.warning(pos, f"drop string {raw!r} drops nothing in {doc.source.path}")
+        _check_drops(doc, report)
     _check_ids(b, report)
     cited: set[str] = set()
     for st in statements(b):
@@ -89,6 +91,11 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
         report.error(c.quote_pos, f"quote occurs {total} times in {path} ({where}); quote more "
                      "words so it occurs exactly once")
         return
+    dropped = _in_dropped(doc, c.quote)
+    if dropped is not None:
+        report.error(c.quote_pos, f"quote not found in {path}: it is in the block at line {dropped.line}, "
+                     f"which drop string {dropped.drop!r} leaves out; make that drop string longer, or remove it")
+        return
     near = doc.index.closest(c.quote)
     # The suggestion is framed by one ellipsis each side, whatever the passage starts or ends with.
     tail = f'; did you mean "...{near.strip().strip(".…").strip()}..."?' if near else ""
@@ -96,6 +103,32 @@ def _check_citation(c: Citation, checked: Checked, report: Report) -> None:
 
 
 _SHOWN = 10  # occurrences of an ambiguous quote whose lines are named
+
+
+def _check_drops(doc: SourceDoc, report: Report) -> None:
+    """A drop string meant for one piece of boilerplate that takes several blocks is usually too
+    short ("Russia" drops every paragraph starting with it): said, naming what it took."""
+    taken: dict[str, list[Dropped]] = {}
+    for d in doc.dropped:
+        taken.setdefault(d.drop, []).append(d)
+    for raw, pos in doc.source.drop:
+        blocks = taken.get(raw, [])
+        if len(blocks) > 1:
+            named = "; ".join(f"line {d.line}: \"{_opening(d.text)}\"" for d in blocks[:_SHOWN])
+            more = f"; and {len(blocks) - _SHOWN} more" if len(blocks) > _SHOWN else ""
+            report.warning(pos, f"drop string {raw!r} drops {len(blocks)} blocks of {doc.source.path} "
+                           f"({named}{more}); if only one is boilerplate, quote more of it")
+
+
+def _opening(text: str, words: int = 6) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("..." if len(parts) > words else "")
+
+
+def _in_dropped(doc: SourceDoc, quote: str) -> Dropped | None:
+    """The dropped block a quote that was not found is in, if any."""
+    needle = normalised(quote)
+    return next((d for d in doc.dropped if needle and needle in normalised(d.text)), None) if needle else None
 
 
 def _lines(lines: list[int], total: int) -> str:

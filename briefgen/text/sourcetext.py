@@ -34,6 +34,16 @@ class Block:
     line: int  # file line, for messages
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """A top-level block a `drop` string left out: said when a drop takes more than one, and
+    when a quote is found only there."""
+
+    drop: str  # the drop string as written
+    line: int  # file line of the block
+    text: str  # what a reader would have seen of it
+
+
 @dataclass
 class SourceDoc:
     """A parsed source. Its blocks, their index and its token stream are all made from the
@@ -44,6 +54,7 @@ class SourceDoc:
     _blocks: list[Block] | None = None
     _index: SourceIndex | None = None
     _tokens: list[Token] | None = None
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def blocks(self) -> list[Block]:
@@ -70,7 +81,7 @@ class SourceDoc:
     def _parse(self) -> None:
         # The blocks are taken from this parse too: those the cache gave are equal, and holding
         # both would keep the source's text twice.
-        self._tokens, _ = token_stream(self.source)
+        self._tokens, _, _ = token_stream(self.source)
         self._blocks = _blocks(self._tokens, self.source)
         self._index = None  # it holds the blocks replaced; made again from these if asked for
 
@@ -112,12 +123,13 @@ def _top_level(tokens: list[Token]) -> list[tuple[int, int]]:
     return spans
 
 
-def _drop(tokens: list[Token], source: Source) -> tuple[list[Token], list[tuple[str, Pos]]]:
+def _drop(tokens: list[Token], source: Source) -> tuple[list[Token], list[tuple[str, Pos]], list[Dropped]]:
+    """The tokens kept, the drop strings that dropped nothing, and the blocks left out."""
     if not source.drop:
-        return tokens, []
+        return tokens, [], []
     drops = [(normalised(s), s, pos) for s, pos in source.drop]
-    used: set[str] = set()
     kept: list[Token] = []
+    dropped: list[Dropped] = []
     for start, end in _top_level(tokens):
         part = tokens[start:end]
         text = " ".join(reader_text(t.children or []) if t.type == "inline" else t.content for t in part)
@@ -126,8 +138,10 @@ def _drop(tokens: list[Token], source: Source) -> tuple[list[Token], list[tuple[
         if hit is None:
             kept += part
         else:
-            used.add(hit)
-    return kept, [(raw, pos) for _, raw, pos in drops if raw not in used]
+            line = next((t.map[0] for t in part if t.map), 0) + source.body_line
+            dropped.append(Dropped(hit, line, " ".join(text.split())))
+    used = {d.drop for d in dropped}
+    return kept, [(raw, pos) for _, raw, pos in drops if raw not in used], dropped
 
 
 def _id_holder(tokens: list[Token], i: int) -> int:
@@ -141,19 +155,19 @@ def _id_holder(tokens: list[Token], i: int) -> int:
     return opener
 
 
-def token_stream(source: Source) -> tuple[list[Token], list[tuple[str, Pos]]]:
+def token_stream(source: Source) -> tuple[list[Token], list[tuple[str, Pos]], list[Dropped]]:
     """The tokens a source page renders: blocks numbered, dropped blocks gone, ids set."""
     tokens = markdown().parse(source.body) if source.kind == "md" else _txt_tokens(source.body)
     numbered = [(i, n) for n, i in enumerate((i for i, t in enumerate(tokens) if t.type == "inline"), 1)]
     for i, n in numbered:
         tokens[i].meta["bg_number"] = n
-    tokens, unused = _drop(tokens, source)
+    tokens, unused, dropped = _drop(tokens, source)
     for i, t in enumerate(tokens):
         if t.type == "inline":
             holder = tokens[_id_holder(tokens, i)]
             if not holder.attrGet("id"):
                 holder.attrSet("id", f"p{t.meta['bg_number']}")
-    return tokens, unused
+    return tokens, unused, dropped
 
 
 def _blocks(tokens: list[Token], source: Source) -> list[Block]:
@@ -186,15 +200,17 @@ def parse_source(source: Source, cache: ParseCache | None = None) -> SourceDoc:
             blocks = [_cached_block(row, source.body_line) for row in rows]
             index = SourceIndex([b.text for b in blocks], [row[5] for row in rows])
             unused = [source.drop[k] for k in entry["unused"]]
-            return SourceDoc(source, unused, blocks, index)
+            dropped = [Dropped(drops[k], rel + source.body_line, text) for k, rel, text in entry["dropped"]]
+            return SourceDoc(source, unused, blocks, index, dropped=dropped)
         except (KeyError, TypeError, ValueError, IndexError):
             pass  # not what we wrote: parse as if it were not there
-    tokens, unused = token_stream(source)
+    tokens, unused, dropped = token_stream(source)
     blocks = _blocks(tokens, source)
     index = SourceIndex([b.text for b in blocks])
     if cache is not None:
         unused_raw = {raw for raw, _ in unused}
         cache.put(key, {"blocks": [[b.token, b.element, b.anchor, b.text, b.line - source.body_line, index.part(k)]
                                    for k, b in enumerate(blocks)],
-                        "unused": [k for k, raw in enumerate(drops) if raw in unused_raw]})
-    return SourceDoc(source, unused, blocks, index, tokens)
+                        "unused": [k for k, raw in enumerate(drops) if raw in unused_raw],
+                        "dropped": [[drops.index(d.drop), d.line - source.body_line, d.text] for d in dropped]})
+    return SourceDoc(source, unused, blocks, index, tokens, dropped=dropped)
