@@ -26,7 +26,7 @@ from .text.markup import markdown
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .caches.reuse import Reuse
-    from .history.changes import Story
+    from .analysis.changes import Story
     from .stages.render import Page
     from .stages.resolve import Resolved
     from .urls import Urls
@@ -95,8 +95,8 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
-    from .history.changes import story
-    from .history.feed import briefing_feed, site_feed
+    from .analysis.changes import story
+    from .stages.feed import briefing_feed, site_feed
     from .history.versions import history_for
     from .stages.export import briefing_json
     from .stages.render import Renderer

@@ -24,9 +24,3 @@ class Strategy:
     reuse: Reuse | None = None
     jobs: int = 1
 
-
-def serving() -> Strategy:
-    """The strategy of `serve`: the parse cache, and reuse between rebuilds."""
-    from .caches.reuse import Reuse
-
-    return Strategy(parse_cache=True, reuse=Reuse())

@@ -233,7 +233,7 @@ def test_analysis_is_plain_frozen_data_of_the_briefing(tmp_path: Path) -> None:
 
 
 def test_a_build_computes_each_facts_corroboration_once(tmp_path: Path, monkeypatch) -> None:
-    from briefgen.stages import analyse
+    from briefgen.analysis import analyse
 
     calls: list[str] = []
     real = analyse.corroboration

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.history.changes import Row, Snapshot, compare
+from briefgen.analysis.changes import Row, Snapshot, compare
 from briefgen.cli import main
 from briefgen.history.versions import read_history
 from conftest import REPO, SiteReader, build_ok, parse_html

@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "briefgen"
-CORE = ["stages", "loading", "text", "history", "caches"]
+CORE = ["stages", "analysis", "loading", "text", "history", "caches"]
 CORE_FILES = ["pipeline.py", "strategy.py", "model.py", "diagnostics.py", "urls.py"]
 FORBIDDEN = ("briefgen.engine", "mkdocs", "material", "properdocs")
 

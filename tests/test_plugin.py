@@ -355,7 +355,7 @@ def test_briefgen_build_runs_every_event_in_mkdocs_order(tmp_path):
 
 def test_serve_rebuilds_start_plugins_once_and_shut_them_down_at_the_end(tmp_path):
     from briefgen.engine.site import SiteBuilder
-    from briefgen.strategy import serving
+    from briefgen.caches.reuse import serving
 
     project = _with_recorder(tmp_path / "p")
     builder = SiteBuilder(project, serving(), command="serve")

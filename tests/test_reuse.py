@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.engine.site import SiteBuilder
-from briefgen.strategy import serving
+from briefgen.caches.reuse import serving
 from conftest import REPO, build_ok, tree_hash
 
 

@@ -68,14 +68,6 @@ def _stamp() -> str:
     return f"{_FORMAT}/{__version__}/{mdit}/{h.hexdigest()}"
 
 
-def source_key(kind: str, body: str, drops: list[str]) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in (kind, *drops, body):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 def digest(stamp: str, body: bytes | memoryview) -> str:
     """Seals a cache file's entries to the code that wrote them (also history.json's)."""
     return hashlib.blake2b(body, digest_size=16, key=stamp.encode("utf-8")[-64:]).hexdigest()

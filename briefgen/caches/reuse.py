@@ -21,6 +21,7 @@ from jinja2.bccache import Bucket
 from ..diagnostics import Problem
 from ..model import Briefing
 from ..stages.check import Checked
+from ..strategy import Strategy
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -106,3 +107,8 @@ class Reuse:
         kept = self.briefings.get(checked.briefing.id)
         if kept is not None and kept.checked is checked:
             kept.rendered = (stamp, *rendered)
+
+
+def serving() -> Strategy:
+    """The strategy of `serve`: the parse cache, and reuse between rebuilds."""
+    return Strategy(parse_cache=True, reuse=Reuse())

@@ -8,7 +8,7 @@ from typing import Callable
 
 from ..diagnostics import Report, UserError
 from ..oserrors import clip
-from ..strategy import serving
+from ..caches.reuse import serving
 
 
 def parse_dev_addr(dev_addr: str) -> tuple[str, int]:

@@ -28,7 +28,8 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from .. import pipeline
 from ..diagnostics import Report, UserError
 from ..stages.render import Page
-from ..strategy import Strategy, serving
+from ..caches.reuse import serving
+from ..strategy import Strategy
 from ..urls import Urls
 from . import guard, mkdocs_engine, projectfiles
 from .hosts import only_own_host

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..caches.parsecache import digest, write_atomically
 from ..loading.yamlnodes import as_date
-from .changes import Row, Snapshot
+from ..analysis.changes import Row, Snapshot
 
 log = logging.getLogger("briefgen")
 
@@ -185,8 +185,8 @@ def _stamp() -> str:
 
     h = hashlib.blake2b(digest_size=8)
     package = Path(__file__).resolve().parent.parent
-    for module in ("history/changes.py", "stages/load.py", "loading/statements.py", "loading/yamlfields.py",
-                   "stages/analyse.py", "model.py", "loading/yamlnodes.py", "history/cache.py",
+    for module in ("analysis/changes.py", "stages/load.py", "loading/statements.py", "loading/yamlfields.py",
+                   "analysis/analyse.py", "model.py", "loading/yamlnodes.py", "history/cache.py",
                    "history/versions.py"):  # versions.py dates each committed briefing.yml
         h.update((package / module).read_bytes())
     return f"{_FORMAT}/{__version__}/{h.hexdigest()}"

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from ..caches.parallel import map_in_two
 from ..diagnostics import Report
-from .changes import Snapshot, snapshot
+from ..analysis.changes import Snapshot, snapshot
 from .gitcli import batch, blobs_into, tree_entries
 
 log = logging.getLogger("briefgen")

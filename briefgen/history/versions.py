@@ -22,7 +22,7 @@ from pathlib import Path
 from ..loading.yamlnodes import as_date, may_be_too_deep
 from ..model import Briefing
 from .cache import HistoryCache
-from .changes import Snapshot
+from ..analysis.changes import Snapshot
 from .checkout import load_versions
 from .gitcli import batch, first_parent_log, git, object_ids
 

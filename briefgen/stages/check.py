@@ -9,13 +9,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from ..caches.parsecache import ParseCache
 from ..diagnostics import Pos, Report
 from ..model import Briefing, Citation, Question, statements
 from ..text.quotes import Occurrence
 from ..text.normalise import normalised
-from ..text.sourcetext import Dropped, SourceDoc, parse_source
-from .analyse import Analysis, analyse
+from ..text.sourcetext import Dropped, ParseMemo, SourceDoc, parse_source
+from ..analysis.analyse import Analysis, analyse
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Checked:
     matches: dict[Citation, Occurrence] = field(default_factory=dict)
 
 
-def check_briefing(b: Briefing, report: Report, cache: ParseCache | None = None) -> Checked:
+def check_briefing(b: Briefing, report: Report, cache: ParseMemo | None = None) -> Checked:
     docs = {sid: parse_source(s, cache) for sid, s in b.sources.items()}
     checked = Checked(b, docs, analyse(b))
     for doc in docs.values():

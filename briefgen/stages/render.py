@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..diagnostics import Pos
 from ..loading.paths import fix_for, refusal
-from ..history.view import history_context
+from .versions_view import history_context
 from ..model import RELIABILITY, Briefing, Citation, Source
 from ..text import citeview
 from ..text.citeview import Marker, Preview
@@ -31,7 +31,7 @@ from ..text.direction import direction
 from ..text.markup import inline, plain
 
 if TYPE_CHECKING:
-    from ..history.changes import Story
+    from ..analysis.changes import Story
 from ..urls import Urls, page_of
 from .resolve import Resolved
 

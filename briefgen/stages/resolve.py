@@ -23,7 +23,7 @@ from ..text.anchors import unique_slug
 from ..text.direction import direction
 from ..text.marks import insert_mark
 from ..text.sourcetext import SourceDoc
-from .analyse import Analysis
+from ..analysis.analyse import Analysis
 from .check import Checked
 
 

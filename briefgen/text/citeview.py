@@ -59,7 +59,7 @@ class Preview:
 def source_numbers(b: Briefing) -> dict[str, int]:
     """Source id -> its number (1-based) in a briefing without history: sources in the order
     briefing.yml first cites them (so the bottom line opens [1] [2]), then the uncited ones in
-    file order. With history, numbers once given are kept (history.changes.numbering)."""
+    file order. With history, numbers once given are kept (analysis.changes.numbering)."""
     cited = sorted((c for st in statements(b) for c in st.citations), key=lambda c: (c.pos.line, c.pos.col))
     order = dict.fromkeys(c.source for c in cited if c.source in b.sources)
     order.update(dict.fromkeys(b.sources))

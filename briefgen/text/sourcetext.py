@@ -7,10 +7,10 @@ syntax gone, entities decoded, images and code blocks left out.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..caches.parsecache import ParseCache, source_key
 from ..diagnostics import Pos
 from ..model import Source
 from .markup import markdown
@@ -22,6 +22,24 @@ if TYPE_CHECKING:
 _TEXTLIKE = {"text", "text_special", "code_inline"}
 _SPACES = {"softbreak", "hardbreak"}
 
+
+
+class ParseMemo(Protocol):
+    """What parsing asks of a cache handed in (caches/parsecache.py is one): an entry by key,
+    None when there is none, and a new entry to keep."""
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, entry: Any) -> None: ...
+
+
+def source_key(kind: str, body: str, drops: list[str]) -> str:
+    """What a parse of a source depends on: its kind, its drop strings and its text."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (kind, *drops, body):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 @dataclass
 class Block:
@@ -189,7 +207,7 @@ def _cached_block(row: list, body_line: int) -> Block:
     return Block(tok, el, anchor, text, rel + body_line)
 
 
-def parse_source(source: Source, cache: ParseCache | None = None) -> SourceDoc:
+def parse_source(source: Source, cache: ParseMemo | None = None) -> SourceDoc:
     """Blocks of a source from the cache when its text, kind and drop strings are unchanged."""
     drops = [raw for raw, _ in source.drop]
     key = source_key(source.kind, source.body, drops) if cache is not None else ""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import Briefing
-from ..stages import analyse
+from . import analyse
 from ..text.citeview import source_numbers
 
 KINDS = ("summary", "fact", "evidence", "timeline", "question", "source")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from markupsafe import Markup
 
-from .changes import PAGE_OF_KIND, Change, Story, describe
+from ..analysis.changes import PAGE_OF_KIND, Change, Story, describe
 
 if TYPE_CHECKING:
     from jinja2 import Environment
