@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -520,6 +521,22 @@ def render_resolved(project: Path, r) -> dict[str, str]:
     from briefgen.text.markup import markdown
 
     return {p.name: p.html for p in Renderer(project, Urls(True), markdown(), "T").briefing_pages(r)}
+
+
+def test_rendering_a_source_with_links_changes_nothing_check_made(tmp_path, make_project):
+    """Render once set `rel` on the link tokens of check's own stream (the example has no links,
+    so the test below could not see it)."""
+    from briefgen.stages.resolve import resolve
+
+    project = make_project(tmp_path, {
+        "content/port/briefing.yml": CHECK_YML.format(quote='"northern cranes stopped working"'),
+        "content/port/sources/wire.md": textwrap.dedent(WIRE_MD) + "\nSee [the port's notice](https://example.com/notice) for more.\n",
+    })
+    c = no_errors(pipeline.check(project)).checked[0]
+    before = token_snapshot(c.docs["wire"].tokens)
+    html = render_resolved(project, resolve(c))["port/sources/wire"]
+    assert '<a href="https://example.com/notice" rel="nofollow noopener noreferrer">' in html
+    assert token_snapshot(c.docs["wire"].tokens) == before
 
 
 def test_resolving_the_same_checked_twice_gives_the_same_pages(tmp_path):
