@@ -292,7 +292,7 @@ class Renderer:
         here = page_of(b.id, "source", sid)
         ctx = self._context(r, here, story)
         link = ctx["link"]
-        macros = self.env.get_template("_macros.html").module
+        macros: Any = self.env.get_template("_macros.html").module  # its macros are its attributes
 
         def cited_by(meta: dict[str, Any]) -> Markup:
             p = r.passage(sid, meta["anchor"])

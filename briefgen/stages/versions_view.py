@@ -29,7 +29,8 @@ def history_context(env: Environment, story: Story | None, link: Callable[..., s
            "no_href": lambda c: None}
     if story is None or not story.steps:
         return {**ctx, "change_badge": lambda anchor, kind="": Markup("")}
-    badge = env.get_template("_changes.html").module.badge
+    macros: Any = env.get_template("_changes.html").module  # a template's macros are its attributes
+    badge = macros.badge
 
     def change_badge(anchor: str, kind: str = "") -> Markup:
         mark = story.mark(anchor, kind)

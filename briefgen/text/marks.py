@@ -83,7 +83,7 @@ def _balanced(run: list[Token]) -> bool:
 
 def _top_level_after(children: list[Token], i: int) -> int:
     """The first gap at or after i where no inline element is open: links must not nest."""
-    depth = sum(t.nesting for t in children[:i])
+    depth: int = sum(t.nesting for t in children[:i])
     while depth > 0 and i < len(children):
         depth += children[i].nesting
         i += 1

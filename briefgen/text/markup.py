@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import cache
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from markupsafe import Markup
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
 
 
 def _http_only(url: str) -> bool:
@@ -36,7 +37,7 @@ def make_markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt  # on first use: a check served from the cache never parses
 
     md = MarkdownIt("js-default")
-    md.validateLink = _http_only
+    md.validateLink = _http_only  # type: ignore[method-assign]  # markdown-it-py's way to replace it
     md.add_render_rule("image", _image_as_text)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("bg_cited_by", _cited_by)
@@ -72,4 +73,5 @@ def _cited_by(self, tokens, idx, options, env) -> str:
 def plain(md: MarkdownIt, text: str) -> str:
     """Inline Markdown as the words a reader sees (for link previews and page descriptions)."""
     tokens = md.parseInline(text)
-    return md.renderer.renderInlineAsText(tokens[0].children or [], md.options, {}) if tokens else text
+    renderer = cast("RendererHTML", md.renderer)  # js-default renders HTML
+    return renderer.renderInlineAsText(tokens[0].children or [], md.options, {}) if tokens else text
