@@ -26,14 +26,25 @@ import math
 import random
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
-
-from corpus import (ADJS, NOUNS, ORIGINS, PLACES_GENERIC, SUBJECTS, TIMES, TOPICS, VERBS, SourceSpec,
-                    make_source, place_name, slug)
+from corpus import (
+    ADJS,
+    NOUNS,
+    ORIGINS,
+    PLACES_GENERIC,
+    SUBJECTS,
+    TIMES,
+    TOPICS,
+    VERBS,
+    SourceSpec,
+    make_source,
+    place_name,
+    slug,
+)
 
 SITE_NAME = "Synthetic briefings"
 MIN_CITATIONS = 20
@@ -105,7 +116,8 @@ def _facts(rng: random.Random, quotes: _Quotes, n_facts: int, origin: Callable[[
             second["disputes"] = True
         facts.append({"id": f"fact-{k + 1}", "fact": f"{rng.choice(ADJS).capitalize()} {rng.choice(NOUNS)}",
                       "value": f"About {rng.randint(2, 90)} seen near {rng.choice(PLACES_GENERIC)}, "
-                               f"*{rng.choice(['rising', 'falling', 'unchanged'])}* since {rng.choice(['Monday', 'the weekend', 'last week', 'early March'])}",
+                               f"*{rng.choice(['rising', 'falling', 'unchanged'])}* since "
+                               f"{rng.choice(['Monday', 'the weekend', 'last week', 'early March'])}",
                       "cite": [_cite(s1, q1, origin(k)), second]})
     return facts
 

@@ -114,7 +114,8 @@ def counted_build(root: Path, env: dict[str, str], out: Path) -> int:
     valgrind's callgrind counts them: the same count for the same build however busy the
     machine is, where wall and CPU time drift by 10% on a shared one."""
     tag = f"b{len(list(out.iterdir()))}"
-    done = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}/{tag}.%p",
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                           f"--callgrind-out-file={out}/{tag}.%p",
                            sys.executable, "-m", "briefgen", "-C", str(root), "-q", "build"],
                           env=env, capture_output=True, text=True)
     if done.returncode != 0:

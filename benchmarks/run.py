@@ -33,8 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # noqa: E402
 import stages  # noqa: E402
 from drive import TIMEOUT, Driver, Series, bg_build, briefgen_nav_bound, say, twin_build  # noqa: E402
-from measure import (measure_memory, measure_pair, measure_scale, measure_serve,  # noqa: E402
-                     median_kb, site_sizes, source_pages)
+from measure import measure_memory, measure_pair, measure_scale, measure_serve, median_kb, site_sizes, source_pages  # noqa: E402
 from report import emit  # noqa: E402
 
 

@@ -8,9 +8,9 @@ import os
 import shlex
 import signal
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 
@@ -201,7 +201,6 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, si
 def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
     """Check everything and build nothing."""
     from .pipeline import check as run
-
     from .strategy import Strategy
 
     with _one_shot_process():

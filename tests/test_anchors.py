@@ -13,7 +13,6 @@ import unicodedata
 from pathlib import Path
 
 import lxml.html
-
 from conftest import build_ok, make_project
 
 SOURCES = {

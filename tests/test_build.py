@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, SiteReader, build_ok, grep_site, make_project, tree_hash
 
 from briefgen.cli import main
-from conftest import REPO, SiteReader, build_ok, grep_site, make_project, tree_hash
 
 # -- a small project with every kind of statement -----------------------------------------------
 

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, SiteReader, make_project, tree_hash
 
 import briefgen
 from briefgen.cli import main
-from conftest import REPO, SiteReader, make_project, tree_hash
 
 COMMANDS = sorted(main.commands)
 

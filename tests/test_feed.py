@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import SiteReader, build_ok
 from gitrepo import MKDOCS, VERSIONS, git, history_project
 

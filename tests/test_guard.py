@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, build_ok, tree_hash
 
 from briefgen.cli import main
-from conftest import REPO, build_ok, tree_hash
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from gitrepo import V1, git, history_project
 
 from briefgen.history.versions import read_history
-from gitrepo import V1, git, history_project
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

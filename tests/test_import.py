@@ -14,16 +14,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from briefgen.diagnostics import UserError
 from briefgen.cli import main
+from briefgen.diagnostics import UserError
 from briefgen.importer import _derive_id, add_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

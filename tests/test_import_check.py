@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings

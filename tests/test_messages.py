@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import make_project
 
 from briefgen.cli import main
-from conftest import make_project
 
 SOURCE = """\
 ---

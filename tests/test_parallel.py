@@ -14,7 +14,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, tree_hash
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"),

@@ -12,15 +12,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO, build_ok, tree_hash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.caches import parsecache
 from briefgen import pipeline
-from briefgen.text import sourcetext
+from briefgen.caches import parsecache
 from briefgen.caches.parsecache import CACHE_DIR
 from briefgen.strategy import Strategy
-from conftest import REPO, build_ok, tree_hash
+from briefgen.text import sourcetext
 
 WIRE = """\
     ---

@@ -17,7 +17,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, http_get, tree_hash, wait_for
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -354,8 +353,8 @@ def test_briefgen_build_runs_every_event_in_mkdocs_order(tmp_path):
 
 
 def test_serve_rebuilds_start_plugins_once_and_shut_them_down_at_the_end(tmp_path):
-    from briefgen.engine.site import SiteBuilder
     from briefgen.caches.reuse import serving
+    from briefgen.engine.site import SiteBuilder
 
     project = _with_recorder(tmp_path / "p")
     builder = SiteBuilder(project, serving(), command="serve")

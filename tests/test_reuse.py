@@ -9,10 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from briefgen.engine.site import SiteBuilder
-from briefgen.caches.reuse import serving
 from conftest import REPO, build_ok, tree_hash
+
+from briefgen.caches.reuse import serving
+from briefgen.engine.site import SiteBuilder
 
 
 class Served:

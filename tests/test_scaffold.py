@@ -94,7 +94,7 @@ def test_configure_pages_fills_site_url(workflow, project):
     (pages,) = steps_using(build, "actions/configure-pages")
     builds = [s for s in build["steps"] if s.get("run", "").startswith("briefgen build")]
     assert len(builds) == 1
-    assert builds[0]["env"]["SITE_URL"] == "${{ steps.%s.outputs.base_url }}" % pages["id"]
+    assert builds[0]["env"]["SITE_URL"] == "${{ steps." + pages["id"] + ".outputs.base_url }}"
     assert "site_url: !ENV [SITE_URL, \"\"]" in (project / "mkdocs.yml").read_text(encoding="utf-8")
 
 

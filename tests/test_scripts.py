@@ -13,9 +13,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, build_ok, make_project
 
 from briefgen.cli import main
-from conftest import REPO, build_ok, make_project
 
 FIXTURE = REPO / "tests" / "fixtures" / "scripts"
 

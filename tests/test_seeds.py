@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SiteReader, build_ok, grep_site, make_project, norm
 
 from briefgen import pipeline
-from conftest import SiteReader, build_ok, grep_site, make_project, norm
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 JPOST = "000_4781dff7e92f0a0a.txt"

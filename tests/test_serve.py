@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import http_get, wait_for
 
 from briefgen.engine.hosts import allows
-from conftest import http_get, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from conftest import build_ok, make_project
 
 from briefgen.cli import main
-from conftest import build_ok, make_project
 
 WIRE = """\
 ---

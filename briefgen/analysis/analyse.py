@@ -6,8 +6,8 @@ Two outlets repeating one imagery company are one origin: corroboration counts o
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from ..model import Briefing, Citation, Fact, Question, statements
 

@@ -3,12 +3,12 @@ rebuilds); the engine (briefgen/engine/serve.py) builds, serves and rebuilds."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from ..caches.reuse import serving
 from ..diagnostics import Report, UserError
 from ..oserrors import clip
-from ..caches.reuse import serving
 
 
 def parse_dev_addr(dev_addr: str) -> tuple[str, int]:

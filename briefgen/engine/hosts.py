@@ -15,7 +15,8 @@ name other than localhost is refused whatever the server is bound to.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 Wsgi = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 

@@ -26,9 +26,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from .. import pipeline
+from ..caches.reuse import serving
 from ..diagnostics import Report, UserError
 from ..stages.render import Page
-from ..caches.reuse import serving
 from ..strategy import Strategy
 from ..urls import Urls
 from . import guard, mkdocs_engine, projectfiles

@@ -11,8 +11,8 @@ import errno
 import logging
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.livereload import LiveReloadServer
 

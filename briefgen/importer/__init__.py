@@ -32,7 +32,8 @@ def add_source(project_root: Path, briefing_id: str, target: str, source_id: str
                today: datetime.date | None = None, timeout: float = 20.0, *,
                outlet: str | None = None, title: str | None = None,
                url: str | None = None) -> Path:
-    """Import an article (saved .html/.htm file, .txt file, or http(s) URL) as content/<briefing_id>/sources/<id>.md; return the written path."""
+    """Import an article (saved .html/.htm file, .txt file, or http(s) URL) as
+    content/<briefing_id>/sources/<id>.md; return the written path."""
     for value, what in ((briefing_id, "briefing id"), (source_id, "source id")):
         if value is not None and not (isinstance(value, str) and is_slug(value)):
             raise UserError(f"bad {what} {value!r}: use lowercase letters, digits and '-', "

@@ -9,8 +9,18 @@ import unicodedata
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Pos
-from ..model import (BEARINGS, CONFIDENCE, STATUSES, Citation, Evidence, Fact, Hypothesis, Question,
-                    SummaryItem, TimelineEvent)
+from ..model import (
+    BEARINGS,
+    CONFIDENCE,
+    STATUSES,
+    Citation,
+    Evidence,
+    Fact,
+    Hypothesis,
+    Question,
+    SummaryItem,
+    TimelineEvent,
+)
 from .yamlfields import Fields, plain_text
 from .yamlnodes import YamlDoc, is_invalid
 
@@ -121,7 +131,8 @@ class AnnotationReader:
         out = []
         for n, node in enumerate(nodes, 1):
             f = Fields(self.doc, node, f"fact {n}", ("id", "fact", "value", "cite"))
-            fid, fact, value = f.slug("id", required=True), f.text("fact", required=True), f.text("value", required=True)
+            fid = f.slug("id", required=True)
+            fact, value = f.text("fact", required=True), f.text("value", required=True)
             cites = self.citations(f, f"fact {fid or n}", required=True)
             out.append(Fact(fid or f"?{n}", fact or "", value or "", cites, f.pos))
         return tuple(out)

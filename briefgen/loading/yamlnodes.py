@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -22,7 +23,7 @@ _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_DEPTH = 200  # deeper than any briefing needs, far below Python's recursion limit
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a single value"}
 _BRACKETS = re.compile(r"[\[\]{}]")
-_DASHES = re.compile(r"(?:[-?][ \t]+){%d}" % _MAX_DEPTH)  # `- - - ...`: a block list per dash
+_DASHES = re.compile(rf"(?:[-?][ \t]+){{{_MAX_DEPTH}}}")  # `- - - ...`: a block list per dash
 
 
 def may_be_too_deep(text: str) -> bool:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from ..analysis.analyse import Analysis, analyse
 from ..diagnostics import Pos, Report
 from ..model import Briefing, Citation, Question, statements
-from ..text.quotes import Occurrence
 from ..text.normalise import normalised
+from ..text.quotes import Occurrence
 from ..text.sourcetext import Dropped, ParseMemo, SourceDoc, parse_source
-from ..analysis.analyse import Analysis, analyse
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,18 @@ gives the same pages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
 
 from markdown_it.token import Token
 
+from ..analysis.analyse import Analysis
 from ..model import Briefing, Citation, Statement, statements
 from ..text.anchors import unique_slug
 from ..text.direction import direction
 from ..text.marks import insert_mark
 from ..text.sourcetext import SourceDoc
-from ..analysis.analyse import Analysis
 from .check import Checked
 
 
