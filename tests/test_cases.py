@@ -19,10 +19,9 @@ The command runs with the case's parent folder as the working directory and `-C 
 way a user points briefgen at a project folder; it runs on a copy, and the copy must come out
 unchanged (check builds nothing).
 
-To regenerate goldens after an intended change: `BRIEFGEN_UPDATE_GOLDEN=1 pytest tests/test_cases.py`,
-then read every changed expected.txt by eye (`git diff tests/cases`): each message must say
-where, what, and how to fix it. Cases with an `xfail` file are never regenerated: their
-expected.txt is hand-written and says what the output should be once the bug is fixed.
+Goldens are written by hand from the input and reviewed, never regenerated from the code's
+output: an intended change of a message means editing each expected.txt it touches, by eye.
+Cases with an `xfail` file say what the output should be once the bug is fixed.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from briefgen.caches.parsecache import CACHE_DIR
 from briefgen.cli import main
 
 CASES_DIR = Path(__file__).parent / "cases"
-UPDATE = os.environ.get("BRIEFGEN_UPDATE_GOLDEN") == "1"
 
 
 def _cases(with_xfail: bool = True) -> list:
@@ -100,10 +98,6 @@ def test_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert "Traceback" not in stderr
     assert "internal error" not in stderr
     expected_file, code_file = case / "expected.txt", case / "exit_code.txt"
-    if UPDATE and not (case / "xfail").exists():
-        expected_file.write_text(_normal(stderr) + "\n", encoding="utf-8")
-        code_file.write_text(f"{code}\n")
-        return
     assert _normal(stderr) == _normal(expected_file.read_text(encoding="utf-8"))
     want = int(code_file.read_text()) if code_file.is_file() else 1
     assert code == want
