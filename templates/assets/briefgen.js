@@ -318,6 +318,8 @@
       if (!navigator.clipboard || button.dataset.wired) return;
       button.dataset.wired = "1";
       button.hidden = false;
+      // Copy works here: on a phone it is the row's one control (briefgen.css).
+      if (button.parentElement) button.parentElement.classList.add("bg-share--copy");
       button.addEventListener("click", function () {
         // The version the link was copied from, so it can be followed after the row moves.
         var time = document.querySelector(".bg-head .bg-kicker time[datetime]");
@@ -331,6 +333,27 @@
       });
     });
   }
+
+  // -- a row's link controls on phones -------------------------------------------------------------
+  // Phones show no column of controls: a tap on a row (or focus in it) brings its control out, and
+  // a tap on another row or elsewhere puts it away (briefgen.css: bg-share--open).
+  function shareOf(target) {
+    // The row is the nearest element around the tap whose id a copy button of its own names.
+    for (var row = target && target.closest ? target.closest("[id]") : null; row;
+         row = row.parentElement && row.parentElement.closest("[id]")) {
+      var copy = row.querySelector('button.bg-copy[data-anchor="' + CSS.escape(row.id) + '"]');
+      if (copy) return copy.parentElement;
+    }
+    return null;
+  }
+
+  document.addEventListener("click", function (e) {
+    var share = shareOf(e.target);
+    document.querySelectorAll(".bg-share--open").forEach(function (open) {
+      if (open !== share) open.classList.remove("bg-share--open");
+    });
+    if (share) share.classList.add("bg-share--open");
+  });
 
   // -- navigation: a source or versions page belongs to its briefing ---------------------------------------
   // Source pages are not in the sidebar (it would grow with every source); open their briefing's

@@ -376,29 +376,35 @@ def screenshot_dir() -> Path:
     return where
 
 
-@pytest.fixture(scope="session")
-def axe_results(chromium, _desktop_page, site: Site) -> Iterator[dict]:
-    """axe-core violations per (scheme, page kind) at 1280x900, each run once and shared.
+# WCAG 2.2 A and AA: these tags switch on axe's target-size rule (24x24 CSS px, or room around),
+# which axe leaves off by default.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                      "wcag22a", "wcag22aa"]},
+               "resultTypes": ["violations"]}
+WIDTHS = {"1280": {"viewport": DESKTOP}, "390": {"viewport": PHONE, "has_touch": True, "is_mobile": True}}
 
-    "light" is the default palette; "dark" is a context that prefers a dark colour scheme, so
-    Material starts in its slate palette.
-    """
+
+@pytest.fixture(scope="session")
+def axe_results(chromium, site: Site) -> Iterator[dict]:
+    """axe-core violations of WCAG 2.2 A and AA per (scheme, width, page kind), each run once and
+    shared. "light" is the default palette; "dark" a context that prefers a dark colour scheme, so
+    Material starts in its slate palette. "390" is a phone (touch, no hover), "1280" a desktop."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe, pages, contexts = Axe(), {"light": _desktop_page}, []
+    axe, pages, contexts = Axe(), {}, []
 
     class Results(dict):
-        def __missing__(self, key: tuple[str, str]) -> list[dict]:
-            scheme, kind = key
-            if scheme not in pages:
-                contexts.append(_context(chromium, site, viewport=DESKTOP, color_scheme=scheme))
-                pages[scheme] = contexts[-1].new_page()
-            page = _reset(pages[scheme])
+        def __missing__(self, key: tuple[str, str, str]) -> list[dict]:
+            scheme, width, kind = key
+            if (scheme, width) not in pages:
+                contexts.append(_context(chromium, site, color_scheme=scheme, **WIDTHS[width]))
+                pages[scheme, width] = contexts[-1].new_page()
+            page = _reset(pages[scheme, width])
             page.goto(site.page(kind), wait_until="load")
             expected = "slate" if scheme == "dark" else "default"
             actual = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
             assert actual == expected, f"{kind} page opened in palette {actual!r}, not {expected!r}"
-            self[key] = axe.run(page).response["violations"]
+            self[key] = axe.run(page, options=AXE_OPTIONS).response["violations"]
             return self[key]
 
     yield Results()

@@ -14,7 +14,7 @@ import pytest
 
 from gitrepo import V3, git, history_project
 
-from .conftest import _build, _context, _serve, _set_site_url, require_chromium
+from .conftest import AXE_OPTIONS, _build, _context, _serve, _set_site_url, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
@@ -109,7 +109,7 @@ def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, sch
         for path in ("velmor/", "velmor/facts/", "velmor/questions/", "velmor/changes/",
                      "velmor/sources/courier/"):
             page.goto(url + path, wait_until="load")
-            found = serious(Axe().run(page).response["violations"])
+            found = serious(Axe().run(page, options=AXE_OPTIONS).response["violations"])
             assert not found, f"axe-core, {scheme} scheme, {path}:\n{describe(found)}"
         context.close()
 
