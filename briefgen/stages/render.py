@@ -229,8 +229,8 @@ class Renderer:
 
         def cited_by(meta: dict[str, Any]) -> Markup:
             p = r.passage(sid, meta["anchor"])
-            backs = [{"href": link(st.page, st.anchor), "label": st.label,
-                      "disputes": citeview.disputing(st, sid, p.anchor, r.anchor_of)} for st in p.cited_by]
+            backs = [citeview.backlink(st, link(st.page, st.anchor), citeview.disputing(st, sid, p.anchor, r.anchor_of),
+                                       lambda text: plain(self.md, text), day) for st in p.cited_by]
             around = fragment_context(p.block_text, meta["words"], r.folded_text(sid))
             return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
                                    ctx["bdir"])

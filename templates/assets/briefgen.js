@@ -228,30 +228,69 @@
   window.addEventListener("resize", function () { if (current) place(current); });
 
   // -- "cited in" lists on source pages ----------------------------------------------------------
-  // Wide screens show them in the margin; on narrow ones the count beside a passage opens its list.
+  // Wide screens show them in the margin beside their passage. On narrow ones the count beside a
+  // passage opens a copy of its list after the passage's paragraph, never inside the sentence;
+  // the copy is made with cloneNode (our own markup, never re-parsed).
+  var BLOCKS = "p, li, blockquote, h1, h2, h3, h4, h5, h6, pre, td, th, dd, dt";
+
+  function narrow(count) {
+    return getComputedStyle(count).display !== "none";  // counts show only where notes do not fit
+  }
+
+  function openList(count, arrived) {
+    var list = document.getElementById(count.dataset.list);
+    if (!list) return;
+    var copy = document.getElementById(list.id + "-after");
+    if (!copy) {
+      copy = list.cloneNode(true);
+      copy.id = list.id + "-after";
+      copy.classList.add("bg-side--after");
+      var block = count.closest(BLOCKS) || count;
+      // After the paragraph, and after the lists already open for passages before this one.
+      var at = block;
+      while (at.nextElementSibling && at.nextElementSibling.classList.contains("bg-side--after")) {
+        var other = document.querySelector('a.bg-count-link[aria-controls="' + at.nextElementSibling.id + '"]');
+        if (other && (other.compareDocumentPosition(count) & Node.DOCUMENT_POSITION_PRECEDING)) break;
+        at = at.nextElementSibling;
+      }
+      at.after(copy);
+    }
+    copy.classList.toggle("bg-side--arrived", !!arrived);
+    count.setAttribute("aria-controls", copy.id);
+    count.setAttribute("aria-expanded", "true");
+  }
+
+  function closeList(count) {
+    var copy = document.getElementById(count.dataset.list + "-after");
+    if (copy) copy.remove();
+    count.setAttribute("aria-controls", count.dataset.list);
+    count.setAttribute("aria-expanded", "false");
+  }
+
   function wireCounts(root) {
     root.querySelectorAll("a.bg-count-link[aria-controls]").forEach(function (count) {
       if (count.dataset.wired) return;
       count.dataset.wired = "1";
+      count.dataset.list = count.getAttribute("aria-controls");
       count.setAttribute("aria-expanded", "false");
       count.addEventListener("click", function (e) {
-        var list = document.getElementById(count.getAttribute("aria-controls"));
-        if (!list) return;
         e.preventDefault();
-        var open = list.classList.toggle("bg-side--open");
-        count.setAttribute("aria-expanded", open ? "true" : "false");
+        if (count.getAttribute("aria-expanded") === "true") closeList(count);
+        else openList(count, false);
       });
     });
   }
 
-  // A reader who arrives at a passage (from a marker) sees at once which statements cite it.
+  // A reader who arrives at a passage (from a marker) sees at once which statements cite it, under
+  // "you came here": beside the passage, or after its paragraph on a phone.
   function openArrived() {
+    document.querySelectorAll(".bg-side--arrived").forEach(function (el) { el.classList.remove("bg-side--arrived"); });
     var id = decodeURIComponent(location.hash.slice(1));
     var list = id && document.getElementById("bg-by-" + id);
-    var count = list && document.querySelector('a.bg-count-link[aria-controls="' + list.id + '"]');
-    if (!count) return;
-    list.classList.add("bg-side--open");
-    count.setAttribute("aria-expanded", "true");
+    if (!list) return;
+    list.classList.add("bg-side--arrived");
+    var count = document.querySelector('a.bg-count-link[data-list="' + CSS.escape(list.id) + '"]');
+    if (count && narrow(count)) openList(count, true);
   }
   window.addEventListener("hashchange", openArrived);
 

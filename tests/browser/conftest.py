@@ -376,6 +376,12 @@ def screenshot_dir() -> Path:
     return where
 
 
+def settle(page) -> None:
+    """Wait until no transition or animation runs (Material fades its drawer's sections in), so
+    axe sees colours at rest, not halfway through a fade."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
+
 # WCAG 2.2 A and AA: these tags switch on axe's target-size rule (24x24 CSS px, or room around),
 # which axe leaves off by default.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
@@ -404,6 +410,7 @@ def axe_results(chromium, site: Site) -> Iterator[dict]:
             expected = "slate" if scheme == "dark" else "default"
             actual = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
             assert actual == expected, f"{kind} page opened in palette {actual!r}, not {expected!r}"
+            settle(page)
             self[key] = axe.run(page, options=AXE_OPTIONS).response["violations"]
             return self[key]
 

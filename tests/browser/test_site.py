@@ -76,7 +76,9 @@ def test_citation_lands_on_highlighted_passage_and_back_link_returns(page, site:
     assert norm(quote) in norm(where["text"]), f"highlight {where['text']!r} does not hold the quote {quote!r}"
     assert_in_view(where)
 
-    back = page.locator(f"#bg-by-{where['id']} a.bg-backlink", has_text="Summary 1")
+    # Named by what it is and its first words (summary[0]: "Satellite imagery from Friday shows Russia *packing up* …").
+    back = page.locator(f"#bg-by-{where['id']} a.bg-backlink",
+                        has_text="Supports bottom line: Satellite imagery from Friday shows Russia packing…")
     assert back.count() == 1, "the highlighted passage has no back-link to summary statement 1"
     back.click()
     page.wait_for_url(site.page("summary") + "#summary-1")
