@@ -16,7 +16,7 @@ from typing import Any, Collection
 import yaml
 
 from ..diagnostics import UserError
-from ..stages.render import Page, package_templates
+from ..stages.render import ASSETS, Page, package_templates
 from ..urls import Urls
 
 log = logging.getLogger("mkdocs.briefgen")
@@ -91,10 +91,10 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     and the content's languages to Material's search."""
     config.nav = _nav(settings, config.nav, pages, urls)
     _search_languages(config, languages)
-    for css in ("assets/briefgen/briefgen.css", "assets/briefgen/changes.css"):
+    for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
             config.extra_css.append(css)
-    for js in ("assets/briefgen/briefgen.js", "assets/briefgen/changes.js"):
+    for js in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".js")):
         if js not in [str(j) for j in config.extra_javascript]:
             config.extra_javascript.append(js)
     _theme_dirs(project, config.theme.dirs)

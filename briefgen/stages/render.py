@@ -40,6 +40,11 @@ def package_templates() -> Path:
     return package / "templates" if (package / "templates").is_dir() else package.parent / "templates"
 
 
+# The site's own stylesheets and scripts (templates/assets/), written to assets/briefgen/ and
+# added to every page.
+ASSETS = ("briefgen.css", "changes.css", "previews.js", "briefgen.js", "changes.js")
+
+
 @dataclass(frozen=True)
 class Page:
     name: str  # e.g. "khmeimim/facts"; the engine turns it into a path and URL
