@@ -10,6 +10,7 @@ import re
 from urllib.parse import unquote
 
 import pytest
+import yaml
 
 from .conftest import DESKTOP, PAGE_KINDS, PHONE, Site, chromium_problem, cite_of
 
@@ -347,6 +348,30 @@ def test_print_hides_navigation_and_search(page, site: Site):
              for s in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".bg-share")}
     assert not any(shown.values()), f"visible when printing: {[s for s, v in shown.items() if v]}"
     assert page.locator("#summary-1").is_visible(), "the briefing itself is hidden when printing"
+
+
+def test_the_summary_prints_each_source_address_and_no_controls_ids_or_badges(page, site: Site):
+    open_page(page, site.page("summary"))
+    shown_on_screen = page.locator(".bg-share, .bg-change, .bg-cite-key, .bg-tabs").evaluate_all(
+        "es => es.filter(e => e.getClientRects().length).length")
+    assert shown_on_screen, "nothing to hide: the summary shows no controls, ids or badges on screen"
+    page.emulate_media(media="print")
+    urls = {}
+    for path in sorted((site.project / "content" / site.briefing / "sources").glob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        urls[front["outlet"]] = front["url"]
+    printed = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#bg-sources ~ ol > li')].map(li => {
+        const url = li.querySelector('.bg-source-url');
+        return [li.querySelector('strong').textContent, url && url.getClientRects().length ? url.textContent : null];
+    }))""")
+    assert printed == urls, "the printed sources list does not give each source's address"
+    leftovers = page.evaluate("""() => [...document.querySelectorAll(
+        '.bg-share, .bg-permalink, .bg-copy, .bg-change, .bg-cite-key, .bg-tabs, .bg-lastvisit, button')]
+        .filter(e => e.closest('.md-content') && e.getClientRects().length).map(e => e.className)""")
+    assert leftovers == [], f"printed: {leftovers}"
+    headings = page.evaluate("""() => [...document.querySelectorAll('.md-content h1, .md-content h2, .md-content h3')]
+        .filter(h => getComputedStyle(h).breakAfter !== 'avoid').map(h => h.textContent.trim())""")
+    assert headings == [], f"headings that a page break may strand: {headings}"
 
 
 # -- phones -----------------------------------------------------------------------------------
