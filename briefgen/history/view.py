@@ -24,9 +24,10 @@ def change_href(link: Callable[..., str], c: Change) -> str | None:
 
 
 def history_context(env: Environment, story: Story | None, link: Callable[..., str]) -> dict[str, Any]:
-    """`change_badge(anchor[, kind])` for any row of any page, and the briefing's story."""
+    """`change_badge(anchor[, kind])` for any row of any page, the briefing's story, and how many
+    versions it has (0 without history: no versions page, no tab to it)."""
     ctx = {"story": story, "describe": describe, "change_href": lambda c: change_href(link, c),
-           "no_href": lambda c: None}
+           "no_href": lambda c: None, "versions": len(story.steps) + 1 if story is not None and story.steps else 0}
     if story is None or not story.steps:
         return {**ctx, "change_badge": lambda anchor, kind="": Markup("")}
     badge = env.get_template("_changes.html").module.badge

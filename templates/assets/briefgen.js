@@ -206,9 +206,9 @@
   // Source pages are not in the sidebar (it would grow with every source); open their briefing's
   // section there and mark its summary, so the reader sees where they are.
   function showPlace(root) {
-    // Pages in the nav (summary, facts, questions) carry aria-current="page"; a source page or the
-    // versions page of a briefing has none of those.
-    var inNav = root.querySelector('.bg-tabs a[aria-current="page"]');
+    // Pages in the nav (summary, facts, questions) carry aria-current="page" on their tab; a source
+    // page has no current tab, and the versions page's tab is not in the nav.
+    var inNav = root.querySelector('.bg-tabs a[aria-current="page"]:not([data-kind="changes"])');
     var summary = root.querySelector('.bg-tabs a[data-kind="summary"]');
     if (inNav || !summary) return;
     var target = summary.href;
@@ -222,6 +222,25 @@
     });
   }
 
+  // The tabs scroll sideways on a phone: the current one in view, an edge faded while tabs lie beyond it.
+  function moreTabs(tabs) {
+    tabs.classList.toggle("bg-tabs--more", tabs.scrollLeft + tabs.clientWidth < tabs.scrollWidth - 1);
+    tabs.classList.toggle("bg-tabs--less", tabs.scrollLeft > 1);
+  }
+
+  function fitTabs(root) {
+    root.querySelectorAll(".bg-tabs").forEach(function (tabs) {
+      var here = tabs.querySelector(".bg-tab--active");
+      var over = here ? here.getBoundingClientRect().right - tabs.getBoundingClientRect().right : 0;
+      if (over > 0) tabs.scrollLeft += over;
+      moreTabs(tabs);
+    });
+  }
+  document.addEventListener("scroll", function (e) {  // scroll does not bubble: caught on the way down
+    if (e.target.classList && e.target.classList.contains("bg-tabs")) moreTabs(e.target);
+  }, { capture: true, passive: true });
+  window.addEventListener("resize", function () { document.querySelectorAll(".bg-tabs").forEach(moreTabs); });
+
   // Material's search overlay is a dialog without a name (axe: aria-dialog-name).
   function nameSearch() {
     var dialog = document.querySelector(".md-search[role=dialog]");
@@ -234,6 +253,7 @@
     openArrived();
     followMoved();
     showPlace(document);
+    fitTabs(document);
     nameSearch();
   }
   if (window.document$) window.document$.subscribe(wire);
