@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..history.changes import Story, describe
+from ..history.changes import Story
+from ..history.words import describe
 from ..model import statements
 from ..text.citeview import source_numbers
 from ..urls import Urls, page_of

@@ -130,6 +130,7 @@ class Renderer:
                                lstrip_blocks=True, undefined=StrictUndefined,
                                bytecode_cache=bytecode_cache)
         self.env.filters["md"] = lambda text: inline(self.md, text)
+        self.env.filters["plain"] = lambda text: plain(self.md, text)  # Markdown as the words a reader sees
         self.env.filters["day"] = day
         self.env.globals.update(reliability=RELIABILITY)
 
