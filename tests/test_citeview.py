@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from briefgen.diagnostics import Pos
 import datetime
 
+from briefgen.diagnostics import Pos
 from briefgen.model import Citation, Statement
 from briefgen.stages.render import day
 from briefgen.text.citeview import backlink, context, gist, labels

@@ -79,9 +79,9 @@ def test_summary_page_says_what_changed_and_links_each_change_to_its_row(built):
     rows = [" ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in re.findall(r"<li[^>]*>(.*?)</li>", section, re.S)]
     assert rows == [
         "withdrawn Ships go to the northern harbour.",
-        "When will the port reopen? status: was open → now leaning leans to: now In weeks "
-        "evidence on “Within days”: was 0 for, 0 against → now 0 for, 1 against "
-        "evidence on “In weeks”: was 1 for, 0 against → now 2 for, 0 against",
+        ("When will the port reopen? status: was open → now leaning leans to: now In weeks "
+         "evidence on “Within days”: was 0 for, 0 against → now 0 for, 1 against "
+         "evidence on “In weeks”: was 1 for, 0 against → now 2 for, 0 against"),
         "new The port authority expects weeks of repairs."]
     assert "<del>open</del>" in section and "<ins>leaning</ins>" in section
     assert "<del>Ships go to the northern harbour.</del>" in section
