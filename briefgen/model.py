@@ -161,19 +161,23 @@ class Statement:
     kind: Kind
     anchor: str
     page: Literal["summary", "facts", "questions"]
-    label: str  # how a back-link names it: "Summary 2", "Fact: Heavy transport aircraft"
-    text: str
+    label: str  # a short, stable name: "Summary 2", "Fact: Heavy transport aircraft"
+    text: str  # what it says (a fact: its value), as written (Markdown)
     citations: tuple[Citation, ...]
     assessment: str | None = None
+    topic: str = ""  # what it is about, for naming it beside a passage: a fact's name, a question
+    date: datetime.date | None = None  # a timeline event's date
 
 
 def statements(b: Briefing) -> Iterator[Statement]:
     for n, s in enumerate(b.summary, 1):
         yield Statement("summary", s.anchor, "summary", f"Summary {n}", s.text, s.citations, s.assessment)
     for f in b.facts:
-        yield Statement("fact", f.anchor, "facts", f"Fact: {f.fact}", f.value, f.citations)
+        yield Statement("fact", f.anchor, "facts", f"Fact: {f.fact}", f.value, f.citations, topic=f.fact)
     for q in b.questions:
         for e in q.evidence:
-            yield Statement("evidence", e.anchor, "questions", f"Evidence on: {q.question}", e.text, e.citations)
+            yield Statement("evidence", e.anchor, "questions", f"Evidence on: {q.question}", e.text, e.citations,
+                            topic=q.question)
     for n, t in enumerate(b.timeline, 1):
-        yield Statement("timeline", t.anchor, "summary", f"Timeline: {t.date.isoformat()}", t.text, t.citations)
+        yield Statement("timeline", t.anchor, "summary", f"Timeline: {t.date.isoformat()}", t.text, t.citations,
+                        date=t.date)

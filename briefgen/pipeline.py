@@ -99,7 +99,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     from .stages.feed import briefing_feed, site_feed
     from .history.versions import history_for
     from .stages.export import briefing_json
-    from .stages.render import Renderer
+    from .stages.render import ASSETS, Renderer
     from .stages.resolve import resolve
 
     reuse = strategy.reuse
@@ -139,7 +139,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     outcome.pages.append(renderer.index_page(outcome.resolved))
     loader = renderer.env.loader
     assert loader is not None  # the Renderer always makes one
-    for name in ("briefgen.css", "briefgen.js", "changes.css", "changes.js"):
+    for name in ASSETS:
         source, _, _ = loader.get_source(renderer.env, f"assets/{name}")
         files[f"assets/briefgen/{name}"] = source
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)

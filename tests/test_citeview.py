@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from briefgen.diagnostics import Pos
-from briefgen.model import Citation
-from briefgen.text.citeview import context, labels
+from briefgen.model import Citation, Statement
+from briefgen.stages.render import day
+from briefgen.text.citeview import backlink, context, gist, labels
 
 P = Pos("content/b/briefing.yml", 1, 1)
 
@@ -46,3 +49,27 @@ def test_context_looks_at_a_bounded_stretch_of_a_long_paragraph():
     assert after == "乙" * 80 + " …"
     long = " ".join(f"w{i}" for i in range(100_000))
     assert context(long, "w50000", n=2) == ("… w49998 w49999 ", " w50001 w50002 …")
+
+
+def test_gist_is_the_first_words_with_an_ellipsis_only_when_cut():
+    assert gist("The port is closed.") == "The port is closed."
+    assert gist("one two three four five six seven eight nine") == "one two three four five six seven…"
+    assert gist("one two three, four", 3) == "one two three…"  # no comma before the ellipsis
+
+
+def test_a_back_link_names_the_statement_in_words():
+    def name(st: Statement) -> tuple[str, str, str]:
+        b = backlink(st, "../#x", False, lambda text: text.replace("*", ""), day)
+        return b.where, b.topic, b.words
+
+    summary = Statement("summary", "summary-1", "summary", "Summary 1", "Ships go *north* now.", ())
+    fact = Statement("fact", "fact-cranes", "facts", "Fact: Damaged cranes", "Two cranes damaged in the strike",
+                     (), topic="Damaged cranes")
+    event = Statement("timeline", "timeline-1", "summary", "Timeline: 2024-12-12", "The strike.", (),
+                      date=datetime.date(2024, 12, 12))
+    evidence = Statement("evidence", "q-x-e1", "questions", "Evidence on: Why?", "Ships are sent elsewhere.", (),
+                         topic="Why?")
+    assert name(summary) == ("bottom line", "", "Ships go north now.")
+    assert name(fact) == ("fact", "Damaged cranes", "Two cranes damaged in…")
+    assert name(event) == ("event of 12 Dec 2024", "", "The strike.")
+    assert name(evidence) == ("evidence", "", "Ships are sent elsewhere.")

@@ -73,8 +73,18 @@ def test_summary_page_says_what_changed_and_links_each_change_to_its_row(built):
     for href in hrefs:
         if "#" in href:
             site.target_text("velmor/index.html", href)  # the row exists
-    assert "“Ships go to the northern harbour.” was withdrawn" in section
-    assert "status moved from open to leaning" in section
+    # Grouped by kind, in words (hypotheses by label, never by id), old values struck, new marked.
+    kinds = re.findall(r'<h3 class="bg-changes-kind">([^<]+)</h3>', section)
+    assert kinds == ["Bottom line", "Questions", "Evidence"]
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in re.findall(r"<li[^>]*>(.*?)</li>", section, re.S)]
+    assert rows == [
+        "withdrawn Ships go to the northern harbour.",
+        ("When will the port reopen? status: was open → now leaning leans to: now In weeks "
+         "evidence on “Within days”: was 0 for, 0 against → now 0 for, 1 against "
+         "evidence on “In weeks”: was 1 for, 0 against → now 2 for, 0 against"),
+        "new The port authority expects weeks of repairs."]
+    assert "<del>open</del>" in section and "<ins>leaning</ins>" in section
+    assert "<del>Ships go to the northern harbour.</del>" in section
 
 
 def _badges(html: str) -> list[tuple[str, str, bool, str]]:
@@ -108,14 +118,15 @@ def test_changes_page_lists_every_version_newest_first_with_permalinks(built):
     assert versions == ["v-2024-12-03", "v-2024-12-02", "v-2024-12-01"]
     assert commits[1][:12] in page.ids["v-2024-12-02"]
     assert "The first version" in page.ids["v-2024-12-01"] and commits[0][:12] in page.ids["v-2024-12-01"]
-    assert "New source: “Northern Courier: Velmor cranes out of action”" in page.ids["v-2024-12-02"]
+    assert "new Northern Courier: Velmor cranes out of action" in page.ids["v-2024-12-02"]
+    assert "corroboration: was single source → now corroborated" in " ".join(page.ids["v-2024-12-02"].split())
     assert any(link.href == "#v-2024-12-02" for link in page.links)
 
 
 def test_versions_log_is_on_the_page_but_not_in_the_search_index(built):
     """A search lands on a row as it is now, not on each version's account of it."""
     root, _ = built
-    logged = "New source: “Northern Courier: Velmor cranes out of action”"
+    logged = "new Northern Courier: Velmor cranes out of action"
     assert logged in SiteReader(root / "site").page("velmor/changes/index.html").text
     docs = json.loads((root / "site/search/search_index.json").read_text("utf-8"))["docs"]
     assert any(d["location"].startswith("velmor/changes/") for d in docs)  # the page is still found

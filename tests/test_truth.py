@@ -291,7 +291,7 @@ def test_disputing_passage_says_it_disputes(site: Path):
     assert count.get("aria-label") == "Disputes 1 statement"
     assert text(count) == "✕1"
     side = doc.get_element_by_id("bg-by-" + mark.get("id"))
-    assert [text(a) for a in side.xpath('./a[contains(@class, "bg-backlink")]')] == ["✕ disputes: Fact: Port status"]
+    assert [text(a) for a in side.xpath('./a[contains(@class, "bg-backlink")]')] == ["✕ Disputes fact Port status: Open since Monday"]
     # The passage that supports the same fact is only cited.
     supported = doc.xpath('//mark[normalize-space(.)="The port reopened on Monday"]')[0]
     assert supported.getnext().xpath(".//a")[0].get("aria-label") == "Cited by 2 statements"

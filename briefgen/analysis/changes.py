@@ -43,6 +43,7 @@ class Change:
     label: str
     before: dict[str, Any] | None  # the fields that differ (all of them for added / removed)
     after: dict[str, Any] | None
+    names: dict[str, str] = field(default_factory=dict)  # a question's hypothesis ids -> labels, both versions
 
 
 @dataclass(frozen=True)
@@ -189,9 +190,10 @@ def compare(old: Snapshot, new: Snapshot) -> tuple[Change, ...]:
                 continue
             diff = [k for k in after.fields if before.fields.get(k) != after.fields[k]]
             if diff:
+                names = {**before.fields.get("hypotheses", {}), **after.fields.get("hypotheses", {})}
                 found.append((order[after.id], Change(after.id, kind, "changed", after.label,
                                                       {k: before.fields.get(k) for k in diff},
-                                                      {k: after.fields[k] for k in diff})))
+                                                      {k: after.fields[k] for k in diff}, names)))
         found += [(order[r.id], Change(r.id, kind, "added", r.label, None, r.fields)) for r in added]
         out += [c for _, c in sorted(found, key=lambda x: x[0])]
     return tuple(out + removed)
@@ -202,50 +204,6 @@ def steps(versions: list[tuple[Snapshot, str | None]]) -> tuple[Step, ...]:
     out = [Step(new.as_of, commit, old.as_of, compare(old, new), old_commit)
            for (old, old_commit), (new, commit) in zip(versions, versions[1:])]
     return tuple(reversed(out))
-
-
-_NAMES = {"summary": "Statement", "fact": "Fact", "evidence": "Evidence", "timeline": "Event",
-          "question": "Question", "source": "Source"}
-
-
-def _short(text: Any, limit: int = 90) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def describe(c: Change) -> str:
-    """One change in plain words (plain text: templates escape it, the terminal prints it)."""
-    name = f"{_NAMES[c.kind]} “{_short(c.label, 70)}”"
-    if c.change == "added":
-        return f"New {_NAMES[c.kind].lower()}: “{_short(c.label, 70)}”"
-    if c.change == "removed":
-        return f"{name} was withdrawn"
-    assert c.before is not None and c.after is not None
-    parts = []
-    for key, after in c.after.items():
-        before = c.before.get(key)
-        if key in ("hypotheses", "tallies"):
-            parts.append(_dict_change(key, before or {}, after or {}))
-        elif key == "leaning":
-            parts.append(f"now leans to “{_short(after)}”" if after else "no longer favours a hypothesis")
-        elif key == "answer":
-            parts.append(f"answered: “{_short(after)}”" if after else "its answer was withdrawn")
-        elif key in ("status", "corroboration", "assessment", "date"):
-            parts.append(f"{key} moved from {before or 'none'} to {after or 'none'}")
-        else:
-            parts.append(f"{key} changed from “{_short(before)}” to “{_short(after)}”")
-    return f"{name}: " + "; ".join(p for p in parts if p)
-
-
-def _dict_change(key: str, before: dict[str, Any], after: dict[str, Any]) -> str:
-    if key == "hypotheses":
-        new = [after[h] for h in after if h not in before]
-        gone = [before[h] for h in before if h not in after]
-        words = ([f"hypothesis added: “{_short(x, 50)}”" for x in new]
-                 + [f"hypothesis dropped: “{_short(x, 50)}”" for x in gone])
-        return "; ".join(words) or "hypotheses reworded"
-    moved = [h for h in after if h in before and before[h] != after[h]]
-    return ("evidence tally moved for " + ", ".join(moved)) if moved else ""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import yaml
 from ..diagnostics import Pos, UserError
 from ..loading.paths import fix_for, read_bounded, refusal
 from ..oserrors import clip
-from ..stages.render import Page, package_templates
+from ..stages.render import ASSETS, Page, package_templates
 from ..urls import Urls
 
 log = logging.getLogger("mkdocs.briefgen")
@@ -178,10 +178,10 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     and the content's languages to Material's search."""
     config.nav = _nav(settings, config.nav, pages, urls)
     _search_languages(config, languages)
-    for css in ("assets/briefgen/briefgen.css", "assets/briefgen/changes.css"):
+    for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
             config.extra_css.append(css)
-    for js in ("assets/briefgen/briefgen.js", "assets/briefgen/changes.js"):
+    for js in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".js")):
         if js not in [str(j) for j in config.extra_javascript]:
             config.extra_javascript.append(js)
     _theme_dirs(project, config.theme.dirs)

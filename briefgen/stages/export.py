@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..analysis.changes import Story, describe
+from ..analysis.changes import Story
+from ..analysis.words import describe
 from ..model import statements
 from ..text.citeview import source_numbers
 from ..urls import Urls, page_of

@@ -14,7 +14,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ..urls import Urls, page_of
-from ..analysis.changes import Story, describe
+from ..analysis.changes import Story
+from ..analysis.words import describe
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 does not allow (ESC, NUL, BEL... which a YAML escape can put in a title):

@@ -45,6 +45,11 @@ def package_templates() -> Path:
     return package / "templates" if (package / "templates").is_dir() else package.parent / "templates"
 
 
+# The site's own stylesheets and scripts (templates/assets/), written to assets/briefgen/ and
+# added to every page.
+ASSETS = ("briefgen.css", "sources.css", "changes.css", "previews.js", "briefgen.js", "changes.js")
+
+
 @dataclass(frozen=True)
 class Page:
     name: str  # e.g. "khmeimim/facts"; the engine turns it into a path and URL
@@ -192,6 +197,7 @@ class Renderer:
                                lstrip_blocks=True, undefined=StrictUndefined,
                                bytecode_cache=bytecode_cache)
         self.env.filters["md"] = lambda text: inline(self.md, text)
+        self.env.filters["plain"] = lambda text: plain(self.md, text)  # Markdown as the words a reader sees
         self.env.filters["day"] = day
         self.env.globals.update(reliability=RELIABILITY)
 
@@ -296,8 +302,8 @@ class Renderer:
 
         def cited_by(meta: dict[str, Any]) -> Markup:
             p = r.passage(sid, meta["anchor"])
-            backs = [{"href": link(st.page, st.anchor), "label": st.label,
-                      "disputes": citeview.disputing(st, sid, p.anchor, r.anchor_of)} for st in p.cited_by]
+            backs = [citeview.backlink(st, link(st.page, st.anchor), citeview.disputing(st, sid, p.anchor, r.anchor_of),
+                                       lambda text: plain(self.md, text), day) for st in p.cited_by]
             around = fragment_context(doc.blocks[p.block].text, meta["words"], doc.blocks)
             return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
                                    ctx["bdir"])

@@ -1,6 +1,6 @@
 """What templates need to show a briefing's changes: badges, links to changed rows, a page.
 
-Words come from changes.describe (plain text); templates print them autoescaped.
+Words come from analysis/words.py (plain text); templates print them autoescaped.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from markupsafe import Markup
 
-from ..analysis.changes import PAGE_OF_KIND, Change, Story, describe
+from ..analysis import words
+from ..analysis.changes import PAGE_OF_KIND, Change, Story
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -24,9 +25,10 @@ def change_href(link: Callable[..., str], c: Change) -> str | None:
 
 
 def history_context(env: Environment, story: Story | None, link: Callable[..., str]) -> dict[str, Any]:
-    """`change_badge(anchor[, kind])` for any row of any page, and the briefing's story."""
-    ctx = {"story": story, "describe": describe, "change_href": lambda c: change_href(link, c),
-           "no_href": lambda c: None}
+    """`change_badge(anchor[, kind])` for any row of any page, the briefing's story, and how many
+    versions it has (0 without history: no versions page, no tab to it)."""
+    ctx = {"story": story, "words": words, "describe": words.describe, "change_href": lambda c: change_href(link, c),
+           "no_href": lambda c: None, "versions": len(story.steps) + 1 if story is not None and story.steps else 0}
     if story is None or not story.steps:
         return {**ctx, "change_badge": lambda anchor, kind="": Markup("")}
     macros: Any = env.get_template("_changes.html").module  # a template's macros are its attributes

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from string import ascii_lowercase
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..model import Briefing, Citation, Statement, statements
 
 CONTEXT_WORDS = 8  # words shown either side of the quote in a preview
 CONTEXT_CHARS_PER_WORD = 40  # at most this many characters of context per word shown
+GIST_WORDS = 7  # words of a statement that name it beside a passage it cites (a fact: 4 of its value)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,35 @@ class Preview:
     disputes: bool
     lang: str = ""  # the source's language tag, "" when not given
     dir: str = "ltr"  # the source's writing direction: the quote's and title's
+
+
+@dataclass(frozen=True)
+class BackLink:
+    """A statement named beside a passage it cites, on the source page: what it is and its first
+    words, so a reader sees what rests on the passage without following the link."""
+
+    href: str
+    disputes: bool  # the passage disputes the statement (it supports it otherwise)
+    where: str  # "bottom line", "fact", "evidence", "event of 13 Dec 2024"
+    topic: str  # a fact's name; "" for the others
+    words: str  # the statement's first words (a fact: its value's), plain text
+
+
+_WHERE = {"summary": "bottom line", "fact": "fact", "evidence": "evidence"}
+
+
+def gist(text: str, n: int = GIST_WORDS) -> str:
+    """The first n words of a plain text, with an ellipsis when there were more."""
+    words = text.split()
+    return " ".join(words) if len(words) <= n else " ".join(words[:n]).rstrip(",;:") + "…"
+
+
+def backlink(st: Statement, href: str, disputes: bool, plain: Callable[[str], str],
+             day: Callable[..., str]) -> BackLink:
+    """`plain`: Markdown to the words a reader sees; `day`: a date as pages print it."""
+    where = _WHERE.get(st.kind) or f"event of {day(st.date)}"
+    fact = st.kind == "fact"  # its name says most; a few words of the value follow it
+    return BackLink(href, disputes, where, st.topic if fact else "", gist(plain(st.text), 4 if fact else GIST_WORDS))
 
 
 def source_numbers(b: Briefing) -> dict[str, int]:

@@ -1,10 +1,11 @@
-/* briefgen's pages in the browser: citation previews, "cited in" lists on phones, copy-link
-   buttons, and the navigation on source pages. Everything works without JavaScript (markers and
-   counts are plain links); this adds to it.
+/* briefgen's pages in the browser, besides the previews (previews.js): "cited in" lists on
+   phones, links from earlier versions, copy-link buttons and their place on phones, and the
+   navigation on source pages. Everything works without JavaScript (counts are plain links); this
+   adds to it.
 
    Security: text from articles and annotations is only ever read with textContent and written
-   with createElement/textContent, never as HTML. The preview data sits in an inert <template>;
-   nothing is taken from `title` attributes (Material's tooltips would parse those as HTML). */
+   with createElement/textContent, never as HTML; nothing is taken from `title` attributes
+   (Material's tooltips would parse those as HTML). */
 (function () {
   "use strict";
 
@@ -27,25 +28,6 @@
     }
   }
 
-  // -- citation previews -------------------------------------------------------------------------
-  var pop = null, current = null, hideTimer = null, showTimer = null;
-  var pointer = "mouse", openOnPress = false;
-
-  function previewData(key) {
-    var store = document.getElementById("bg-previews");
-    if (!store || !store.content) return null;
-    var all = store.content.querySelectorAll("[data-ref]");
-    for (var i = 0; i < all.length; i++) {
-      if (all[i].getAttribute("data-ref") === key) return all[i];
-    }
-    return null;
-  }
-
-  function field(data, name) {
-    var el = data.querySelector('[data-f="' + name + '"]');
-    return el ? el.textContent : "";
-  }
-
   function link(href, text, external) {
     var a = make("a", "bg-pop__link", text);
     a.href = href;
@@ -53,205 +35,70 @@
     return a;
   }
 
-  function fill(data) {
-    var box = make("div", "bg-pop__inner");
-    var disputes = data.hasAttribute("data-disputes");
-    if (disputes) box.appendChild(make("p", "bg-pop__disputes", "✕ This source disputes the statement"));
-    // The quote in its source's language and direction, so an Arabic quote's ellipses, commas
-    // and quotation marks sit where an Arabic reader expects them.
-    var quote = make("p", "bg-pop__quote");
-    var dir = data.getAttribute("data-dir") === "rtl" ? "rtl" : "ltr";
-    var lang = data.getAttribute("data-lang");
-    quote.dir = dir;
-    if (lang) quote.lang = lang;
-    quote.appendChild(make("span", "bg-pop__ctx", field(data, "before")));
-    quote.appendChild(make("mark", "bg-pop__words", field(data, "quote")));
-    quote.appendChild(make("span", "bg-pop__ctx", field(data, "after")));
-    box.appendChild(quote);
-    // Outlet and title isolated (<bdi>): a right-to-left name never pulls the date across it.
-    var meta = make("p", "bg-pop__meta");
-    var head = make("strong", "", "[" + field(data, "label") + "] ");
-    head.appendChild(make("bdi", "", field(data, "outlet")));
-    meta.appendChild(head);
-    if (field(data, "date")) meta.appendChild(document.createTextNode(" · " + field(data, "date")));
-    if (field(data, "title")) {
-      meta.appendChild(document.createTextNode(" · "));
-      var title = make("bdi", "bg-pop__title", field(data, "title"));
-      title.dir = dir;
-      if (lang) title.lang = lang;
-      meta.appendChild(title);
-    }
-    box.appendChild(meta);
-    if (field(data, "origin")) {
-      var origin = make("p", "bg-pop__origin", "Origin: ");
-      origin.appendChild(make("bdi", "", field(data, "origin")));
-      box.appendChild(origin);
-    }
-    if (field(data, "note")) box.appendChild(make("p", "bg-pop__note", "Analyst’s note: " + field(data, "note")));
-    var links = make("p", "bg-pop__links");
-    var passage = safeHref(data.getAttribute("data-href"));
-    if (passage) links.appendChild(link(passage, "Go to the passage →", false));
-    var original = safeHref(data.getAttribute("data-original"));
-    if (original && /^https?:/i.test(data.getAttribute("data-original"))) {
-      links.appendChild(link(original, "Original ↗", true));
-    }
-    box.appendChild(links);
-    return box;
-  }
-
-  function ensurePop() {
-    if (pop) return pop;
-    pop = make("div", "bg-pop");
-    pop.id = "bg-pop";
-    pop.setAttribute("role", "dialog");
-    pop.setAttribute("aria-label", "Citation preview");
-    pop.hidden = true;
-    pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
-    pop.addEventListener("mouseleave", function () { hideSoon(); });
-    document.body.appendChild(pop);
-    return pop;
-  }
-
-  function place(marker) {
-    // Absolutely positioned over the page: nothing below it moves.
-    var r = marker.getBoundingClientRect();
-    var width = Math.min(pop.offsetWidth, document.documentElement.clientWidth - 16);
-    var left = Math.max(8, Math.min(r.left, document.documentElement.clientWidth - width - 8));
-    var top = r.bottom + 6;
-    if (top + pop.offsetHeight > window.innerHeight && r.top - pop.offsetHeight - 6 > 0) {
-      top = r.top - pop.offsetHeight - 6;
-    }
-    pop.style.left = left + window.scrollX + "px";
-    pop.style.top = top + window.scrollY + "px";
-  }
-
-  function show(marker) {
-    clearTimeout(hideTimer);
-    clearTimeout(showTimer);
-    var data = previewData(marker.getAttribute("data-ref"));
-    if (!data) return;
-    ensurePop();
-    if (current && current !== marker) current.removeAttribute("aria-describedby");
-    pop.replaceChildren(fill(data));
-    pop.classList.toggle("bg-pop--disputes", data.hasAttribute("data-disputes"));
-    pop.hidden = false;
-    current = marker;
-    marker.setAttribute("aria-describedby", "bg-pop");
-    place(marker);
-  }
-
-  function hide() {
-    clearTimeout(hideTimer);
-    clearTimeout(showTimer);
-    if (!pop || pop.hidden) return;
-    pop.hidden = true;
-    if (current) current.removeAttribute("aria-describedby");
-    current = null;
-  }
-
-  function hideSoon() {
-    clearTimeout(hideTimer);
-    hideTimer = setTimeout(hide, 300);
-  }
-
-  function markerOf(target) {
-    return target && target.closest ? target.closest("a[data-ref]") : null;
-  }
-
-  document.addEventListener("pointerdown", function (e) {
-    pointer = e.pointerType || "mouse";
-    var marker = markerOf(e.target);
-    openOnPress = !!marker && marker === current && pop && !pop.hidden;
-    if (!marker && pop && !pop.contains(e.target)) hide();  // a tap or click elsewhere closes it
-  }, true);
-  // A mouse that comes back after touches previews on hover again (and a touch never does).
-  document.addEventListener("pointerover", function (e) { pointer = e.pointerType || "mouse"; }, true);
-  document.addEventListener("mouseover", function (e) {
-    var marker = markerOf(e.target);
-    if (!marker || pointer !== "mouse") return;
-    clearTimeout(hideTimer);
-    clearTimeout(showTimer);
-    showTimer = setTimeout(function () { show(marker); }, 120);
-  });
-  document.addEventListener("mouseout", function (e) {
-    var marker = markerOf(e.target);
-    if (marker && !marker.contains(e.relatedTarget)) {
-      clearTimeout(showTimer);
-      if (pointer === "mouse") hideSoon();
-    }
-  });
-  document.addEventListener("focusin", function (e) {
-    var marker = markerOf(e.target);
-    if (marker) show(marker);
-    else if (pop && !pop.contains(e.target)) hide();
-  });
-  document.addEventListener("click", function (e) {
-    var marker = markerOf(e.target);
-    // On touch the first tap previews; a tap on the open preview's marker, or a link in the
-    // preview, navigates.
-    if (marker && pointer !== "mouse" && !openOnPress) {
-      e.preventDefault();
-      show(marker);
-    }
-  });
-  function focusables() {
-    return Array.prototype.filter.call(
-      document.querySelectorAll("a[href], button:not([disabled]), input, select, textarea, [tabindex]"),
-      function (el) { return el.tabIndex >= 0 && !pop.contains(el) && el.getClientRects().length; });
-  }
-
-  // Keyboard: Tab from a marker enters its open preview; Tab out of the preview goes on to what
-  // follows the marker, Shift+Tab back to the marker; Escape closes it.
-  document.addEventListener("keydown", function (e) {
-    if (!pop || pop.hidden || !current) return;
-    var back = current, links = pop.querySelectorAll("a");
-    if (e.key === "Escape") {
-      var inside = pop.contains(document.activeElement);
-      hide();
-      if (inside) back.focus();
-    } else if (e.key === "Tab" && links.length) {
-      var at = Array.prototype.indexOf.call(links, document.activeElement);
-      if (document.activeElement === back && !e.shiftKey) {
-        e.preventDefault();
-        links[0].focus();
-      } else if (at === 0 && e.shiftKey) {
-        e.preventDefault();
-        back.focus();
-      } else if (at === links.length - 1 && !e.shiftKey) {
-        e.preventDefault();
-        var order = focusables(), next = order[order.indexOf(back) + 1];
-        hide();
-        (next || back).focus();
-      }
-    }
-  });
-  window.addEventListener("resize", function () { if (current) place(current); });
-
   // -- "cited in" lists on source pages ----------------------------------------------------------
-  // Wide screens show them in the margin; on narrow ones the count beside a passage opens its list.
+  // Wide screens show them in the margin beside their passage. On narrow ones the count beside a
+  // passage opens a copy of its list after the passage's paragraph, never inside the sentence;
+  // the copy is made with cloneNode (our own markup, never re-parsed).
+  var BLOCKS = "p, li, blockquote, h1, h2, h3, h4, h5, h6, pre, td, th, dd, dt";
+
+  function narrow(count) {
+    return getComputedStyle(count).display !== "none";  // counts show only where notes do not fit
+  }
+
+  function openList(count, arrived) {
+    var list = document.getElementById(count.dataset.list);
+    if (!list) return;
+    var copy = document.getElementById(list.id + "-after");
+    if (!copy) {
+      copy = list.cloneNode(true);
+      copy.id = list.id + "-after";
+      copy.classList.add("bg-side--after");
+      var block = count.closest(BLOCKS) || count;
+      // After the paragraph, and after the lists already open for passages before this one.
+      var at = block;
+      while (at.nextElementSibling && at.nextElementSibling.classList.contains("bg-side--after")) {
+        var other = document.querySelector('a.bg-count-link[aria-controls="' + at.nextElementSibling.id + '"]');
+        if (other && (other.compareDocumentPosition(count) & Node.DOCUMENT_POSITION_PRECEDING)) break;
+        at = at.nextElementSibling;
+      }
+      at.after(copy);
+    }
+    copy.classList.toggle("bg-side--arrived", !!arrived);
+    count.setAttribute("aria-controls", copy.id);
+    count.setAttribute("aria-expanded", "true");
+  }
+
+  function closeList(count) {
+    var copy = document.getElementById(count.dataset.list + "-after");
+    if (copy) copy.remove();
+    count.setAttribute("aria-controls", count.dataset.list);
+    count.setAttribute("aria-expanded", "false");
+  }
+
   function wireCounts(root) {
     root.querySelectorAll("a.bg-count-link[aria-controls]").forEach(function (count) {
       if (count.dataset.wired) return;
       count.dataset.wired = "1";
+      count.dataset.list = count.getAttribute("aria-controls");
       count.setAttribute("aria-expanded", "false");
       count.addEventListener("click", function (e) {
-        var list = document.getElementById(count.getAttribute("aria-controls"));
-        if (!list) return;
         e.preventDefault();
-        var open = list.classList.toggle("bg-side--open");
-        count.setAttribute("aria-expanded", open ? "true" : "false");
+        if (count.getAttribute("aria-expanded") === "true") closeList(count);
+        else openList(count, false);
       });
     });
   }
 
-  // A reader who arrives at a passage (from a marker) sees at once which statements cite it.
+  // A reader who arrives at a passage (from a marker) sees at once which statements cite it, under
+  // "you came here": beside the passage, or after its paragraph on a phone.
   function openArrived() {
+    document.querySelectorAll(".bg-side--arrived").forEach(function (el) { el.classList.remove("bg-side--arrived"); });
     var id = decodeURIComponent(location.hash.slice(1));
     var list = id && document.getElementById("bg-by-" + id);
-    var count = list && document.querySelector('a.bg-count-link[aria-controls="' + list.id + '"]');
-    if (!count) return;
-    list.classList.add("bg-side--open");
-    count.setAttribute("aria-expanded", "true");
+    if (!list) return;
+    list.classList.add("bg-side--arrived");
+    var count = document.querySelector('a.bg-count-link[data-list="' + CSS.escape(list.id) + '"]');
+    if (count && narrow(count)) openList(count, true);
   }
   window.addEventListener("hashchange", openArrived);
 
@@ -318,6 +165,8 @@
       if (!navigator.clipboard || button.dataset.wired) return;
       button.dataset.wired = "1";
       button.hidden = false;
+      // Copy works here: on a phone it is the row's one control (briefgen.css).
+      if (button.parentElement) button.parentElement.classList.add("bg-share--copy");
       button.addEventListener("click", function () {
         // The version the link was copied from, so it can be followed after the row moves.
         var time = document.querySelector(".bg-head .bg-kicker time[datetime]");
@@ -332,13 +181,34 @@
     });
   }
 
+  // -- a row's link controls on phones -------------------------------------------------------------
+  // Phones show no column of controls: a tap on a row (or focus in it) brings its control out, and
+  // a tap on another row or elsewhere puts it away (briefgen.css: bg-share--open).
+  function shareOf(target) {
+    // The row is the nearest element around the tap whose id a copy button of its own names.
+    for (var row = target && target.closest ? target.closest("[id]") : null; row;
+         row = row.parentElement && row.parentElement.closest("[id]")) {
+      var copy = row.querySelector('button.bg-copy[data-anchor="' + CSS.escape(row.id) + '"]');
+      if (copy) return copy.parentElement;
+    }
+    return null;
+  }
+
+  document.addEventListener("click", function (e) {
+    var share = shareOf(e.target);
+    document.querySelectorAll(".bg-share--open").forEach(function (open) {
+      if (open !== share) open.classList.remove("bg-share--open");
+    });
+    if (share) share.classList.add("bg-share--open");
+  });
+
   // -- navigation: a source or versions page belongs to its briefing ---------------------------------------
   // Source pages are not in the sidebar (it would grow with every source); open their briefing's
   // section there and mark its summary, so the reader sees where they are.
   function showPlace(root) {
-    // Pages in the nav (summary, facts, questions) carry aria-current="page"; a source page or the
-    // versions page of a briefing has none of those.
-    var inNav = root.querySelector('.bg-tabs a[aria-current="page"]');
+    // Pages in the nav (summary, facts, questions) carry aria-current="page" on their tab; a source
+    // page has no current tab, and the versions page's tab is not in the nav.
+    var inNav = root.querySelector('.bg-tabs a[aria-current="page"]:not([data-kind="changes"])');
     var summary = root.querySelector('.bg-tabs a[data-kind="summary"]');
     if (inNav || !summary) return;
     var target = summary.href;
@@ -352,6 +222,25 @@
     });
   }
 
+  // The tabs scroll sideways on a phone: the current one in view, an edge faded while tabs lie beyond it.
+  function moreTabs(tabs) {
+    tabs.classList.toggle("bg-tabs--more", tabs.scrollLeft + tabs.clientWidth < tabs.scrollWidth - 1);
+    tabs.classList.toggle("bg-tabs--less", tabs.scrollLeft > 1);
+  }
+
+  function fitTabs(root) {
+    root.querySelectorAll(".bg-tabs").forEach(function (tabs) {
+      var here = tabs.querySelector(".bg-tab--active");
+      var over = here ? here.getBoundingClientRect().right - tabs.getBoundingClientRect().right : 0;
+      if (over > 0) tabs.scrollLeft += over;
+      moreTabs(tabs);
+    });
+  }
+  document.addEventListener("scroll", function (e) {  // scroll does not bubble: caught on the way down
+    if (e.target.classList && e.target.classList.contains("bg-tabs")) moreTabs(e.target);
+  }, { capture: true, passive: true });
+  window.addEventListener("resize", function () { document.querySelectorAll(".bg-tabs").forEach(moreTabs); });
+
   // Material's search overlay is a dialog without a name (axe: aria-dialog-name).
   function nameSearch() {
     var dialog = document.querySelector(".md-search[role=dialog]");
@@ -359,12 +248,12 @@
   }
 
   function wire() {
-    hide();
     wireCopy(document);
     wireCounts(document);
     openArrived();
     followMoved();
     showPlace(document);
+    fitTabs(document);
     nameSearch();
   }
   if (window.document$) window.document$.subscribe(wire);

@@ -92,11 +92,12 @@ class Site:
             "facts": f"{self.briefing}/facts/",
             "questions": f"{self.briefing}/questions/",
             "source": f"{self.briefing}/sources/{self.source}/",
+            "changes": f"{self.briefing}/changes/",
             "404": "no-such-page/",
         }[kind]
 
 
-PAGE_KINDS = ["index", "summary", "facts", "questions", "source", "404"]
+PAGE_KINDS = ["index", "summary", "facts", "questions", "source", "changes", "404"]
 
 
 def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
@@ -137,14 +138,56 @@ def _served_project(tmp: Path, fill: Callable[[Path], None]) -> Iterator[tuple[P
         server.server_close()
 
 
+# The example as it was a day earlier: what its first committed version says. Each pair is
+# (today's text, that version's), so the second version changes a fact's value, a statement's
+# assessment and a question's status, and adds a fact and a timeline event.
+EARLIER_EXAMPLE = [
+    ("as_of: 2024-12-14", "as_of: 2024-12-13"),
+    ("value: Two An-124s at Khmeimim with their nose cones raised for loading", "value: Two An-124s at Khmeimim"),
+    ("    assessment: moderate", "    assessment: low"),
+    ("    status: leaning           # open | leaning | resolved", "    status: open"),
+    ("""  - id: hts-contacts
+    fact: Contacts with HTS
+    value: Moscow is in touch with HTS and calls the talks constructive
+    cite:
+      - jpost: "hoped the group would keep its word and called the talks constructive"
+        origin: Mikhail Bogdanov
+""", ""),
+    ("""  - date: 2024-12-13
+    text: Maxar imagery shows An-124s with nose cones raised at Khmeimim.
+    cite: [{jpost: "In the Friday imagery", origin: Maxar}, {japantimes: "near Latakia, taken on Friday", origin: Maxar}]
+""", ""),
+]
+
+
+def example_with_history(project: Path) -> None:
+    """The repository's example in a git repository with two committed versions: the one of
+    EARLIER_EXAMPLE, then today's (also the working tree), so pages show what changed."""
+    from gitrepo import git
+
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    (project / ".gitignore").write_text("site/\n.briefgen-cache/\n", encoding="utf-8")
+    briefing = project / "content" / "khmeimim" / "briefing.yml"
+    today = briefing.read_text(encoding="utf-8")
+    earlier = today
+    for now, then in EARLIER_EXAMPLE:
+        assert earlier.count(now) == 1, f"the example no longer holds {now!r}: update EARLIER_EXAMPLE"
+        earlier = earlier.replace(now, then)
+    git(project, "init", "-q")
+    briefing.write_text(earlier, encoding="utf-8")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "first version")
+    briefing.write_text(today, encoding="utf-8")
+    git(project, "commit", "-q", "-am", "second version")
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The repository's example, built once with site_url pointing at a local server."""
+    """The repository's example with two versions in git (so it has a versions page), built once
+    with site_url pointing at a local server."""
     require_chromium()
-
-    def fill(project: Path) -> None:
-        shutil.copytree(REPO / "content", project / "content")
-        shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    fill = example_with_history
 
     with _served_project(tmp_path_factory.mktemp("example"), fill) as (project, url):
         briefing_yml = sorted((project / "content").glob("*/briefing.yml"))[0]
@@ -333,29 +376,42 @@ def screenshot_dir() -> Path:
     return where
 
 
-@pytest.fixture(scope="session")
-def axe_results(chromium, _desktop_page, site: Site) -> Iterator[dict]:
-    """axe-core violations per (scheme, page kind) at 1280x900, each run once and shared.
+def settle(page) -> None:
+    """Wait until no transition or animation runs (Material fades its drawer's sections in), so
+    axe sees colours at rest, not halfway through a fade."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
 
-    "light" is the default palette; "dark" is a context that prefers a dark colour scheme, so
-    Material starts in its slate palette.
-    """
+
+# WCAG 2.2 A and AA: these tags switch on axe's target-size rule (24x24 CSS px, or room around),
+# which axe leaves off by default.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                      "wcag22a", "wcag22aa"]},
+               "resultTypes": ["violations"]}
+WIDTHS = {"1280": {"viewport": DESKTOP}, "390": {"viewport": PHONE, "has_touch": True, "is_mobile": True}}
+
+
+@pytest.fixture(scope="session")
+def axe_results(chromium, site: Site) -> Iterator[dict]:
+    """axe-core violations of WCAG 2.2 A and AA per (scheme, width, page kind), each run once and
+    shared. "light" is the default palette; "dark" a context that prefers a dark colour scheme, so
+    Material starts in its slate palette. "390" is a phone (touch, no hover), "1280" a desktop."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe, pages, contexts = Axe(), {"light": _desktop_page}, []
+    axe, pages, contexts = Axe(), {}, []
 
     class Results(dict):
-        def __missing__(self, key: tuple[str, str]) -> list[dict]:
-            scheme, kind = key
-            if scheme not in pages:
-                contexts.append(_context(chromium, site, viewport=DESKTOP, color_scheme=scheme))
-                pages[scheme] = contexts[-1].new_page()
-            page = _reset(pages[scheme])
+        def __missing__(self, key: tuple[str, str, str]) -> list[dict]:
+            scheme, width, kind = key
+            if (scheme, width) not in pages:
+                contexts.append(_context(chromium, site, color_scheme=scheme, **WIDTHS[width]))
+                pages[scheme, width] = contexts[-1].new_page()
+            page = _reset(pages[scheme, width])
             page.goto(site.page(kind), wait_until="load")
             expected = "slate" if scheme == "dark" else "default"
             actual = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
             assert actual == expected, f"{kind} page opened in palette {actual!r}, not {expected!r}"
-            self[key] = axe.run(page).response["violations"]
+            settle(page)
+            self[key] = axe.run(page, options=AXE_OPTIONS).response["violations"]
             return self[key]
 
     yield Results()

@@ -14,7 +14,7 @@ import pytest
 
 from gitrepo import V3, git, history_project
 
-from .conftest import _build, _context, _serve, _set_site_url, require_chromium
+from .conftest import AXE_OPTIONS, _build, _context, _serve, _set_site_url, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
@@ -109,7 +109,7 @@ def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, sch
         for path in ("velmor/", "velmor/facts/", "velmor/questions/", "velmor/changes/",
                      "velmor/sources/courier/"):
             page.goto(url + path, wait_until="load")
-            found = serious(Axe().run(page).response["violations"])
+            found = serious(Axe().run(page, options=AXE_OPTIONS).response["violations"])
             assert not found, f"axe-core, {scheme} scheme, {path}:\n{describe(found)}"
         context.close()
 
@@ -133,3 +133,24 @@ def test_a_tampered_visit_record_counts_as_no_visit(chromium, tmp_path, stored):
         assert not page.locator(".bg-lastvisit").is_visible()
         assert errors == []
         context.close()
+
+
+def test_what_changed_is_grouped_in_words_struck_and_marked_and_short_on_a_phone(phone_page, site):
+    """The example's second version (tests/browser/conftest.py: EARLIER_EXAMPLE) changed an
+    assessment, a fact's value and a question's status, and added a fact and an event."""
+    page = phone_page
+    page.goto(site.page("summary"))
+    box = page.locator(".bg-whatchanged")
+    assert box.locator("h3").all_text_contents() == ["Bottom line", "Key facts", "Questions", "Timeline"]
+    assert box.locator("del").all_text_contents() == ["low", "Two An-124s at Khmeimim", "open"]
+    assert box.locator("ins").all_text_contents()[:1] == ["moderate"]
+    assert "leaning" in box.locator("ins").all_text_contents()
+    text = box.text_content()
+    assert "single-origin" not in text and "exit-or-drawdown" not in text and "drawdown:" not in text
+    styles = box.evaluate("""b => ({del: getComputedStyle(b.querySelector('del')).textDecorationLine,
+        ins: getComputedStyle(b.querySelector('ins')).backgroundColor,
+        page: getComputedStyle(document.body).backgroundColor})""")
+    assert styles["del"] == "line-through" and styles["ins"] not in (styles["page"], "rgba(0, 0, 0, 0)"), styles
+    height = box.evaluate("b => b.getBoundingClientRect().height")
+    # One sentence a change, all links, took 543 px here; grouped, struck and marked, 458 px.
+    assert height < 480, f"'What changed' takes {height} px on a phone"
