@@ -6,8 +6,9 @@ Nothing here knows about files, HTML or MkDocs; later stages read these objects 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Literal
 
 from .diagnostics import Pos
 
@@ -178,6 +179,6 @@ def statements(b: Briefing) -> Iterator[Statement]:
         for e in q.evidence:
             yield Statement("evidence", e.anchor, "questions", f"Evidence on: {q.question}", e.text, e.citations,
                             topic=q.question)
-    for n, t in enumerate(b.timeline, 1):
+    for t in b.timeline:
         yield Statement("timeline", t.anchor, "summary", f"Timeline: {t.date.isoformat()}", t.text, t.citations,
                         date=t.date)

@@ -11,9 +11,10 @@ Each stage is a function of what the one before returned, and changes none of it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .caches.parallel import map_in_two
 from .caches.parsecache import ParseCache, cache_dir
@@ -25,8 +26,8 @@ from .strategy import Strategy
 from .text.markup import markdown
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
-    from .caches.reuse import Reuse
     from .analysis.changes import Story
+    from .caches.reuse import Reuse
     from .stages.render import Page
     from .stages.resolve import Resolved
     from .urls import Urls
@@ -96,9 +97,9 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
     from .analysis.changes import story
-    from .stages.feed import briefing_feed, site_feed
     from .history.versions import history_for
     from .stages.export import briefing_json
+    from .stages.feed import briefing_feed, site_feed
     from .stages.render import ASSETS, Renderer
     from .stages.resolve import resolve
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, SiteReader, build_ok, parse_html
+from gitrepo import git, history_project
 
 from briefgen.analysis.changes import Row, Snapshot, compare
 from briefgen.cli import main
 from briefgen.history.versions import read_history
-from conftest import REPO, SiteReader, build_ok, parse_html
-from gitrepo import git, history_project
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

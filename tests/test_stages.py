@@ -12,11 +12,12 @@ import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
+from conftest import REPO, norm, parse_html
+
 from briefgen import pipeline
 from briefgen.diagnostics import Report
 from briefgen.stages.load import load_project
 from briefgen.urls import Urls
-from conftest import REPO, norm, parse_html
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -191,7 +192,7 @@ def test_crlf_and_bom_files_load(tmp_path, make_project):
     project = make_project(tmp_path, {
         "content/port/briefing.yml": bom + yml.encode(),
         "content/port/sources/wire.md": bom + md.encode(),
-        "content/port/sources/feed.txt": bom + "Idle ships at dusk.\r\nGulls.\r\n".encode(),
+        "content/port/sources/feed.txt": bom + b"Idle ships at dusk.\r\nGulls.\r\n",
     })
     outcome = no_errors(checked(project))
     b = outcome.checked[0].briefing

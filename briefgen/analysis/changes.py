@@ -8,12 +8,13 @@ Everything here is pure: no files, no git, no HTML (templates and the feed word 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..model import Briefing
-from . import analyse
 from ..text.citeview import source_numbers
+from . import analyse
 
 KINDS = ("summary", "fact", "evidence", "timeline", "question", "source")
 # Anchors briefgen made up from a position (no `id:` written): such rows are matched by text

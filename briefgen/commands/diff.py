@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..diagnostics import Report, UserError
 from ..analysis.changes import compare, snapshot, story
 from ..analysis.words import describe
+from ..diagnostics import Report, UserError
 from ..history.versions import read_history
 from ..stages.load import load_project
 

@@ -11,9 +11,10 @@ import html
 import logging
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any
 
 import yaml
 

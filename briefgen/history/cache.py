@@ -20,9 +20,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..analysis.changes import Row, Snapshot
 from ..caches.parsecache import digest, write_atomically
 from ..loading.yamlnodes import as_date
-from ..analysis.changes import Row, Snapshot
 
 log = logging.getLogger("briefgen")
 
@@ -37,7 +37,8 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "fact": {"fact": _TEXT, "value": _TEXT, "corroboration": _MAYBE},
     "evidence": {"text": _TEXT, "question": _TEXT},
     "timeline": {"date": _TEXT, "text": _TEXT},
-    "question": {"question": _TEXT, "status": _TEXT, "leaning": _MAYBE, "answer": _MAYBE, "hypotheses": (dict,), "tallies": (dict,)},
+    "question": {"question": _TEXT, "status": _TEXT, "leaning": _MAYBE, "answer": _MAYBE, "hypotheses": (dict,),
+                 "tallies": (dict,)},
     "source": {"outlet": _TEXT, "title": _TEXT},
 }
 

@@ -15,13 +15,13 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
+from ..analysis.changes import Snapshot, snapshot
 from ..caches.parallel import map_in_two
 from ..diagnostics import Report
-from ..analysis.changes import Snapshot, snapshot
 from .gitcli import batch, blobs_into, tree_entries
 
 log = logging.getLogger("briefgen")

@@ -16,7 +16,6 @@ import threading
 from pathlib import Path
 from typing import IO
 
-
 # A shared repository's .git/config can name programs for git to run. The command line wins
 # over every config file, so these settings switch each of them off for read-only work: the
 # signature checker `git log` runs on signed commits (gpg.program), the fsmonitor hook, the

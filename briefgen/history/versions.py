@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analysis.changes import Snapshot
 from ..loading.yamlnodes import as_date, may_be_too_deep
 from ..model import Briefing
 from .cache import HistoryCache
-from ..analysis.changes import Snapshot
 from .checkout import load_versions
 from .gitcli import batch, first_parent_log, git, object_ids
 

@@ -13,9 +13,9 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from ..urls import Urls, page_of
 from ..analysis.changes import Story
 from ..analysis.words import describe
+from ..urls import Urls, page_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 does not allow (ESC, NUL, BEL... which a YAML escape can put in a title):

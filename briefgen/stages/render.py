@@ -10,25 +10,25 @@ import datetime
 import os
 import re
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as urlquote
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateSyntaxError)
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from ..diagnostics import Pos
 from ..loading.paths import fix_for, refusal
-from .versions_view import history_context
 from ..model import RELIABILITY, Briefing, Citation, Source
 from ..text import citeview
 from ..text.citeview import Marker, Preview
 from ..text.direction import direction
 from ..text.markup import inline, plain
+from .versions_view import history_context
 
 if TYPE_CHECKING:
     from ..analysis.changes import Story
@@ -279,7 +279,7 @@ class Renderer:
             html, apparatus = split_apparatus(self._page("changes.html", **self._context(r, here, story)))
             pages.append(Page(here, f"Versions · {b.title}", html, f"What changed in “{b.title}”, version by version",
                               "changes", {"briefing": b.id}, apparatus))
-        for sid, s in b.sources.items():
+        for sid in b.sources:
             pages.append(self.source_page(r, sid, story))
         return pages
 

@@ -5,7 +5,8 @@ Words come from analysis/words.py (plain text); templates print them autoescaped
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 

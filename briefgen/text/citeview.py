@@ -15,9 +15,9 @@ Material's tooltips would copy into the page with innerHTML.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from string import ascii_lowercase
-from typing import Callable, Iterable
 
 from ..model import Briefing, Citation, Statement, statements
 

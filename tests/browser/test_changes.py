@@ -5,13 +5,12 @@ version badges."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator
 
 import pytest
-
 from gitrepo import V3, git, history_project
 
 from .conftest import AXE_OPTIONS, _build, _context, _serve, _set_site_url, require_chromium

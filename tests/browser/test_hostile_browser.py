@@ -14,9 +14,9 @@ javascript: URL may appear in the DOM afterwards.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

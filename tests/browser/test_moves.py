@@ -6,12 +6,11 @@ timeline event, so version 1's #summary-2 is #summary-1 now and its #summary-1 i
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from test_moves import moves_project
+
 from .conftest import DESKTOP, Site, _context, _served_project
 
 pytestmark = pytest.mark.browser

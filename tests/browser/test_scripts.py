@@ -7,8 +7,8 @@ The project is tests/fixtures/scripts (an Arabic source with `lang: ar`, a Russi
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
