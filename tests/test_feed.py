@@ -89,3 +89,16 @@ def test_hostile_titles_stay_text_in_the_feed(tmp_path):
     feed = _parse(root / "site/velmor/feed.xml")
     assert feed.feed.title == "</title><script>alert(1)</script> & ]]>"
     assert feed.entries[0].title.startswith("</title><script>")
+
+
+def test_a_right_to_left_title_is_isolated_in_feed_entries():
+    """Feed readers show plain text: an Arabic title beside "· as of <date>" is wrapped in
+    FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, so the date keeps its place."""
+    from briefgen.analysis.changes import Story
+    from briefgen.stages.feed import entries
+
+    story = Story("port", "2025-10-15", None, (), {})
+    (arabic,) = entries(story, "الميناء يعود إلى العمل")
+    assert arabic.title == "\u2068الميناء يعود إلى العمل\u2069 · as of 2025-10-15"
+    (english,) = entries(story, "Port reopens")
+    assert english.title == "Port reopens · as of 2025-10-15"

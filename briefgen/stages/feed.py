@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -34,9 +35,19 @@ class Entry:
     fragment: str
 
 
+def isolated(text: str) -> str:
+    """A right-to-left title between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a feed
+    reader shows plain text, where "<Arabic title> · as of 2025-10-15" would pull the date across
+    the title (a page uses <bdi> for the same)."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def entries(story: Story, title: str) -> list[Entry]:
     """One entry per version, newest first; the first version says it is the first."""
     target = "changes" if story.steps else "summary"
+    title = isolated(title)
     out = []
     for step in story.steps:
         lines = [describe(c) for c in step.items] or ["No change to facts, statements, questions or sources."]
