@@ -47,7 +47,7 @@ def package_templates() -> Path:
 
 # The site's own stylesheets and scripts (templates/assets/), written to assets/briefgen/ and
 # added to every page.
-ASSETS = ("briefgen.css", "sources.css", "changes.css", "previews.js", "briefgen.js", "changes.js")
+ASSETS = ("briefgen.css", "sources.css", "changes.css", "dom.js", "previews.js", "briefgen.js", "changes.js")
 
 
 @dataclass(frozen=True)

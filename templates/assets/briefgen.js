@@ -10,23 +10,8 @@
   "use strict";
 
   // -- helpers ---------------------------------------------------------------------------------
-  function make(tag, cls, text) {
-    var el = document.createElement(tag);
-    if (cls) el.className = cls;
-    if (text) el.textContent = text;
-    return el;
-  }
-
-  function safeHref(value) {
-    // Only this site's pages and http(s) addresses become links.
-    if (!value) return null;
-    try {
-      var url = new URL(value, location.href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
+  // The DOM helpers every briefgen script uses (dom.js, loaded first).
+  var make = window.briefgenDom.make, safeHref = window.briefgenDom.safeHref;
 
   function link(href, text, external) {
     var a = make("a", "bg-pop__link", text);
@@ -106,12 +91,7 @@
   // A copied link carries the version it was copied from (?v=<as_of>). When that version's row
   // has another anchor now, the reader is taken there; when it was removed, told so. A link
   // without a version whose anchor no longer exists is looked up in the newest version that had it.
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-  function day(iso) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-    return m ? Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1] : "";
-  }
+  var day = window.briefgenDom.day;  // 14 Dec 2024, as the pages print dates (dom.js)
 
   function own(obj, key) { return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : null; }
 
@@ -146,7 +126,7 @@
     var old = document.getElementById("bg-removed");
     if (old) old.remove();
     var note = make("p", "bg-notice bg-removed", "The row this link pointed to (#" + id + ") was removed in the version of " +
-                    (day(when) || when) + ".");
+                    day(when) + ".");
     note.id = "bg-removed";
     note.setAttribute("role", "status");
     var href = safeHref(changes);

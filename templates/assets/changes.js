@@ -23,12 +23,7 @@
     try { localStorage.setItem(KEY, JSON.stringify(visits)); } catch (e) { /* private mode: no memory */ }
   }
 
-  // 14 Dec 2024, as the pages print dates; anything not an ISO date is shown as it is.
-  function day(iso) {
-    var d = isDay(iso) ? new Date(iso + "T00:00:00Z") : null;
-    if (!d || isNaN(d)) return String(iso);
-    return d.getUTCDate() + " " + d.toLocaleString("en-GB", { month: "short", timeZone: "UTC" }) + " " + d.getUTCFullYear();
-  }
+  var day = window.briefgenDom.day;  // 14 Dec 2024, as the pages print dates (dom.js)
 
   function mark(badges, since, asOf) {
     badges.forEach(function (badge) {

@@ -8,23 +8,8 @@
   "use strict";
 
   // -- helpers ---------------------------------------------------------------------------------
-  function make(tag, cls, text) {
-    var el = document.createElement(tag);
-    if (cls) el.className = cls;
-    if (text) el.textContent = text;
-    return el;
-  }
-
-  function safeHref(value) {
-    // Only this site's pages and http(s) addresses become links.
-    if (!value) return null;
-    try {
-      var url = new URL(value, location.href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
+  // The DOM helpers every briefgen script uses (dom.js, loaded first).
+  var make = window.briefgenDom.make, safeHref = window.briefgenDom.safeHref;
 
   // -- citation previews -------------------------------------------------------------------------
   var pop = null, current = null, hideTimer = null, showTimer = null;
