@@ -15,48 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .commands.output import print_report, setup_logging
 from .diagnostics import Report, UserError
 from .oserrors import clip, describe
-
-
-class _MkDocsStyle(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname:<8}-  {record.getMessage()}"
-
-
-class _HideStaging(logging.Filter):
-    """MkDocs names the staging folder it builds in, and times its own part of the build;
-    users only need to know about site/ and the whole build (briefgen's own line says both)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage()
-        return not msg.startswith(("Cleaning site directory", "Building documentation to directory",
-                                   "Documentation built in"))
-
-
-def _setup_logging(quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_MkDocsStyle())
-    handler.addFilter(_HideStaging())
-    for name in ("mkdocs", "briefgen"):
-        logger = logging.getLogger(name)
-        logger.handlers[:] = [handler]
-        logger.setLevel(logging.WARNING if quiet else logging.INFO)
-        logger.propagate = False
-
-
-def _print_report(report: Report, strict: bool, always: bool = False) -> None:
-    """Every problem, then one line that counts them (printed when there are any, or `always`).
-    Notes (findings about the evidence) are left out under --quiet, like other INFO lines."""
-    quiet = logging.getLogger("briefgen").getEffectiveLevel() > logging.INFO
-    for p in report.sorted():
-        if not (quiet and p.severity == "note"):
-            click.echo(str(p), err=True)
-    e, w = len(report.errors), len(report.warnings)
-    if e or w or always or (report.notes and not quiet):
-        verdict = "failed" if report.failed(strict) else "passed"
-        tail = " (--strict makes warnings fail)" if w and strict and not e else ""
-        click.echo(f"briefgen: {report.counts()}; {verdict}{tail}", err=True)
 
 
 def _existing_project(ctx: click.Context) -> Path:
@@ -113,7 +74,7 @@ def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None
     ctx.ensure_object(dict)
     ctx.obj[param.name] = value
     if param.name == "quiet":
-        _setup_logging(True)
+        setup_logging(True)
 
 
 def _shared_options(project: bool = True, at_top: bool = False):
@@ -144,7 +105,7 @@ def _shared_options(project: bool = True, at_top: bool = False):
 def main(ctx: click.Context) -> None:
     """briefgen: news briefings where every statement links to the passage it rests on."""
     ctx.ensure_object(dict)
-    _setup_logging(bool(ctx.obj.get("quiet")))
+    setup_logging(bool(ctx.obj.get("quiet")))
 
 
 @contextmanager
@@ -189,7 +150,7 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, si
     strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
     with _one_shot_process():
         outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, config_file, strategy, site_dir))
-    _print_report(outcome.report, strict)
+    print_report(outcome.report, strict)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 
@@ -207,7 +168,7 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
         outcome = _guard(ctx, lambda: run(_project(ctx), Strategy(parse_cache=not no_cache)))
     if not outcome.report.failed(strict):
         logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
-    _print_report(outcome.report, strict, always=not ctx.obj.get("quiet"))
+    print_report(outcome.report, strict, always=not ctx.obj.get("quiet"))
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 
@@ -221,7 +182,7 @@ def serve(ctx: click.Context, dev_addr: str, config_file: str) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
     from .commands.serve import serve as run
 
-    _guard(ctx, lambda: run(_project(ctx), dev_addr, _print_report, config_file=config_file))
+    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=config_file))
 
 
 @main.command()
@@ -303,7 +264,7 @@ def diff(ctx: click.Context, briefing_id: str | None, since) -> None:
     lines = _guard(ctx, lambda: diff_lines(_existing_project(ctx), report, briefing_id,
                                            since.date().isoformat() if since else None))
     if report.errors:
-        _print_report(report, False)
+        print_report(report, False)
         ctx.exit(1)
     for line in lines:
         click.echo(line)

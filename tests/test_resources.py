@@ -66,7 +66,7 @@ def test_the_back_links_of_a_passage_grow_with_the_statements_citing_it(tmp_path
 
 
 def test_a_text_fragment_of_a_whole_paragraph_names_its_first_and_last_words():
-    from briefgen.stages.render import text_fragment
+    from briefgen.text.fragments import text_fragment
 
     paragraph = " ".join(f"w{i}" for i in range(1_000_000))
     assert text_fragment(paragraph) == ":~:text=w0%20w1%20w2%20w3,w999996%20w999997%20w999998%20w999999"

@@ -10,6 +10,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import BIDI, Pos, Report
+from ..text.direction import is_language_tag
 from .yamlnodes import YamlDoc, as_date, is_invalid
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -168,3 +169,13 @@ class Fields:
             pos = self.doc.pos(node)
             out.append((plain_text(self.doc.report, str(value), pos, f"an item of '{key}' in {self.what}"), pos))
         return out
+
+
+def language(f: Fields | None, what: str, report: Report) -> str | None:
+    """`lang:`, a BCP 47 tag (ar, ru, el, pt-BR), or an error at it."""
+    lang = f.text("lang") if f is not None else None
+    if f is not None and lang is not None and not is_language_tag(lang):
+        report.error(f.pos_of("lang"), f"'lang' of {what} must be a BCP 47 language tag such as ar, ru, "
+                     f"el or pt-BR, not {lang!r}")
+        return None
+    return lang

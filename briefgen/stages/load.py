@@ -14,10 +14,9 @@ from ..diagnostics import Pos, Report
 from ..loading.paths import fix_for, refusal, resolve_inside, special_kind
 from ..loading.sourcefiles import claimed_files
 from ..loading.statements import AnnotationReader
-from ..loading.yamlfields import Fields, is_slug
+from ..loading.yamlfields import Fields, is_slug, language
 from ..loading.yamlnodes import YamlDoc
 from ..model import RELIABILITY, Briefing, Source
-from ..text.direction import is_language_tag
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
 RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}
@@ -126,7 +125,7 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
         return None
     title, as_of = f.text("title", required=True), f.date("as_of", required=True)
     tags = tuple(t for t, _ in f.texts("tags"))
-    lang = _language(f, "briefing.yml", report)
+    lang = language(f, "briefing.yml", report)
     sources, unloaded = load_sources(root, folder, doc, f, report)
     reader = AnnotationReader(doc, set(sources) | unloaded)
     summary = reader.summary(f.items_of("summary"))
@@ -137,16 +136,6 @@ def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
     # through check so that one run shows all of its problems.
     return Briefing(folder.name, rel(root, folder), title or folder.name, as_of or datetime.date.min,
                     tags, sources, summary, facts, questions, timeline, Pos(name), frozenset(unloaded), lang)
-
-
-def _language(f: Fields | None, what: str, report: Report) -> str | None:
-    """`lang:`, a BCP 47 tag (ar, ru, el, pt-BR), or an error at it."""
-    lang = f.text("lang") if f is not None else None
-    if f is not None and lang is not None and not is_language_tag(lang):
-        report.error(f.pos_of("lang"), f"'lang' of {what} must be a BCP 47 language tag such as ar, ru, "
-                     f"el or pt-BR, not {lang!r}")
-        return None
-    return lang
 
 
 def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields,
@@ -298,5 +287,5 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
         drop=tuple(drop_layer.texts("drop")) if drop_layer else (),
         publish=get("publish", "choice", ("full", "excerpts"), "full") or "full",
         paraphrased=bool(get("paraphrased", "flag")), pos=where,
-        lang=_language(pick("lang"), f"source '{sid}'", report),
+        lang=language(pick("lang"), f"source '{sid}'", report),
     )
