@@ -428,3 +428,23 @@ def test_briefgen_build_with_materials_optimize_plugin(tmp_path):
     result = _run("briefgen", project, "build")  # briefgen adds itself: mkdocs.yml does not list it
     assert result.returncode == 0, result.stderr
     _assert_briefing_site(project / "site")
+
+
+@pytest.mark.parametrize("tool", ["briefgen", "mkdocs"])
+def test_awesome_nav_builds_the_briefing_nav_from_briefgens_nav_files(tmp_path, tool):
+    """mkdocs-awesome-nav replaces any nav a plugin sets and warns, so every --strict build
+    failed beside it. briefgen now sets none and writes each briefing folder's .nav.yml."""
+    if importlib.util.find_spec("mkdocs_awesome_nav") is None:
+        pytest.skip("mkdocs-awesome-nav is not installed: pip install -e \".[test]\" installs it")
+    project = _example(tmp_path / "p", plugins="  - search\n  - awesome-nav\n  - briefgen\n")
+    (project / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    result = _run(tool, project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "awesome-nav" not in result.stderr
+    html = (project / "site/khmeimim/index.html").read_text(encoding="utf-8")
+    nav = html[html.index("md-nav--primary"):html.index("md-content")]
+    labels = re.findall(r'md-ellipsis">\s*([^<]+?)\s*<', nav)
+    assert labels[-4:] == ["Russia packs up at Khmeimim", "Summary", "Key facts", "Questions"]
+    assert "About" in labels
+    assert "sources/" not in nav  # a briefing's sources stay out of the nav, as without awesome-nav
+    assert not list((project / "site").rglob(".nav.yml"))  # read by awesome-nav, never published

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import posixpath
 import stat
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -177,7 +178,8 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
               languages: Collection[str] = ()) -> None:
     """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides,
     and the content's languages to Material's search."""
-    config.nav = _nav(settings, config.nav, pages, urls)
+    if not builds_its_own_nav(config):
+        config.nav = _nav(settings, config.nav, pages, urls)
     _search_languages(config, languages)
     for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
@@ -188,6 +190,34 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     _theme_dirs(project, config.theme.dirs)
     _without_unsafe_features(config.theme)
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
+
+
+def builds_its_own_nav(config: Any) -> bool:
+    """mkdocs-awesome-nav makes the nav from the files and a `.nav.yml` in each folder, and
+    replaces any nav a plugin sets, with a warning that fails --strict. With it, briefgen sets no
+    nav and says in its language what each briefing folder shows (`nav_files`)."""
+    return "awesome-nav" in config.plugins
+
+
+NAV_LABELS = {"summary": "Summary", "facts": "Key facts", "questions": "Questions"}
+
+
+def nav_labels_of(pages: list[Page], urls: Urls) -> dict[str, str]:
+    """Each briefing page that is in the nav -> its label there ("Key facts")."""
+    return {urls.src(q.name): NAV_LABELS[q.kind] for q in pages if q.kind in NAV_LABELS and not q.meta.get("empty")}
+
+
+def nav_files(pages: list[Page], urls: Urls) -> dict[str, str]:
+    """`<briefing>/.nav.yml` for awesome-nav: the briefing's title and its own pages, so its
+    sources stay out of the nav as they do without it (every briefing is listed, newest or not)."""
+    labels = nav_labels_of(pages, urls)
+    out: dict[str, str] = {}
+    for p in sorted((p for p in pages if p.kind == "summary"), key=lambda p: p.name):
+        bid = p.meta["briefing"]
+        own = [{labels[urls.src(q.name)]: posixpath.relpath(urls.src(q.name), bid)} for q in pages
+               if q.meta.get("briefing") == bid and urls.src(q.name) in labels]
+        out[f"{bid}/.nav.yml"] = yaml.safe_dump({"title": p.title, "nav": own}, allow_unicode=True, sort_keys=False)
+    return out
 
 
 def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
@@ -202,7 +232,7 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
     elif settings.docs_dir:
         nav += sorted(p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
                       if p.name != "index.md" or p.parent != settings.docs_dir)
-    labels = {"summary": "Summary", "facts": "Key facts", "questions": "Questions"}
+    labels = NAV_LABELS
     newest = sorted((p for p in pages if p.kind == "summary"), key=lambda p: (p.meta["as_of"], p.name),
                     reverse=True)[: settings.nav_briefings]
     for p in newest:

@@ -22,7 +22,7 @@ from typing import Any
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from .. import pipeline
@@ -205,6 +205,8 @@ class BriefgenPlugin(BasePlugin):
     def on_files(self, files: Files, *, config: Any) -> Files:
         self._drop_unreadable(files, config)
         labels = nav_labels(config.nav or [])
+        if mkdocs_engine.builds_its_own_nav(config):  # no nav of ours: the labels it would give
+            labels.update(mkdocs_engine.nav_labels_of(list(self.pages.values()), Urls(config.use_directory_urls)))
         for src, page in self.pages.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
@@ -221,6 +223,11 @@ class BriefgenPlugin(BasePlugin):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
+        if mkdocs_engine.builds_its_own_nav(config):  # read by awesome-nav, never published
+            pages = list(self.pages.values())
+            for src, content in mkdocs_engine.nav_files(pages, Urls(config.use_directory_urls)).items():
+                if files.get_file_from_path(src) is None:  # the project's own wins
+                    files.append(File.generated(config, src, content=content, inclusion=InclusionLevel.EXCLUDED))
         return files
 
     def _drop_unreadable(self, files: Files, config: Any) -> None:
