@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-import posixpath
 import stat
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from ..loading.paths import fix_for, read_bounded, refusal
 from ..oserrors import clip
 from ..stages.render import ASSETS, Page, package_templates
 from ..urls import Urls
+from .navigation import NAV_LABELS, builds_its_own_nav
 
 log = logging.getLogger("mkdocs.briefgen")
 
@@ -190,34 +190,6 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     _theme_dirs(project, config.theme.dirs)
     _without_unsafe_features(config.theme)
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
-
-
-def builds_its_own_nav(config: Any) -> bool:
-    """mkdocs-awesome-nav makes the nav from the files and a `.nav.yml` in each folder, and
-    replaces any nav a plugin sets, with a warning that fails --strict. With it, briefgen sets no
-    nav and says in its language what each briefing folder shows (`nav_files`)."""
-    return "awesome-nav" in config.plugins
-
-
-NAV_LABELS = {"summary": "Summary", "facts": "Key facts", "questions": "Questions"}
-
-
-def nav_labels_of(pages: list[Page], urls: Urls) -> dict[str, str]:
-    """Each briefing page that is in the nav -> its label there ("Key facts")."""
-    return {urls.src(q.name): NAV_LABELS[q.kind] for q in pages if q.kind in NAV_LABELS and not q.meta.get("empty")}
-
-
-def nav_files(pages: list[Page], urls: Urls) -> dict[str, str]:
-    """`<briefing>/.nav.yml` for awesome-nav: the briefing's title and its own pages, so its
-    sources stay out of the nav as they do without it (every briefing is listed, newest or not)."""
-    labels = nav_labels_of(pages, urls)
-    out: dict[str, str] = {}
-    for p in sorted((p for p in pages if p.kind == "summary"), key=lambda p: p.name):
-        bid = p.meta["briefing"]
-        own = [{labels[urls.src(q.name)]: posixpath.relpath(urls.src(q.name), bid)} for q in pages
-               if q.meta.get("briefing") == bid and urls.src(q.name) in labels]
-        out[f"{bid}/.nav.yml"] = yaml.safe_dump({"title": p.title, "nav": own}, allow_unicode=True, sort_keys=False)
-    return out
 
 
 def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:

@@ -22,7 +22,7 @@ from typing import Any
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from .. import pipeline
@@ -31,7 +31,7 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import guard, mkdocs_engine, projectfiles
+from . import guard, mkdocs_engine, navigation, projectfiles
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache
 
@@ -73,20 +73,6 @@ class RenderedPage(MkDocsPage):
     def render(self, config: Any, files: Files) -> None:
         self.content = self.ours.html
         self.toc = []  # type: ignore[assignment]  # pages hide the toc; headings carry their ids
-
-
-def nav_labels(nav: Any) -> dict[str, str]:
-    """{src: label} for every page named in an MkDocs nav config, so our pages keep their labels."""
-    found: dict[str, str] = {}
-    items = nav if isinstance(nav, list) else [nav]
-    for item in items:
-        if isinstance(item, dict):
-            for label, value in item.items():
-                if isinstance(value, str):
-                    found.setdefault(value, label)
-                else:
-                    found.update({k: v for k, v in nav_labels(value).items() if k not in found})
-    return found
 
 
 class BriefgenPlugin(BasePlugin):
@@ -204,9 +190,7 @@ class BriefgenPlugin(BasePlugin):
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         self._drop_unreadable(files, config)
-        labels = nav_labels(config.nav or [])
-        if mkdocs_engine.builds_its_own_nav(config):  # no nav of ours: the labels it would give
-            labels.update(mkdocs_engine.nav_labels_of(list(self.pages.values()), Urls(config.use_directory_urls)))
+        labels = navigation.page_labels(config, list(self.pages.values()))
         for src, page in self.pages.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
@@ -223,11 +207,7 @@ class BriefgenPlugin(BasePlugin):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        if mkdocs_engine.builds_its_own_nav(config):  # read by awesome-nav, never published
-            pages = list(self.pages.values())
-            for src, content in mkdocs_engine.nav_files(pages, Urls(config.use_directory_urls)).items():
-                if files.get_file_from_path(src) is None:  # the project's own wins
-                    files.append(File.generated(config, src, content=content, inclusion=InclusionLevel.EXCLUDED))
+        navigation.add_nav_files(files, config, list(self.pages.values()))
         return files
 
     def _drop_unreadable(self, files: Files, config: Any) -> None:
