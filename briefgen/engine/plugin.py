@@ -31,7 +31,7 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import guard, mkdocs_engine, navigation, projectfiles
+from . import guard, mkdocs_engine, navigation, options, projectfiles
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache
 
@@ -75,7 +75,8 @@ class RenderedPage(MkDocsPage):
         self.toc = []  # type: ignore[assignment]  # pages hide the toc; headings carry their ids
 
 
-class BriefgenPlugin(BasePlugin):
+# MkDocs' BasePlugin is untyped: subscripting it with our options class is its documented way.
+class BriefgenPlugin(BasePlugin[options.BriefgenOptions]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
         self.strategy: Strategy | None = None  # briefgen's commands set it; else on_startup picks
@@ -84,6 +85,10 @@ class BriefgenPlugin(BasePlugin):
         self.command: str | None = None
         self.outcome: pipeline.Outcome | None = None
         self._start_build()
+
+    def load_config(self, options_: dict[str, Any], config_file_path: str | None = None) -> options.Loaded:
+        errors, warnings = super().load_config(options_, config_file_path)
+        return options.unknown_as_errors(errors, warnings, [key for key, _ in self.config_scheme])
 
     def _start_build(self) -> None:
         self.pages: dict[str, Page] = {}
@@ -113,11 +118,12 @@ class BriefgenPlugin(BasePlugin):
         strategy = self.strategy or Strategy()
         try:
             self._guard(config, project)
-            settings = mkdocs_engine.settings_of(config)
+            settings = mkdocs_engine.settings_of(config, options.nav_briefings(self.config, config))
         except UserError as exc:
             raise PluginError(str(exc)) from None
         strict = self.strict if self.driven else bool(config.strict)
         outcome = self.outcome = pipeline.check(project, strategy)
+        options.note_deprecated(self.config, config, outcome.report)
         projectfiles.refuse_unreadable(config, project, outcome.report)  # before MkDocs walks docs_dir
         log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
         urls = Urls(settings.use_directory_urls)
