@@ -14,7 +14,7 @@ import stat
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -165,13 +165,14 @@ def nav_limit(extra: Any, config_file: str) -> int:
     return limit
 
 
-def settings_of(config: Any) -> Settings:
-    """The same settings, read from MkDocs' loaded config (the plugin's view)."""
+def settings_of(config: Any, nav_briefings: int = NAV_BRIEFINGS) -> Settings:
+    """The same settings, read from MkDocs' loaded config (the plugin's view, which knows its
+    own options)."""
     docs = Path(config.docs_dir)
     return Settings(site_dir=Path(config.site_dir), docs_dir=docs if docs.is_dir() else None,
                     use_directory_urls=bool(config.use_directory_urls), site_name=str(config.site_name),
                     site_url=config.site_url or None,
-                    nav_briefings=nav_limit(config.extra, Path(config.config_file_path or "mkdocs.yml").name))
+                    nav_briefings=nav_briefings)
 
 
 def configure(config: Any, project: Path, settings: Settings, pages: list[Page], urls: Urls,
@@ -192,13 +193,17 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
-def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
+# mkdocs.yml's nav: a page's path, or {title: path or a list of entries}.
+NavEntry: TypeAlias = "str | dict[str, object]"
+
+
+def _nav(settings: Settings, user_nav: list[NavEntry] | None, pages: list[Page], urls: Urls) -> list[NavEntry]:
     """User nav (or the user's pages), then the newest briefings, each with its own three pages.
 
     Material renders the whole nav into every page, so a nav that grows with the content makes
     the build quadratic (design.md: 21.5 s for 1,000 pages with a flat nav). The index lists all
     briefings; the nav lists a fixed number."""
-    nav: list = [{"Briefings": urls.src("index")}]
+    nav: list[NavEntry] = [{"Briefings": urls.src("index")}]
     if user_nav:
         nav += [item for item in user_nav if item != "index.md"]
     elif settings.docs_dir:

@@ -102,7 +102,7 @@ def serve(project: Path, host: str, port: int, strategy: Strategy,
         if settings.docs_dir:
             server.watch(str(settings.docs_dir))
         try:
-            server.serve()
+            server.serve()  # type: ignore[no-untyped-call]  # MkDocs' LiveReloadServer is untyped
         except KeyboardInterrupt:
             log.info("Shutting down...")
     finally:

@@ -82,7 +82,7 @@ class SiteBuilder:
                 return cast(Outcome, plugin.outcome)
             except MkDocsException as exc:
                 if plugin.outcome is not None and plugin.outcome.report.failed(self.strict):
-                    return cast(Outcome, plugin.outcome)
+                    return plugin.outcome
                 raise UserError(f"the site could not be built: {exc}") from None
             built = staging / "site"
             guard.check_unmarked(settings.site_dir, built, guard.shown(settings.site_dir, project))

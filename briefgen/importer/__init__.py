@@ -119,7 +119,7 @@ def _check_free(bdir: Path, source_id: str, url: str | None) -> None:
             raise UserError(f"{yml}: source {key!r} already has the url {url}")
 
 
-def _yaml_mapping(path: Path, home: Path, key: str | None = None) -> dict:
+def _yaml_mapping(path: Path, home: Path, key: str | None = None) -> dict[str, object]:
     """A .md file's front matter or a .yml file's `key` mapping; {} if unreadable (check's job).
     Only a regular file inside the briefing folder `home` is read, and only its first
     FRONT_BYTES (a .md file) or MAX_BYTES: a link to /dev/zero or a FIFO is never opened."""

@@ -7,8 +7,9 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ..diagnostics import Pos, Report
 from ..loading.paths import fix_for, refusal, resolve_inside, special_kind
@@ -17,6 +18,8 @@ from ..loading.statements import AnnotationReader
 from ..loading.yamlfields import Fields, is_slug, language
 from ..loading.yamlnodes import YamlDoc
 from ..model import RELIABILITY, Briefing, Source
+
+T = TypeVar("T")
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
 RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}
@@ -263,18 +266,21 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
         layer = pick(key)
         return layer.pos_of(key) if layer is not None else where
 
-    def get(key: str, how: str = "text", *args):
+    def get(key: str, how: Callable[[Fields, str], T]) -> T | None:
         layer = pick(key)
-        return getattr(layer, how)(key, *args) if layer else None
+        return how(layer, key) if layer else None
+
+    def text_of(key: str) -> str | None:
+        return get(key, Fields.text)
 
     where = entry.pos if entry is not None else Pos(name)
-    title, outlet = get("title"), get("outlet")
+    title, outlet = text_of("title"), text_of("outlet")
     for key, value in (("title", title), ("outlet", outlet)):
         if value is None and pick(key) is None:
             report.error(where, f"source '{sid}' needs '{key}' (in its front matter or its `sources:` entry)")
     if title is None or outlet is None:
         return None
-    reliability = get("reliability")
+    reliability = text_of("reliability")
     if reliability is not None and reliability.upper() not in RELIABILITY:
         report.error(where_of("reliability"),
                      f"'reliability' of source '{sid}' must be an Admiralty grade A-F, not {reliability!r}")
@@ -282,10 +288,10 @@ def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report:
     drop_layer = pick("drop")
     return Source(
         id=sid, path=name, kind=kind, body=body, body_line=body_line, title=title, outlet=outlet,
-        author=get("author"), published=get("published", "date"), url=get("url", "url"),
-        accessed=get("accessed", "date"), reliability=reliability.upper() if reliability else None,
+        author=text_of("author"), published=get("published", Fields.date), url=get("url", Fields.url),
+        accessed=get("accessed", Fields.date), reliability=reliability.upper() if reliability else None,
         drop=tuple(drop_layer.texts("drop")) if drop_layer else (),
-        publish=get("publish", "choice", ("full", "excerpts"), "full") or "full",
-        paraphrased=bool(get("paraphrased", "flag")), pos=where,
+        publish="excerpts" if get("publish", lambda f, k: f.choice(k, ("full", "excerpts"))) == "excerpts" else "full",
+        paraphrased=bool(get("paraphrased", Fields.flag)), pos=where,
         lang=language(pick("lang"), f"source '{sid}'", report),
     )
