@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import logging
 import os
 import shlex
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +20,9 @@ from . import __version__
 from .commands.output import print_report, setup_logging
 from .diagnostics import Report, UserError
 from .oserrors import clip, describe
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])  # a click command function
 
 
 def _existing_project(ctx: click.Context) -> Path:
@@ -41,7 +46,7 @@ def _project(ctx: click.Context) -> Path:
 EXIT_INTERNAL = 70
 
 
-def _guard(ctx: click.Context, fn):
+def _guard(ctx: click.Context, fn: Callable[[], T]) -> T:
     """Run fn; a user mistake or a failure of the machine prints one line and exits 1, a bug
     one line and exits 70 (its traceback only with --debug)."""
     try:
@@ -77,7 +82,7 @@ def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None
         setup_logging(True)
 
 
-def _shared_options(project: bool = True, at_top: bool = False):
+def _shared_options(project: bool = True, at_top: bool = False) -> Callable[[F], F]:
     """The options every command takes, as `briefgen -C dir build` or `briefgen build -C dir`."""
     options = [
         click.option("--debug", is_flag=True, expose_value=False, callback=_remember,
@@ -91,7 +96,7 @@ def _shared_options(project: bool = True, at_top: bool = False):
             default="." if at_top else None, expose_value=False, callback=_remember,
             help="The site project folder (default: the current folder)."))
 
-    def decorate(f):
+    def decorate(f: F) -> F:
         for option in reversed(options):
             f = option(f)
         return f
@@ -256,7 +261,7 @@ def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str
                    "instead of the previous version.")
 @_shared_options()
 @click.pass_context
-def diff(ctx: click.Context, briefing_id: str | None, since) -> None:
+def diff(ctx: click.Context, briefing_id: str | None, since: datetime.datetime | None) -> None:
     """Print what changed in each briefing (or BRIEFING_ID) since its previous version."""
     from .commands.diff import diff_lines
 
