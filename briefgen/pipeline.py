@@ -11,7 +11,6 @@ Each stage is a function of what the one before returned, and changes none of it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +27,8 @@ from .text.markup import markdown
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .analysis.changes import Story
     from .caches.reuse import Reuse
-    from .stages.render import Page
+    from .history.versions import History
+    from .stages.render import Page, Renderer
     from .stages.resolve import Resolved
     from .urls import Urls
 
@@ -96,68 +96,95 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
-    from .analysis.changes import story
     from .history.versions import history_for
-    from .stages.export import briefing_json
-    from .stages.feed import briefing_feed, site_feed
-    from .stages.render import ASSETS, Renderer
-    from .stages.resolve import resolve
+    from .stages.render import Renderer
 
     reuse = strategy.reuse
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
                           outcome.cache, strategy.jobs)
-    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
-
-    def story_of(c: Checked) -> Story:
-        return story(c.briefing, history.of(c.briefing.id), c.analysis)
-
-    def render_one(c: Checked, s: Story | None = None) -> Rendered:
-        # Each briefing's changes are compared where it renders, in the worker for its share.
-        s = story_of(c) if s is None else s
-        r = resolve(c)
-        b = r.briefing
-        pages = renderer.briefing_pages(r, s)
-        files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
-                 f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
-        for doc in r.docs.values():
-            doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
-        return r, pages, files, s
-
+    one = _BriefingRenderer(Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None),
+                            history, urls, site_name, site_url)
     if reuse is None:
-        results = map_in_two(render_one, outcome.checked, strategy.jobs)  # jobs=1: this process
-        for c in outcome.checked:  # sources parsed here (by check) for briefings the worker rendered
-            for doc in c.docs.values():
-                doc.release()
+        results = map_in_two(one.render, outcome.checked, strategy.jobs)  # jobs=1: this process
+        _release(outcome.checked)
     else:
         base = (reuse.render_stamp(project, urls.directory_urls, site_name), site_url)  # feeds use site_url
-        # A commit can change the history a briefing's pages show; they show only their own story.
-        results = _render_reusing(outcome.checked, render_one, reuse, story_of, base)
-    files: dict[str, str | bytes] = {}
-    for r, pages, own, _ in results:
+        results = _render_reusing(outcome.checked, one, reuse, base)
+    for r, pages, _, _ in results:
         outcome.resolved.append(r)
         outcome.pages += pages
+    outcome.pages.append(one.renderer.index_page(outcome.resolved))
+    return _files(one, results)
+
+
+@dataclass(frozen=True)
+class _BriefingRenderer:
+    """Renders one checked briefing into its pages and files; run in this process or, for every
+    other briefing, in the forked worker (caches/parallel.py), which inherits it as it is."""
+
+    renderer: Renderer
+    history: History
+    urls: Urls
+    site_name: str
+    site_url: str | None
+
+    def story(self, c: Checked) -> Story:
+        from .analysis.changes import story
+
+        return story(c.briefing, self.history.of(c.briefing.id), c.analysis)
+
+    def render(self, c: Checked, s: Story | None = None) -> Rendered:
+        # Each briefing's changes are compared where it renders, in the worker for its share.
+        from .stages.export import briefing_json
+        from .stages.feed import briefing_feed
+        from .stages.resolve import resolve
+
+        s = self.story(c) if s is None else s
+        r = resolve(c)
+        b = r.briefing
+        pages = self.renderer.briefing_pages(r, s)
+        files = {f"{b.id}/briefing.json": briefing_json(r, self.urls, s),
+                 f"{b.id}/feed.xml": briefing_feed(s, b.title, self.urls, self.site_url, self.site_name)}
+        _release([r.checked])
+        return r, pages, files, s
+
+
+def _release(checked: list[Checked]) -> None:
+    """Rendered: a smaller heap while MkDocs builds (rendering again parses anew). Also the
+    sources parsed here, by check, of the briefings the forked worker rendered."""
+    for c in checked:
+        for doc in c.docs.values():
+            doc.release()
+
+
+def _files(one: _BriefingRenderer, results: list[Rendered]) -> dict[str, str | bytes]:
+    """Each briefing's own files, the site's assets and the site's feed."""
+    from .stages.feed import site_feed
+    from .stages.render import ASSETS
+
+    files: dict[str, str | bytes] = {}
+    for _, _, own, _ in results:
         files.update(own)
-    outcome.pages.append(renderer.index_page(outcome.resolved))
-    loader = renderer.env.loader
-    assert loader is not None  # the Renderer always makes one
+    env = one.renderer.env
+    assert env.loader is not None  # the Renderer always makes one
     for name in ASSETS:
-        source, _, _ = loader.get_source(renderer.env, f"assets/{name}")
-        files[f"assets/briefgen/{name}"] = source
-    files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
+        files[f"assets/briefgen/{name}"] = env.loader.get_source(env, f"assets/{name}")[0]
+    files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], one.urls, one.site_url,
+                                  one.site_name)
     return files
 
 
-def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,
-                    story_of: Callable[[Checked], Story], base: object) -> list[Rendered]:
+def _render_reusing(checked: list[Checked], one: _BriefingRenderer, reuse: Reuse, base: object) -> list[Rendered]:
     """serve: a briefing whose check was reused is not rendered again either, while the
-    templates and settings (`base`) and its story are unchanged."""
+    templates and settings (`base`) and its story are unchanged. A commit can change the
+    history a briefing's pages show; they show only their own story."""
     results = []
     for c in checked:
-        s = story_of(c)
+        s = one.story(c)
         stamp = (base, s)
         kept = reuse.rendered(c, stamp)
         if kept is None:
-            kept = render_one(c, s)
+            kept = one.render(c, s)
             reuse.keep_rendered(c, stamp, *kept)
         results.append(kept)
     return results
