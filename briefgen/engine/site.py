@@ -23,7 +23,7 @@ from ..oserrors import clip
 from ..pipeline import Outcome
 from ..strategy import Strategy
 from . import guard
-from .mkdocs_engine import read_settings
+from .mkdocs_engine import Settings, read_settings
 
 if TYPE_CHECKING:  # the plugin imports MkDocs, which only a build needs
     from .plugin import BriefgenPlugin
@@ -54,14 +54,7 @@ class SiteBuilder:
 
         started = time.perf_counter()
         project, config_file = self.project, self.project / self.config_file
-        settings = read_settings(project, self.config_file)
-        if self.site_dir is not None:
-            settings = replace(settings, site_dir=(project / self.site_dir).resolve())
-        # docs_dir is guarded even while it does not exist: the user may create it later.
-        docs = settings.docs_setting or project / "docs"
-        guard.check_docs_dir(project.resolve(), docs, guard.shown(docs, project))
-        guard.claim_site_dir(project, settings.site_dir, guard.shown(settings.site_dir, project), config_file, docs,
-                             compare_after=True)
+        settings = self._guarded_settings()
         staging = guard.new_staging(project)
         try:
             docs = settings.docs_dir or staging / "docs"  # MkDocs insists on a docs folder
@@ -94,6 +87,19 @@ class SiteBuilder:
         log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into "
                  f"{guard.shown(settings.site_dir, project)}/ in {time.perf_counter() - started:.2f} seconds")
         return outcome
+
+    def _guarded_settings(self) -> Settings:
+        """The settings, once docs_dir and site_dir are known to be safe to build from and into."""
+        project = self.project
+        settings = read_settings(project, self.config_file)
+        if self.site_dir is not None:
+            settings = replace(settings, site_dir=(project / self.site_dir).resolve())
+        # docs_dir is guarded even while it does not exist: the user may create it later.
+        docs = settings.docs_setting or project / "docs"
+        guard.check_docs_dir(project.resolve(), docs, guard.shown(docs, project))
+        guard.claim_site_dir(project, settings.site_dir, guard.shown(settings.site_dir, project),
+                             project / self.config_file, docs, compare_after=True)
+        return settings
 
     def _plugin(self, config: Any) -> BriefgenPlugin:
         from .plugin import BriefgenPlugin
