@@ -62,3 +62,22 @@ def test_readme_and_help_name_the_same_options() -> None:
         assert every | (all_but_init if name != "init" else set()) <= actual, f"briefgen {name} lacks a shared option"
     shared = {o for p in main.params if p.name in ("project", "quiet", "debug") for o in p.opts}
     assert shared <= every | all_but_init
+
+
+def test_how_it_works_names_files_that_exist() -> None:
+    """README's "How it works" points a reader at files and folders: each one is there."""
+    section = README.split("## How it works", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([a-z_]+(?:/[a-z_]+)*(?:\.py|/))`", section))
+    assert len(named) > 20  # the section names the modules it describes
+    package = REPO / "briefgen"
+    missing = sorted(n for n in named if not ((package / n).exists() or (REPO / n).exists()))
+    assert missing == []
+
+
+def test_the_plugin_options_are_documented() -> None:
+    """Every option the MkDocs plugin declares is in README and CONTENT-FORMAT.md."""
+    from briefgen.engine.options import BriefgenOptions
+
+    content_format = (REPO / "CONTENT-FORMAT.md").read_text(encoding="utf-8")
+    for name, _ in BriefgenOptions._schema:
+        assert f"{{briefgen: {{{name}: " in README and f"      {name}: " in content_format, name
