@@ -72,7 +72,8 @@ def test_the_old_extra_setting_still_works_with_a_note(tmp_path: Path) -> None:
     done = _run(project, "briefgen", "build", "--strict")  # a note, so --strict still passes
     assert done.returncode == 0, done.stderr
     assert _nav_titles(project) == ["Café à Zürich"]
-    assert ("mkdocs.yml:1:1: note: extra.briefgen.nav_briefings is deprecated: set the plugin's option "
+    # at the key, line 4 (after site_name, theme and plugins), column 20
+    assert ("mkdocs.yml:4:20: note: extra.briefgen.nav_briefings is deprecated: set the plugin's option "
             "instead, `plugins: [briefgen: {nav_briefings: N}]`") in done.stderr + done.stdout
 
 

@@ -16,10 +16,12 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from ..diagnostics import Pos, Report
+from ..loading.paths import read_bounded
 from .mkdocs_engine import NAV_BRIEFINGS, nav_limit
 
 
@@ -76,9 +78,28 @@ def nav_briefings(options: BriefgenOptions, config: Any) -> int:
     return nav_limit(config.extra, _config_name(config)) if _old_setting(config) else NAV_BRIEFINGS
 
 
+def _where_set(config: Any) -> Pos:
+    """Where `extra.briefgen.nav_briefings` is written in the config file: at its key, or at the
+    file's first line when it is inherited (INHERIT) or the file cannot be read again."""
+    path = Path(config.config_file_path or "mkdocs.yml")
+    data = read_bounded(path, 1 << 24)
+    try:  # composed, never constructed: no tag of the file runs here
+        node = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader) if data else None
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        node = None
+    key: yaml.Node | None = None
+    for name in ("extra", "briefgen", "nav_briefings"):
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        key, node = next(((k, v) for k, v in pairs if isinstance(k, yaml.ScalarNode) and k.value == name),
+                         (None, None))
+    if key is None:
+        return Pos(path.name)
+    return Pos(path.name, key.start_mark.line + 1, key.start_mark.column + 1)
+
+
 def note_deprecated(options: BriefgenOptions, config: Any, report: Report) -> None:
     """A note (not a warning: --strict builds of existing sites keep passing) for the old setting."""
     if _old_setting(config):
         ignored = "; the plugin's option wins" if options.nav_briefings is not None else ""
-        report.note(Pos(_config_name(config)), "extra.briefgen.nav_briefings is deprecated: set the plugin's "
+        report.note(_where_set(config), "extra.briefgen.nav_briefings is deprecated: set the plugin's "
                     f"option instead, `plugins: [briefgen: {{nav_briefings: N}}]`{ignored}")
