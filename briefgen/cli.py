@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .commands.output import print_report, setup_logging
+from .commands.output import print_report, say, setup_logging
 from .diagnostics import Report, UserError
 from .oserrors import clip, describe
 
@@ -37,33 +37,35 @@ def _project(ctx: click.Context) -> Path:
 
 
 # Exit codes: 0 passed, 1 a problem the user can fix (content, command line, environment),
-# 2 click's own usage errors, 70 a bug in briefgen (EX_SOFTWARE), 130 interrupted (Ctrl-C).
-EXIT_INTERNAL = 70
+# 2 click's own usage errors, 3 a bug in briefgen, 130 interrupted (Ctrl-C). Small and apart
+# from each other, so a script can tell "fix your input" (1, 2) from "report this" (3).
+EXIT_INTERNAL = 3
 
 
 def _guard(ctx: click.Context, fn):
     """Run fn; a user mistake or a failure of the machine prints one line and exits 1, a bug
-    one line and exits 70 (its traceback only with --debug)."""
+    one line and exits 3 (its traceback only with --debug)."""
     try:
         return fn()
     except UserError as exc:
         if exc.where:  # a mistake at a place in a file: reported like every other problem
-            click.echo(f"{exc.where}: error: {exc}\nbriefgen: 1 error, 0 warnings; failed", err=True)
+            say(f"{exc.where}: error: {exc}")
+            say("briefgen: 1 error, 0 warnings; failed")
         else:  # clipped: no message may print a whole file or a huge argument
-            click.echo(f"error: {clip(str(exc), 1000)}", err=True)
+            say(f"error: {clip(str(exc), 1000)}")
         ctx.exit(1)
     except KeyboardInterrupt:
         ctx.exit(130)
     except OSError as exc:  # a full disk, a read-only folder: the machine's, not briefgen's fault
         if ctx.obj.get("debug"):
             raise
-        click.echo(f"error: {describe(exc)}", err=True)
+        say(f"error: {describe(exc)}")
         ctx.exit(1)
     except Exception as exc:  # a bug in briefgen, not the user's mistake
         if ctx.obj.get("debug"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {clip(str(exc))} (run with --debug for details, "
-                   "and please report it)", err=True)
+        say(f"internal error: {type(exc).__name__}: {clip(str(exc))} (run with --debug for details, "
+            "and please report it)")
         ctx.exit(EXIT_INTERNAL)
 
 
@@ -209,8 +211,8 @@ def init(ctx: click.Context, directory: Path) -> None:
     installed = _guard(ctx, lambda: init_project(directory))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
     if installed.requirement is None:
-        click.echo(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
-                   "gets briefgen: edit it before you push (it says how)", err=True)
+        say(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
+            "gets briefgen: edit it before you push (it says how)")
 
 
 MAX_TIMEOUT = 86400  # a day; longer is no timeout, and past ~9e9 s Python's waits overflow

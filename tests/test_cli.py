@@ -203,8 +203,8 @@ def test_debug_after_the_command_name_shows_the_traceback(tmp_path, monkeypatch)
 
     monkeypatch.setattr("briefgen.pipeline.check", broken)
     plain = run("check", "-C", str(project))
-    # 70 (EX_SOFTWARE): a bug has its own code, apart from a user's mistake (1) and click's usage errors (2)
-    assert plain.exit_code == 70 and "internal error: RuntimeError: a bug" in plain.stderr
+    # 3: a bug has its own code, apart from a user's mistake (1) and click's usage errors (2)
+    assert plain.exit_code == 3 and "internal error: RuntimeError: a bug" in plain.stderr
     debug = run("check", "-C", str(project), "--debug")
     assert isinstance(debug.exception, RuntimeError)
 
