@@ -177,14 +177,20 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
 @main.command()
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
               help="Address to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser once it is served.")
+@click.option("--no-livereload", is_flag=True, help="Build once and serve that: watch nothing, reload nothing.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too: the first build stops serve, a later one "
+              "keeps the last good site.")
 @_CONFIG_FILE
 @_shared_options()
 @click.pass_context
-def serve(ctx: click.Context, dev_addr: str, config_file: str) -> None:
+def serve(ctx: click.Context, dev_addr: str, open_browser: bool, no_livereload: bool, strict: bool,
+          config_file: str) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
     from .commands.serve import serve as run
 
-    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=config_file))
+    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=config_file, strict=strict,
+                            livereload=not no_livereload, open_browser=open_browser))
 
 
 @main.command()
