@@ -23,10 +23,13 @@ from .oserrors import clip, describe
 def _existing_project(ctx: click.Context) -> Path:
     """The project folder of a command that writes into content/ or reads its history: a folder
     without mkdocs.yml is no project, and `new` would quietly create content/ anywhere."""
+    from .commands.configfile import present
+
     project = _project(ctx)
-    if not (project / "mkdocs.yml").is_file():
-        raise UserError(f"{project} has no mkdocs.yml, so it is not a briefgen project: run this in "
-                        "the project root, pass -C <project folder>, or create one with `briefgen init <dir>`")
+    if not any((project / name).is_file() for name in present(project)):
+        raise UserError(f"{project} has no mkdocs.yml (or properdocs.yml), so it is not a briefgen project: "
+                        "run this in the project root, pass -C <project folder>, or create one with "
+                        "`briefgen init <dir>`")
     return project
 
 
@@ -34,6 +37,12 @@ def _project(ctx: click.Context) -> Path:
     # Absolute from here on: MkDocs resolves a relative docs_dir against the config file's folder,
     # so a relative project (`-C news`) made the staging folder `news/news/.briefgen-build`.
     return Path(os.path.abspath(ctx.obj["project"]))
+
+
+def _config(ctx: click.Context, given: str | None) -> str:
+    from .commands.configfile import config_file
+
+    return config_file(_project(ctx), given)
 
 
 # Exit codes: 0 passed, 1 a problem the user can fix (content, command line, environment),
@@ -130,8 +139,9 @@ def _one_shot_process() -> Iterator[None]:
 _NO_CACHE = click.option("--no-cache", is_flag=True,
                          help="Parse every source again instead of reading .briefgen-cache/.")
 # As MkDocs has them; paths are relative to the project folder (-C), like everything else.
-_CONFIG_FILE = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True, metavar="FILE",
-                            help="The MkDocs config file, relative to the project folder.")
+_CONFIG_FILE = click.option("--config-file", "-f", default=None, metavar="FILE",
+                            help="The MkDocs config file, relative to the project folder "
+                                 "[default: mkdocs.yml, else properdocs.yml].")
 _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
                          help="Build into DIR (relative to the project folder) instead of the config's site_dir.")
 
@@ -143,7 +153,7 @@ _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
 @_SITE_DIR
 @_shared_options()
 @click.pass_context
-def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, site_dir: str | None) -> None:
+def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | None, site_dir: str | None) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .caches.parallel import jobs_for_this_machine
     from .engine.site import build_site
@@ -151,7 +161,8 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, si
 
     strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
     with _one_shot_process():
-        outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, config_file, strategy, site_dir))
+        outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, _config(ctx, config_file), strategy,
+                                                 site_dir))
     print_report(outcome.report, strict)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
@@ -185,11 +196,11 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
 @_shared_options()
 @click.pass_context
 def serve(ctx: click.Context, dev_addr: str, open_browser: bool, no_livereload: bool, strict: bool,
-          config_file: str) -> None:
+          config_file: str | None) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
     from .commands.serve import serve as run
 
-    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=config_file, strict=strict,
+    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=_config(ctx, config_file), strict=strict,
                             livereload=not no_livereload, open_browser=open_browser))
 
 

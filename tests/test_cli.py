@@ -292,11 +292,46 @@ def test_commands_that_write_or_read_content_refuse_outside_a_project(tmp_path, 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {tmp_path} has no mkdocs.yml, so it is not a briefgen project: run this in "
-                             "the project root, pass -C <project folder>, or create one with `briefgen init <dir>`\n")
+    assert result.stderr == (f"error: {tmp_path} has no mkdocs.yml (or properdocs.yml), so it is not a briefgen "
+                             "project: run this in the project root, pass -C <project folder>, or create one with "
+                             "`briefgen init <dir>`\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_short_version_flag():
     result = CliRunner().invoke(main, ["-V"])
     assert result.exit_code == 0 and result.output == f"briefgen, version {briefgen.__version__}\n"
+
+
+# -- ProperDocs' properdocs.yml ---------------------------------------------------------------------
+
+def site_name(project):
+    found = re.search(r'<meta property="og:site_name" content="([^"]*)">',
+                      (project / "site" / "index.html").read_text(encoding="utf-8"))
+    return found and found[1]
+
+
+PROPERDOCS = "site_name: Ναυτικά νέα\ntheme: material\nplugins: [search]\n"
+
+
+def test_a_properdocs_project_builds_without_f(tmp_path):
+    project = make_project(tmp_path, {"properdocs.yml": PROPERDOCS})
+    (project / "mkdocs.yml").unlink()  # make_project adds one; this project is ProperDocs' own
+    assert run("-C", str(project), "new", "harbour").exit_code == 0  # a project, though without mkdocs.yml
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0, result.stderr
+    assert site_name(project) == "Ναυτικά νέα"
+    assert "Using" not in result.stderr
+
+
+def test_with_both_config_files_build_says_which_one_it_reads(tmp_path):
+    project = make_project(tmp_path, {"properdocs.yml": PROPERDOCS})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0, result.stderr
+    assert ("WARNING -  Using mkdocs.yml; properdocs.yml is there too and is not read "
+            "(pass -f properdocs.yml to build from it)\n") in result.stderr
+    assert site_name(project) == "Test briefings"
+    chosen = run("-C", str(project), "build", "-f", "properdocs.yml")
+    assert chosen.exit_code == 0 and "Using" not in chosen.stderr
+    assert site_name(project) == "Ναυτικά νέα"

@@ -104,7 +104,7 @@ def test_no_colour_in_a_pipe_unless_forced(tmp_path):
 def test_a_one_line_error_is_coloured_too(tmp_path):
     status, out = on_a_terminal(["-C", str(tmp_path), "new", "harbour"], env())
     assert status == 1
-    assert out.startswith(f"{RED}error{RESET}: {tmp_path} has no mkdocs.yml"), out
+    assert out.startswith(f"{RED}error{RESET}: {tmp_path} has no mkdocs.yml (or properdocs.yml)"), out
 
 
 # -- exit status: 0 passed, 1 content or user error, 2 usage, 3 a bug --------------------------------
