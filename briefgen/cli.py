@@ -227,6 +227,9 @@ def init(ctx: click.Context, directory: Path) -> None:
 
     installed = _guard(ctx, lambda: init_project(directory))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
+    if installed.wheel is not None:
+        click.echo(f"requirements.txt installs {installed.requirement}, a copy of the wheel this briefgen was "
+                   "installed from: commit it with the project")
     if installed.requirement is None:
         say(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
             "gets briefgen: edit it before you push (it says how)")
