@@ -335,3 +335,16 @@ def test_with_both_config_files_build_says_which_one_it_reads(tmp_path):
     chosen = run("-C", str(project), "build", "-f", "properdocs.yml")
     assert chosen.exit_code == 0 and "Using" not in chosen.stderr
     assert site_name(project) == "Ναυτικά νέα"
+
+
+def test_pages_that_exclude_docs_leaves_out_are_not_in_the_nav_either(tmp_path):
+    """This repository keeps its documentation in the example's docs/ and excludes it by name."""
+    project = make_project(tmp_path, {
+        "mkdocs.yml": "site_name: Test\ntheme: material\nexclude_docs: |\n  /notes-internes.md\n",
+        "docs/about.md": "# À propos\n", "docs/notes-internes.md": "# Notes internes\n"})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0, result.stderr
+    index = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="about/"' in index and "notes-internes" not in index
+    assert not (project / "site" / "notes-internes").exists() and "excluded" not in result.stderr
