@@ -241,3 +241,13 @@ def _serve_as_shown(command: str, where: Path, environ: dict[str, str]) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_the_screenshot_is_a_real_png_1280_wide_and_small():
+    """README's picture of a briefing (docs/screenshot.py retakes it): a PNG whose header says
+    1280 px wide, under 200 KB so the README loads quickly."""
+    shot = (REPO / "docs" / "screenshot.png").read_bytes()
+    assert shot[:8] == b"\x89PNG\r\n\x1a\n" and shot[12:16] == b"IHDR"
+    assert int.from_bytes(shot[16:20], "big") == 1280
+    assert len(shot) < 200_000
+    assert "docs/screenshot.png)" in README
