@@ -180,7 +180,10 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides,
     and the content's languages to Material's search."""
     if not builds_its_own_nav(config):
-        config.nav = _nav(settings, config.nav, pages, urls, lambda rel: beside.nav_path(config, rel))
+        excluded = config.exclude_docs  # a pathspec, or None when mkdocs.yml sets none
+        config.nav = _nav(settings, config.nav, pages, urls,
+                          lambda path: bool(excluded and excluded.match_file(path)),
+                          lambda rel: beside.nav_path(config, rel))
     _search_languages(config, languages)
     for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
@@ -194,7 +197,7 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
 
 
 def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls,
-         nav_path: Callable[[str], str] = str) -> list:
+         excluded: Callable[[str], bool] = lambda path: False, nav_path: Callable[[str], str] = str) -> list:
     """User nav (or the user's pages, each named as `nav_path` says), then the newest briefings,
     each with its own three pages. A nav this made before (i18n builds each language with the
     same config) is the user's nav with our entries, which are left out of it here.
@@ -207,8 +210,11 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
     if user_nav:
         nav += [item for item in user_nav if item != "index.md" and not _only_ours(item, ours)]
     elif settings.docs_dir:
-        nav += sorted({nav_path(p.relative_to(settings.docs_dir).as_posix()) for p in settings.docs_dir.rglob("*.md")
-                       if p.name != "index.md" or p.parent != settings.docs_dir} - {"index.md"})
+        # A page exclude_docs leaves out of the site is left out of the nav too (MkDocs would say
+        # the nav names a file it excluded).
+        mine = (p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
+                if p.name != "index.md" or p.parent != settings.docs_dir)
+        nav += sorted({nav_path(path) for path in mine if not excluded(path)} - {"index.md"})
     labels = NAV_LABELS
     newest = sorted((p for p in pages if p.kind == "summary"), key=lambda p: (p.meta["as_of"], p.name),
                     reverse=True)[: settings.nav_briefings]

@@ -129,7 +129,7 @@ def test_no_page_kind_makes_a_failing_or_outside_request(chromium, site, tiny_si
 def test_beside_i18n_only_materials_sitemap_lookups_fail_and_markdown_pages_make_them_too(chromium, beside_site):
     """Material looks for sitemap.xml beside each link of its language menu, and i18n writes
     one for no language folder and fills the menu with each page's own copies: every page, a
-    Markdown page as much as a briefing page, asks for sitemap.xml where there is none (README,
+    Markdown page as much as a briefing page, asks for sitemap.xml where there is none (docs/publishing.md,
     "Beside other plugins"). Nothing else may fail."""
     recorder = _visit(chromium, beside_site, [beside_site.url + p for p in BESIDE_PAGES], "Khmeimim")
     assert recorder.elsewhere == []
