@@ -1,7 +1,7 @@
 """The house rules, kept by tools rather than prose: ruff (style and likely bugs), mypy --strict
-(the type hints hold), import-linter (the layers in README's "How it works": each imports only
-what is below it, and only the engine adapter knows MkDocs), and the sizes below (modules under
-300 lines, functions under 50). The tools' settings are in pyproject.toml."""
+(the type hints hold), import-linter (the layers in docs/internals.md, "How it works": each
+imports only what is below it, and only the engine adapter knows MkDocs), and the sizes below
+(modules under 300 lines, functions under 50). The tools' settings are in pyproject.toml."""
 
 from __future__ import annotations
 
