@@ -130,6 +130,9 @@ _NO_CACHE = click.option("--no-cache", is_flag=True,
 # As MkDocs has them; paths are relative to the project folder (-C), like everything else.
 _CONFIG_FILE = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True, metavar="FILE",
                             help="The MkDocs config file, relative to the project folder.")
+_ENGINE = click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default=None,
+                        help="The engine that builds the pages (default: extra.briefgen.engine in the config, "
+                             'else mkdocs); zensical needs pip install "briefgen[zensical]".')
 _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
                          help="Build into DIR (relative to the project folder) instead of the config's site_dir.")
 
@@ -139,9 +142,11 @@ _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
 @_NO_CACHE
 @_CONFIG_FILE
 @_SITE_DIR
+@_ENGINE
 @_shared_options()
 @click.pass_context
-def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, site_dir: str | None) -> None:
+def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, site_dir: str | None,
+          engine: str | None) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .caches.parallel import jobs_for_this_machine
     from .engine.site import build_site
@@ -149,7 +154,8 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, si
 
     strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
     with _one_shot_process():
-        outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, config_file, strategy, site_dir))
+        outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, config_file, strategy, site_dir,
+                                                             engine))
     print_report(outcome.report, strict)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
@@ -176,13 +182,14 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
               help="Address to serve on.")
 @_CONFIG_FILE
+@_ENGINE
 @_shared_options()
 @click.pass_context
-def serve(ctx: click.Context, dev_addr: str, config_file: str) -> None:
+def serve(ctx: click.Context, dev_addr: str, config_file: str, engine: str | None) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
     from .commands.serve import serve as run
 
-    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=config_file))
+    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=config_file, engine=engine))
 
 
 @main.command()

@@ -12,7 +12,7 @@ import logging
 import os
 import stat
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ class Settings:
     site_url: str | None
     nav_briefings: int = NAV_BRIEFINGS
     docs_setting: Path | None = None  # docs_dir as configured, whether or not it exists
+    engine: str | None = None  # extra.briefgen.engine: which engine builds the site
+    raw: dict[str, Any] = field(default_factory=dict)  # the config as read, for another engine's adapter
 
 
 def _raw_config(config_file: Path, shown: str) -> dict[str, Any]:
@@ -154,7 +156,18 @@ def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
                     use_directory_urls=bool(raw.get("use_directory_urls", True)),
                     site_name=str(raw.get("site_name") or "Briefings"),
                     site_url=str(raw["site_url"]) if raw.get("site_url") else None,
-                    nav_briefings=limit)
+                    nav_briefings=limit, engine=engine_setting(raw.get("extra"), config_file), raw=raw)
+
+
+ENGINES = ("mkdocs", "zensical")
+
+
+def engine_setting(extra: Any, config_file: str) -> str | None:
+    ours = (extra.get("briefgen") or {}) if hasattr(extra, "get") else {}
+    engine = ours.get("engine") if isinstance(ours, dict) else None
+    if engine is not None and engine not in ENGINES:
+        raise UserError(f"{config_file}: extra.briefgen.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return engine
 
 
 def nav_limit(extra: Any, config_file: str) -> int:
@@ -179,7 +192,7 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides,
     and the content's languages to Material's search."""
     if not builds_its_own_nav(config):
-        config.nav = _nav(settings, config.nav, pages, urls)
+        config.nav = site_nav(settings, config.nav, pages, urls)
     _search_languages(config, languages)
     for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
@@ -192,7 +205,7 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
-def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
+def site_nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
     """User nav (or the user's pages), then the newest briefings, each with its own three pages.
 
     Material renders the whole nav into every page, so a nav that grows with the content makes

@@ -11,8 +11,6 @@ site_dir here.
 
 from __future__ import annotations
 
-import datetime
-import html
 import logging
 import os
 import time
@@ -34,6 +32,7 @@ from ..urls import Urls
 from . import guard, mkdocs_engine, navigation, projectfiles
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache
+from .pagemeta import page_meta
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
@@ -41,19 +40,6 @@ log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen
 
 class CheckFailed(Exception):
     """The check failed under briefgen build/serve, which report the problems themselves."""
-
-
-def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Meta other plugins read: `date` (feeds, blogs) on a briefing's pages, its `tags` (Material's
-    tags index and search) on its summary. MkDocs' theme templates and Material's tag listings
-    do not autoescape: every text goes in pre-escaped."""
-    meta: dict[str, Any] = {"title": html.escape(page.title), "description": html.escape(page.description),
-                            "hide": ["toc"]}
-    if "as_of" in page.meta:  # a date, as YAML front matter `date: 2024-12-14` would give
-        meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
-    if page.kind == "summary" and tags:
-        meta["tags"] = [html.escape(t) for t in tags]
-    return meta
 
 
 class RenderedPage(MkDocsPage):

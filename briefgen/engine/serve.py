@@ -73,10 +73,10 @@ def _cannot_listen(exc: OSError, host: str, port: int) -> str:
 
 
 def serve(project: Path, host: str, port: int, strategy: Strategy,
-          on_outcome: Callable[[Outcome], None], config_file: str = "mkdocs.yml") -> None:
+          on_outcome: Callable[[Outcome], None], config_file: str = "mkdocs.yml", engine: str | None = None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     settings = read_settings(project, config_file)  # a broken config stops serve before it listens
-    builder = SiteBuilder(project, strategy, command="serve", config_file=config_file)
+    builder = SiteBuilder(project, strategy, command="serve", config_file=config_file, engine=engine)
 
     def rebuild() -> None:
         # A broken edit keeps the last good site on screen; the problems go to the terminal.
