@@ -1,0 +1,189 @@
+"""Both engines build the same site (#26): the example and the hostile project built with MkDocs
+and with Zensical give, page by page, the same article text, the same ids and the same links;
+citations land on their quotes on both; the guards of `briefgen build` hold under Zensical; and
+without Zensical installed, asking for it says how to install it.
+
+A few real builds of each engine (a Zensical build runs `zensical build` in its own process).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, SiteReader, make_project, tree_hash
+from test_hostile import assert_inert, write_project
+
+from briefgen.cli import main
+from briefgen.diagnostics import UserError
+from briefgen.engine.site import build_site
+
+pytest.importorskip("zensical", reason="the test extra installs Zensical (briefgen[zensical])")
+
+# Zensical's theme opens every article with a skip-link target of its own (`<a id="__skip">`);
+# Material's under MkDocs has none. It is the engine's, not the page's.
+ENGINE_IDS = {"zensical": {"__skip"}, "mkdocs": set()}
+
+
+class _Article(HTMLParser):
+    """The text, ids and link targets inside the page's outermost <article>, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.text: list[str] = []
+        self.ids: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        if self.depth:
+            if a.get("id"):
+                self.ids.append(a["id"])
+            if tag == "a" and a.get("href") is not None:
+                self.links.append(a["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "article" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+
+
+def article(path: Path, engine: str) -> tuple[str, list[str], list[str]]:
+    p = _Article()
+    p.feed(path.read_text(encoding="utf-8"))
+    ids = [i for i in p.ids if i not in ENGINE_IDS[engine]]
+    return " ".join("".join(p.text).split()), ids, p.links
+
+
+def pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+            if not p.relative_to(site).as_posix().startswith("assets/")}
+
+
+def build_both(project: Path) -> tuple[Path, Path]:
+    for engine, site in (("mkdocs", "site"), ("zensical", "zsite")):
+        outcome = build_site(project, site_dir=site, engine=engine)
+        assert not outcome.report.errors, [str(p) for p in outcome.report.errors]
+    return project / "site", project / "zsite"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    project = tmp_path_factory.mktemp("example")
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy2(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    return build_both(project)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return build_both(write_project(tmp_path_factory.mktemp("hostile")))
+
+
+def assert_same_pages(mkdocs_site: Path, zensical_site: Path) -> None:
+    assert pages(mkdocs_site) == pages(zensical_site)
+    for rel in sorted(pages(mkdocs_site)):
+        text_m, ids_m, links_m = article(mkdocs_site / rel, "mkdocs")
+        text_z, ids_z, links_z = article(zensical_site / rel, "zensical")
+        assert text_z == text_m, f"{rel}: the article's text differs"
+        assert ids_z == ids_m, f"{rel}: ids differ: {sorted(set(ids_m) ^ set(ids_z))[:5]}"
+        assert links_z == links_m, f"{rel}: links differ: {sorted(set(links_m) ^ set(links_z))[:5]}"
+
+
+def test_the_example_has_the_same_pages_text_ids_and_links_on_both_engines(example):
+    mkdocs_site, zensical_site = example
+    assert {"index.html", "khmeimim/index.html", "khmeimim/facts/index.html", "khmeimim/questions/index.html",
+            "khmeimim/sources/jpost/index.html", "404.html"} <= pages(zensical_site)
+    assert_same_pages(mkdocs_site, zensical_site)
+    # Zensical built it: its own search index and theme, not Material's under MkDocs.
+    assert (zensical_site / "search.json").is_file() and not (zensical_site / "search").exists()
+    assert "zensical" in (zensical_site / "index.html").read_text(encoding="utf-8").lower()
+
+
+def test_citations_and_back_links_land_on_their_quotes_on_zensical(example):
+    counts = SiteReader(example[1]).follow_everything()
+    assert counts["cite"] > 20 and counts["backlink"] > 20 and counts["json"] > 20, counts
+
+
+def test_feeds_assets_and_briefing_data_are_published_by_zensical(example):
+    mkdocs_site, zensical_site = example
+    for name in ("feed.xml", "khmeimim/feed.xml", "khmeimim/briefing.json", "assets/briefgen/previews.js",
+                 "assets/briefgen/briefgen.css", ".briefgen-site"):
+        assert (zensical_site / name).is_file(), name
+    assert (zensical_site / "khmeimim/briefing.json").read_bytes() == (mkdocs_site / "khmeimim/briefing.json").read_bytes()
+    summary = (zensical_site / "khmeimim/index.html").read_text(encoding="utf-8")
+    assert '<script src="../assets/briefgen/previews.js"' in summary
+    assert '<meta property="og:title" content="Russia packs up at Khmeimim">' in summary
+    assert 'rel="alternate feed" type="application/atom+xml" title="This briefing\'s versions" href="./feed.xml"' in summary
+
+
+def test_hostile_text_stays_inert_and_the_pages_match_on_zensical(hostile):
+    mkdocs_site, zensical_site = hostile
+    for path in sorted(zensical_site.rglob("*.html")):
+        if "assets" not in path.relative_to(zensical_site).parts:
+            assert_inert(path.read_text(encoding="utf-8"), str(path.relative_to(zensical_site)))
+    assert_same_pages(mkdocs_site, zensical_site)
+
+
+def test_the_config_chooses_zensical_and_the_option_overrides_it(tmp_path):
+    project = make_project(tmp_path, {"mkdocs.yml": "site_name: Ελληνικά\ntheme: material\n"
+                                                    "extra:\n  briefgen:\n    engine: zensical\n"})
+    shutil.copytree(REPO / "content", project / "content")
+    runner = CliRunner()
+    result = runner.invoke(main, ["-C", str(project), "build", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (project / "site" / "search.json").is_file(), "extra.briefgen.engine: zensical builds with Zensical"
+    result = runner.invoke(main, ["-C", str(project), "build", "-q", "--engine", "mkdocs"])
+    assert result.exit_code == 0, result.output
+    assert (project / "site" / "search" / "search_index.json").is_file(), "--engine mkdocs wins over the config"
+
+
+def test_an_unknown_engine_in_the_config_is_refused(tmp_path):
+    project = make_project(tmp_path, {"mkdocs.yml": "site_name: T\nextra:\n  briefgen:\n    engine: hugo\n"})
+    result = CliRunner().invoke(main, ["-C", str(project), "build"])
+    assert result.exit_code == 1
+    assert "extra.briefgen.engine must be one of mkdocs, zensical, not 'hugo'" in result.output
+
+
+def test_a_failed_check_leaves_the_site_as_it_was_under_zensical(tmp_path):
+    project = make_project(tmp_path, {})
+    shutil.copytree(REPO / "content", project / "content")
+    assert not build_site(project, engine="zensical").report.errors
+    before = tree_hash(project / "site")
+    yml = project / "content" / "khmeimim" / "briefing.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("quote: ", "quote: Ωμέγα not in the article ", 1),
+                   encoding="utf-8")
+    outcome = build_site(project, engine="zensical")
+    assert outcome.report.errors
+    assert tree_hash(project / "site") == before
+    assert not (project / ".briefgen-build").exists()
+
+
+@pytest.mark.parametrize("site_dir", ["content", ".", "templates"])
+def test_site_dirs_that_name_the_users_files_are_refused_under_zensical(tmp_path, site_dir):
+    project = make_project(tmp_path, {"mkdocs.yml": f"site_name: T\nsite_dir: {site_dir}\n",
+                                      "templates/keep.txt": "mine"})
+    shutil.copytree(REPO / "content", project / "content")
+    before = tree_hash(project)
+    result = CliRunner().invoke(main, ["-C", str(project), "build", "--engine", "zensical"])
+    assert result.exit_code == 1
+    assert f"site_dir '{site_dir}'" in result.output and "nothing was changed" in result.output
+    assert tree_hash(project) == before
+
+
+def test_without_zensical_the_option_says_how_to_install_it(tmp_path, monkeypatch):
+    project = make_project(tmp_path, {})
+    monkeypatch.setitem(sys.modules, "zensical", None)  # what importlib sees when it is not installed
+    with pytest.raises(UserError, match=r'pip install "briefgen\[zensical\]"'):
+        build_site(project, engine="zensical")
+    assert not (project / "site").exists()
