@@ -207,13 +207,15 @@ def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The engine the project and its Pages workflow build with.")
 @_shared_options(project=False)
 @click.pass_context
-def init(ctx: click.Context, directory: Path) -> None:
+def init(ctx: click.Context, directory: Path, engine: str) -> None:
     """Create a new site project in DIRECTORY (never overwrites)."""
     from .commands.scaffold import init_project
 
-    installed = _guard(ctx, lambda: init_project(directory))
+    installed = _guard(ctx, lambda: init_project(directory, engine=engine))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
     if installed.requirement is None:
         click.echo(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "

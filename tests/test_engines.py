@@ -187,3 +187,36 @@ def test_without_zensical_the_option_says_how_to_install_it(tmp_path, monkeypatc
     with pytest.raises(UserError, match=r'pip install "briefgen\[zensical\]"'):
         build_site(project, engine="zensical")
     assert not (project / "site").exists()
+
+
+def test_init_for_zensical_writes_a_workflow_config_and_requirement_that_build_with_it(tmp_path):
+    import yaml
+    from packaging.requirements import Requirement
+
+    from briefgen.commands.installed import Origin
+    from briefgen.commands.scaffold import init_project
+
+    target = tmp_path / "νέα"  # a Greek folder name: the site name is written as a YAML string
+    init_project(target, Origin("briefgen==1.2.3", "a release"), engine="zensical")
+    workflow = yaml.safe_load((target / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
+    runs = [s["run"] for s in workflow["jobs"]["build"]["steps"] if s.get("run", "").startswith("briefgen build")]
+    assert runs == ["briefgen build --strict --engine zensical"]
+    lines = [ln for ln in (target / "requirements.txt").read_text(encoding="utf-8").splitlines()
+             if ln and not ln.startswith("#")]
+    assert lines == ["briefgen[zensical]==1.2.3"] and Requirement(lines[0]).extras == {"zensical"}
+    config = yaml.safe_load((target / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))
+    assert config["extra"]["briefgen"]["engine"] == "zensical" and config["site_name"] == "νέα briefings"
+    # and the project it wrote builds with Zensical as it is
+    result = CliRunner().invoke(main, ["-C", str(target), "build", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (target / "site" / "search.json").is_file()
+
+
+def test_init_for_mkdocs_is_as_before(tmp_path):
+    from briefgen.commands.installed import Origin
+    from briefgen.commands.scaffold import init_project
+
+    init_project(tmp_path / "site", Origin("briefgen==1.2.3", "a release"))
+    assert "engine" not in (tmp_path / "site" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "run: briefgen build --strict\n" in (tmp_path / "site/.github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert "\nbriefgen==1.2.3\n" in (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8")

@@ -96,28 +96,38 @@ def _write_all(base: Path, files: dict[str, str]) -> None:
         raise UserError(f"cannot create {where}") from None
 
 
-def _requirements(installed: Origin) -> str:
+def _requirements(installed: Origin, engine: str = "mkdocs") -> str:
     """The Pages workflow installs this file: the same briefgen, or plain words on what to write."""
+    name = "briefgen[zensical]" if engine == "zensical" else "briefgen"  # with the extra Zensical needs
     if installed.requirement:
-        block = f"# The briefgen that created this project ({installed.why}).\n{installed.requirement}"
+        block = (f"# The briefgen that created this project ({installed.why}).\n"
+                 f"{name}{installed.requirement.removeprefix('briefgen')}")
     else:
         block = ("# EDIT THIS BEFORE YOU PUSH: `briefgen init` could not tell where GitHub can get briefgen:\n"
                  f"# {installed.why}. Write one line naming it, such as\n"
-                 "#   briefgen @ git+https://github.com/<owner>/briefgen@<commit>\n"
+                 f"#   {name} @ git+https://github.com/<owner>/briefgen@<commit>\n"
                  "# or, for a release on PyPI,\n"
-                 "#   briefgen==<version>")
+                 f"#   {name}==<version>")
     return _fill("requirements.txt", requirement=block)
 
 
-def init_project(directory: Path, installed: Origin | None = None) -> Origin:
-    """Write a new project; returns where briefgen came from (its requirement may be unknown)."""
+ENGINE_SETTING = {
+    "mkdocs": "",
+    "zensical": "extra:\n  briefgen:\n    engine: zensical  # built with Zensical: pip install \"briefgen[zensical]\"\n",
+}
+
+
+def init_project(directory: Path, installed: Origin | None = None, engine: str = "mkdocs") -> Origin:
+    """Write a new project; returns where briefgen came from (its requirement may be unknown).
+    `engine` zensical: the config, the workflow and requirements.txt build with Zensical."""
     installed = installed or origin()
     site_name = yaml_string(_readable(f"{directory.resolve().name} briefings"))
     files = {
-        "mkdocs.yml": _fill("mkdocs.yml", site_name=site_name),
+        "mkdocs.yml": _fill("mkdocs.yml", site_name=site_name, engine_setting=ENGINE_SETTING[engine]),
         ".gitignore": "site/\n.briefgen-*\n__pycache__/\n",
-        ".github/workflows/pages.yml": _fill("pages.yml"),
-        "requirements.txt": _requirements(installed),
+        ".github/workflows/pages.yml": _fill("pages.yml", engine_option=" --engine zensical" if engine == "zensical"
+                                             else ""),
+        "requirements.txt": _requirements(installed, engine),
         # MkDocs refuses to start without docs_dir, before any plugin runs; git keeps no empty folder.
         "docs/.gitkeep": "Your own Markdown pages go in this folder (MkDocs needs it to exist).\n",
     }
