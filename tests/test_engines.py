@@ -220,3 +220,12 @@ def test_init_for_mkdocs_is_as_before(tmp_path):
     assert "engine" not in (tmp_path / "site" / "mkdocs.yml").read_text(encoding="utf-8")
     assert "run: briefgen build --strict\n" in (tmp_path / "site/.github/workflows/pages.yml").read_text(encoding="utf-8")
     assert "\nbriefgen==1.2.3\n" in (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8")
+
+
+def test_zensical_search_index_holds_the_pages_in_their_languages(example):
+    import json
+
+    index = json.loads((example[1] / "search.json").read_text(encoding="utf-8"))
+    locations = {item["location"].split("#")[0] for item in index["items"]}
+    assert {"khmeimim/", "khmeimim/facts/", "khmeimim/sources/jpost/"} <= locations
+    assert any("Khmeimim" in item["text"] for item in index["items"])
