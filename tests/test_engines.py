@@ -229,3 +229,35 @@ def test_zensical_search_index_holds_the_pages_in_their_languages(example):
     locations = {item["location"].split("#")[0] for item in index["items"]}
     assert {"khmeimim/", "khmeimim/facts/", "khmeimim/sources/jpost/"} <= locations
     assert any("Khmeimim" in item["text"] for item in index["items"])
+
+
+def test_serve_on_zensical_serves_rebuilds_on_an_edit_and_keeps_the_last_good_site(tmp_path):
+    import subprocess
+
+    from conftest import http_get, wait_for
+    from test_serve import free_port
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path)
+    port, log = free_port(), tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(tmp_path), "serve", "--engine",
+                                 "zensical", "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://127.0.0.1:{port}"
+    page = base + "/khmeimim/sources/jpost/"
+    try:
+        assert wait_for(lambda: "Khmeimim" in http_get(page)), "serve never came up"
+        first = http_get(page)
+        assert "livereload" in first and "zensical" in first.lower(), "not Zensical's page with live reload"
+        source = tmp_path / "content" / "khmeimim" / "sources" / "jpost.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\nΜια πρόταση, добавленная while serving.\n",
+                          encoding="utf-8")
+        assert wait_for(lambda: "Μια πρόταση, добавленная while serving." in http_get(page)), "the edit never showed"
+        briefing = tmp_path / "content" / "khmeimim" / "briefing.yml"
+        briefing.write_text(briefing.read_text(encoding="utf-8").replace("as_of: 2024-12-14", "as_of: not-a-date"),
+                            encoding="utf-8")
+        assert wait_for(lambda: "content/khmeimim/briefing.yml:10:8: error: 'as_of'" in log.read_text())
+        assert "Μια πρόταση" in http_get(page), "the last good site is still served"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
