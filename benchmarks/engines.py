@@ -25,7 +25,8 @@ def available() -> bool:
 
 
 def zensical_twin(project: Path, clean: bool) -> list[str]:
-    return [sys.executable, "-m", "zensical", "build", "-f", str(project / "mkdocs.yml"), *(["--clean"] if clean else [])]
+    clean_cache = ["--clean"] if clean else []
+    return [sys.executable, "-m", "zensical", "build", "-f", str(project / "mkdocs.yml"), *clean_cache]
 
 
 def measure_engines(drv: Driver, bg: Path, twin: Path, repeat: int) -> dict[str, Series]:
@@ -59,6 +60,7 @@ def engine_lines(m: dict[str, Series], n_sources: int, repeat: int) -> tuple[lis
                      f" {num(m[t].median(), 6, ' s')} {num(m[t].median('cpu'), 5, ' s')} {num(ratio(b, t), 6, 'x')}")
     lines.append(f"  {'Zensical twin from its cache':<{W - 4}}{num(m['twin_zensical_cached'].median(), 7, ' s')}")
     lines.append(f"  {'briefgen: Zensical / MkDocs':<{W - 4}}{num(ratio('bg_zensical', 'bg_mkdocs'), 7, 'x')}")
-    results = {"ratio_mkdocs": ratio("bg_mkdocs", "twin_mkdocs"), "ratio_zensical": ratio("bg_zensical", "twin_zensical"),
+    results = {"ratio_mkdocs": ratio("bg_mkdocs", "twin_mkdocs"),
+               "ratio_zensical": ratio("bg_zensical", "twin_zensical"),
                "zensical_over_mkdocs": ratio("bg_zensical", "bg_mkdocs")}
     return lines, results

@@ -113,7 +113,8 @@ def _requirements(installed: Origin, engine: str = "mkdocs") -> str:
 
 ENGINE_SETTING = {
     "mkdocs": "",
-    "zensical": "extra:\n  briefgen:\n    engine: zensical  # built with Zensical: pip install \"briefgen[zensical]\"\n",
+    "zensical": ("extra:\n  briefgen:\n"
+                 "    engine: zensical  # built with Zensical: pip install \"briefgen[zensical]\"\n"),
 }
 
 
