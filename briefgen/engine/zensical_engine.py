@@ -36,7 +36,8 @@ INSTALL = 'pip install "briefgen[zensical]"'
 
 def require_zensical() -> None:
     if importlib.util.find_spec("zensical") is None:
-        raise UserError(f"the zensical engine needs Zensical, which is not installed: {INSTALL}")
+        raise UserError(f"the zensical engine needs Zensical, which is not installed: {INSTALL} "
+                        f"(Zensical needs Python 3.11 or newer; this is {sys.version_info[0]}.{sys.version_info[1]})")
 
 
 class ZensicalRun:
