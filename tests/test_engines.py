@@ -261,3 +261,22 @@ def test_serve_on_zensical_serves_rebuilds_on_an_edit_and_keeps_the_last_good_si
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("body", [
+    '<p id="p1">Ελληνικά, русский, العربية, and e\u0301 in NFD</p>',
+    "<pre>\tA tab, and a line of spaces below\n   \nkept *as* <b>it is</b></pre>",
+    "<div>\n\n# not a heading\n\n* not a list\n\n</div><p>[x](javascript:alert(1)) stays text</p>",
+])
+def test_a_staged_page_reaches_zensical_exactly_as_briefgen_rendered_it(body):
+    """Python-Markdown with the extensions Zensical always runs: a page marked as ours comes out
+    byte for byte as it went in; a page without the mark is Markdown as usual."""
+    from markdown import Markdown
+
+    from briefgen.engine.zensical_markdown import MARK
+
+    def convert(text: str) -> str:
+        return Markdown(extensions=["toc", "tables", "briefgen.engine.zensical_markdown"]).convert(text)
+
+    assert convert(f"{MARK}\n{body}") == body
+    assert convert("# A heading\n\n*emphasis*") == '<h1 id="a-heading">A heading</h1>\n<p><em>emphasis</em></p>'
