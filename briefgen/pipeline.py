@@ -94,8 +94,10 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
-    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
+           strategy: Strategy = Strategy(), site_url: str | None = None,
+           cite: bool = False) -> dict[str, str | bytes]:
+    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets).
+    `cite`: source pages carry what select-to-cite needs (the engine decides: serve, or asked)."""
     from .analysis.changes import story
     from .history.versions import history_for
     from .stages.export import briefing_json
@@ -117,6 +119,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         r = resolve(c)
         b = r.briefing
         pages = renderer.briefing_pages(r, s)
+        if cite:
+            pages = [_with_cite_data(p, r) for p in pages]
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
                  f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
         for doc in r.docs.values():
@@ -145,6 +149,20 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         files[f"assets/briefgen/{name}"] = source
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files
+
+
+def _with_cite_data(page: Page, r: Resolved) -> Page:
+    """A source page with its text for select-to-cite after its content, where no search
+    indexer reads it; a source published as excerpts gives none of its other words."""
+    from dataclasses import replace
+
+    from .text.citedata import cite_script
+
+    b = r.briefing
+    sid = page.name.rsplit("/", 1)[-1]
+    if page.kind != "source" or sid not in b.sources or b.sources[sid].publish == "excerpts":
+        return page
+    return replace(page, apparatus=page.apparatus + cite_script(r.docs[sid]))
 
 
 def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
@@ -31,7 +33,7 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import guard, mkdocs_engine, navigation, projectfiles
+from . import guard, mkdocs_engine, navigation, overlay, projectfiles
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache
 
@@ -75,7 +77,13 @@ class RenderedPage(MkDocsPage):
         self.toc = []  # type: ignore[assignment]  # pages hide the toc; headings carry their ids
 
 
-class BriefgenPlugin(BasePlugin):
+class BriefgenConfig(base.Config):
+    # Source pages offer "Cite" on selected words (templates/assets/cite.js), which puts each
+    # source's text in its page a second time: always under serve, in a published site only if asked.
+    select_to_cite = c.Type(bool, default=False)
+
+
+class BriefgenPlugin(BasePlugin[BriefgenConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.strategy: Strategy | None = None  # briefgen's commands set it; else on_startup picks
@@ -125,11 +133,13 @@ class BriefgenPlugin(BasePlugin):
             self._render(project, outcome, urls, settings.site_name, strategy, settings.site_url)
         if not self.driven:
             _log_report(outcome.report)
+        overlay.record(strategy, outcome.report, strict)  # serve: shown on the page too
         if outcome.report.failed(strict):
             if self.driven:  # briefgen prints the report; MkDocs need not log a summary of it
                 raise CheckFailed()
             raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
+        overlay.add_script(config, self.extra, self.command)
         if strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
         return config
@@ -152,7 +162,8 @@ class BriefgenPlugin(BasePlugin):
         from ..stages.render import template_problem
 
         try:
-            self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url)
+            cite = self.command == "serve" or self.config.select_to_cite
+            self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url, cite)
         except TemplateError as exc:
             outcome.report.error(*template_problem(exc, project))
             return
@@ -176,7 +187,7 @@ class BriefgenPlugin(BasePlugin):
             if (project / name).is_dir():
                 server.watch(str(project / name))
         host, port = server.server_address[:2]  # as configured: the server binds after this event
-        server.set_app(only_own_host(server.get_app(), host, port))
+        server.set_app(only_own_host(overlay.answering(server.get_app(), self.strategy), host, port))
         return server
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
