@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import http_get, wait_for
 
 from briefgen import pipeline
 
@@ -38,6 +39,8 @@ Subscribe to our newsletter for more.
 No comment.
 
 No comment.
+
+Капи\u00adтан порта – «пока»\u00a0молчит. Le cafe\u0301 du port reste ouvert.
 """
 
 BRIEFING = """\
@@ -125,6 +128,10 @@ SELECTIONS = {
     "across the dropped block": (("p1", "officials", 0, "p3", "Οι λιμενεργάτες"), '- agora: "officials said."',
                                  ACROSS_DROP),
     "across a paragraph": (("p3", "Δευτέρα", 0, "p4", "أضرب"), '- agora: "Δευτέρα."', ACROSS),
+    # A soft hyphen (left out), a spaced en dash, guillemets and a no-break space.
+    "Cyrillic": (("p7", "Капи", 0, "p7", "молчит"), '- agora: "Капитан порта-\\"пока\\" молчит"', None),
+    # Written decomposed (NFD) in the file; the page, the quote and check read it composed.
+    "NFD accent": (("p7", "caf\u00e9", 0, "p7", "port"), '- agora: "caf\u00e9 du port"', None),
 }
 
 
@@ -161,7 +168,7 @@ def test_check_agrees_with_every_line_the_page_copied(cite_site: Site, tmp_path:
     lines = "\n".join("      " + line for _, line, _ in SELECTIONS.values())
     briefing = tmp_path / "content" / "port" / "briefing.yml"
     briefing.write_text(BRIEFING + "  - text: Selected.\n    cite:\n" + lines + "\n", encoding="utf-8")
-    assert [len(c) for c in yaml.safe_load(briefing.read_text(encoding="utf-8"))["summary"][1]["cite"]] == [1] * 7
+    assert [len(c) for c in yaml.safe_load(briefing.read_text(encoding="utf-8"))["summary"][1]["cite"]] == [1] * 9
     report = pipeline.check(tmp_path).report
     assert report.errors == [], "\n".join(map(str, report.sorted()))
     briefing.write_text(BRIEFING + '  - text: Twice.\n    cite:\n      - agora: "comment"\n', encoding="utf-8")
@@ -226,8 +233,10 @@ def serving(tmp_path: Path, chromium) -> Iterator[tuple[Path, str]]:
     with (tmp_path / "serve.log").open("w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "briefgen", "-C", str(tmp_path), "serve", "--dev-addr",
                                  f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=log, env=env)
+    url = f"http://127.0.0.1:{port}/"
     try:
-        yield tmp_path, f"http://127.0.0.1:{port}/"
+        assert wait_for(lambda: "agora" in http_get(url + "port/sources/agora/")), "serve never came up"
+        yield tmp_path, url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -240,7 +249,7 @@ def test_serve_shows_a_broken_quote_on_the_page_and_clears_it_when_fixed(chromiu
     context = _context(chromium, Site(project, project / "site", url, "port", "agora", {}), viewport=DESKTOP)
     page = context.new_page()
     try:
-        page.goto(url + "port/sources/agora/", wait_until="load", timeout=60_000)  # serve's first build
+        page.goto(url + "port/sources/agora/", wait_until="load")
         assert page.locator(".bg-overlay").count() == 0
         # Under serve, select-to-cite is on without asking.
         page.evaluate(SELECT, ["p3", "απεργούν", 0, "p3", "απεργούν"])
