@@ -4,6 +4,7 @@ the source below; check's verdict on the same lines is asked separately."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -265,3 +266,32 @@ def test_serve_shows_a_broken_quote_on_the_page_and_clears_it_when_fixed(chromiu
         page.locator(".bg-overlay").wait_for(state="detached", timeout=30_000)
     finally:
         context.close()
+
+
+def test_mkdocs_serve_offers_it_too_and_says_what_the_last_rebuild_found(tmp_path: Path):
+    """Plain `mkdocs serve` runs the plugin with command "serve": the source text for select-to-cite
+    is in the page, and problems.json says what the last rebuild found (a failed one reloads no
+    page there, which is why the overlay asks again)."""
+    write_project(tmp_path, MKDOCS.replace("  - briefgen:\n      select_to_cite: true\n", "  - briefgen\n"))
+    (tmp_path / "docs").mkdir()  # MkDocs refuses to start without it
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
+    with (tmp_path / "serve.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path,
+                                stdout=subprocess.DEVNULL, stderr=log, env=env)
+    try:
+        assert wait_for(lambda: 'id="bg-cite-data"' in http_get(url + "port/sources/agora/")), \
+            (tmp_path / "serve.log").read_text()
+        assert json.loads(http_get(url + "__briefgen__/problems.json")) == {"problems": []}
+        briefing = tmp_path / "content" / "port" / "briefing.yml"
+        briefing.write_text(BRIEFING.replace("port is closed to", "port is shut to"), encoding="utf-8")
+        assert wait_for(lambda: "briefing.yml:6:16" in http_get(url + "__briefgen__/problems.json"))
+        (problem,) = json.loads(http_get(url + "__briefgen__/problems.json"))["problems"]
+        assert problem["where"] == "content/port/briefing.yml:6:16" and problem["severity"] == "error"
+        assert problem["message"].startswith("quote not found in content/port/sources/agora.md")
+        briefing.write_text(BRIEFING, encoding="utf-8")
+        assert wait_for(lambda: http_get(url + "__briefgen__/problems.json") == '{"problems": []}')
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
