@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..diagnostics import Pos, Problem, Report, inert
+from ..diagnostics import Report, inert
 from ..strategy import Strategy
 from .hosts import Wsgi
 
@@ -28,19 +28,20 @@ class LastRebuild:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # written by the rebuild thread, read by request threads
-        self._body = b'{"problems":[]}'
+        self._body = b""
+        self._set([])
 
     def record(self, report: Report, strict: bool = False) -> None:
-        failed = report.failed(strict)
         shown = [p for p in report.sorted() if p.severity == "error" or (strict and p.severity == "warning")]
-        self._set(shown if failed else [])
+        self._set([(str(p.pos), p.severity, p.message) for p in shown] if report.failed(strict) else [])
 
-    def failed(self, message: str) -> None:
-        """A rebuild that stopped before any check (a broken mkdocs.yml, a full disk)."""
-        self._set([Problem(Pos("mkdocs.yml"), "error", message)])
+    def failed(self, message: str, where: str | None = None) -> None:
+        """A rebuild that stopped outside the check (a broken mkdocs.yml, a full disk)."""
+        self._set([(where or "", "error", message)])
 
-    def _set(self, problems: list[Problem]) -> None:
-        rows = [{"where": inert(str(p.pos)), "severity": p.severity, "message": inert(p.message)} for p in problems]
+    def _set(self, problems: list[tuple[str, str, str]]) -> None:
+        rows = [{"where": inert(where), "severity": severity, "message": inert(message)}
+                for where, severity, message in problems]
         body = json.dumps({"problems": rows}).encode("ascii")
         with self._lock:
             self._body = body

@@ -89,7 +89,7 @@ def serve(project: Path, host: str, port: int, strategy: Strategy,
         except UserError as exc:
             log.error(str(exc))
             if last is not None:
-                last.failed(str(exc))
+                last.failed(str(exc), exc.where)
             return
         except OSError as exc:  # a full disk, say: the next edit tries again
             log.error(describe(exc))

@@ -35,8 +35,8 @@
     var list = make("ul", "bg-overlay__list");
     problems.forEach(function (p) {
       var item = make("li", "bg-overlay__item");
-      item.append(make("code", "bg-overlay__where", p.where), document.createTextNode(": " + p.severity + ": "),
-                  make("span", "bg-overlay__message", p.message));
+      if (p.where) item.append(make("code", "bg-overlay__where", p.where), document.createTextNode(": "));
+      item.append(document.createTextNode(p.severity + ": "), make("span", "bg-overlay__message", p.message));
       list.appendChild(item);
     });
     box.appendChild(list);

@@ -295,3 +295,23 @@ def test_mkdocs_serve_offers_it_too_and_says_what_the_last_rebuild_found(tmp_pat
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_last_rebuild_is_answered_as_json_for_the_overlay():
+    from briefgen.diagnostics import Pos, Report
+    from briefgen.engine.overlay import LastRebuild
+
+    last, report = LastRebuild(), Report()
+    report.warning(Pos("content/port/briefing.yml", 3, 1), "unknown key 'x'")
+    last.record(report)
+    assert json.loads(last.body()) == {"problems": []}  # a warning alone builds
+    report.error(Pos("content/port/briefing.yml", 6, 16), "quote not found\n::forged Λιμάνι")
+    last.record(report)
+    assert json.loads(last.body()) == {"problems": [
+        {"where": "content/port/briefing.yml:6:16", "severity": "error", "message": "quote not found\\n::forged Λιμάνι"}]}
+    last.failed("invalid YAML: mapping values are not allowed here", "mkdocs.yml:2:7")
+    (row,) = json.loads(last.body())["problems"]
+    assert row == {"where": "mkdocs.yml:2:7", "severity": "error",
+                   "message": "invalid YAML: mapping values are not allowed here"}
+    last.record(Report())
+    assert json.loads(last.body()) == {"problems": []}
