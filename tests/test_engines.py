@@ -200,7 +200,7 @@ def test_init_for_zensical_writes_a_workflow_config_and_requirement_that_build_w
     init_project(target, Origin("briefgen==1.2.3", "a release"), engine="zensical")
     workflow = yaml.safe_load((target / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
     runs = [s["run"] for s in workflow["jobs"]["build"]["steps"] if s.get("run", "").startswith("briefgen build")]
-    assert runs == ["briefgen build --strict --engine zensical"]
+    assert runs == ["briefgen build --strict --format github --engine zensical"]
     lines = [ln for ln in (target / "requirements.txt").read_text(encoding="utf-8").splitlines()
              if ln and not ln.startswith("#")]
     assert lines == ["briefgen[zensical]==1.2.3"] and Requirement(lines[0]).extras == {"zensical"}
@@ -218,7 +218,7 @@ def test_init_for_mkdocs_is_as_before(tmp_path):
 
     init_project(tmp_path / "site", Origin("briefgen==1.2.3", "a release"))
     assert "engine" not in (tmp_path / "site" / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "run: briefgen build --strict\n" in (tmp_path / "site/.github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert "run: briefgen build --strict --format github\n" in (tmp_path / "site/.github/workflows/pages.yml").read_text(encoding="utf-8")
     assert "\nbriefgen==1.2.3\n" in (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8")
 
 
