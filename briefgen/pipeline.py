@@ -96,8 +96,10 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
-    from .analysis.changes import story
+    from .analysis.changes import snapshot, story
+    from .history.earlier import earlier_pages, render_stamp
     from .history.versions import history_for
+    from .stages.earlier_view import earlier_summary, since_files
     from .stages.export import briefing_json
     from .stages.feed import briefing_feed, site_feed
     from .stages.render import ASSETS, Renderer
@@ -107,6 +109,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
                           outcome.cache, strategy.jobs)
     renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
+    # Earlier versions' pages are kept by what they are rendered with; read once, before workers fork.
+    stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
 
     def story_of(c: Checked) -> Story:
         return story(c.briefing, history.of(c.briefing.id), c.analysis)
@@ -116,9 +120,15 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         s = story_of(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        pages = renderer.briefing_pages(r, s)
+        now = set(b.sources)
+        trees = {as_of: tree for as_of, tree in history.trees.get(b.id, {}).items() if as_of < s.as_of}
+        earlier = earlier_pages(project, b.id, trees, lambda old: earlier_summary(renderer, old, s, now), stamp,
+                                [s.numbers, sorted(now)], outcome.cache) if s.steps else []
+        pages = renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier)) + earlier
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
                  f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
+        if s.steps:  # what changed since each earlier version, for a reader who last saw that one
+            files.update(since_files(renderer, r, history.of(b.id), snapshot(b, c.analysis), s))
         for doc in r.docs.values():
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
         return r, pages, files, s

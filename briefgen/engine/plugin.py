@@ -53,6 +53,8 @@ def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
         meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
     if page.kind == "summary" and tags:
         meta["tags"] = [html.escape(t) for t in tags]
+    if page.kind == "version":  # an earlier version as it was: never a search hit, nor in the sitemap
+        meta["search"], meta["robots"] = {"exclude": True}, "noindex"
     return meta
 
 
