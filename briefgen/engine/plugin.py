@@ -39,6 +39,9 @@ from .pagecache import TEMPLATE, PageOutputCache
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
 
 
+EARLIER_TEMPLATE = "briefgen-earlier.html"  # templates/theme/: an earlier version, without the site nav
+
+
 class CheckFailed(Exception):
     """The check failed under briefgen build/serve, which report the problems themselves."""
 
@@ -55,6 +58,7 @@ def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
         meta["tags"] = [html.escape(t) for t in tags]
     if page.kind == "version":  # an earlier version as it was: never a search hit, nor in the sitemap
         meta["search"], meta["robots"] = {"exclude": True}, "noindex"
+        meta["template"] = EARLIER_TEMPLATE
     return meta
 
 

@@ -144,7 +144,10 @@
     var view = { root: root, id: id, box: box, badges: badges, previous: previous, baseline: baseline, data: data };
     if (baseline === null) return show(view, null, false);
     if (baseline === previous || visit.previous) return show(view, baseline === previous ? "same" : null, true);
-    since(data, baseline, function (doc) { show(view, doc, true); });
+    since(data, baseline, function (doc) {
+      if (!doc) view.baseline = null;  // not published (or offline): the page as built, nothing to switch to
+      show(view, doc, true);
+    });
   }
 
   // doc: since.json of the last visit; "same": that visit was the previous version; null: the
@@ -170,7 +173,7 @@
     var bar = box.querySelector(".bg-baseline");
     bar.hidden = !known;
     var choice = bar.querySelector(".bg-baseline-choice");
-    choice.hidden = !known || view.baseline === view.previous;
+    choice.hidden = !known || !view.baseline || view.baseline === view.previous;
     bar.querySelectorAll("[data-bg-baseline]").forEach(function (b) {
       var mine = b.dataset.bgBaseline === "visit";
       b.textContent = mine ? "your last visit (" + day(view.baseline || "") + ")" : "the previous version (" + day(view.previous) + ")";
@@ -184,7 +187,7 @@
   function showNote(view, doc, known) {
     var note = view.root.getElementById ? view.root.getElementById("bg-baseline-note") : null;
     if (note) note.remove();
-    if (!known || view.baseline === view.previous || !view.badges.length) return;
+    if (!known || !view.baseline || view.baseline === view.previous || !view.badges.length) return;
     note = make("p", "bg-notice bg-baseline-note", doc
       ? "Marked: what changed since your last visit (version of " + day(view.baseline) + "). "
       : "Marked: what changed in this version, since the previous one (" + day(view.previous) + "). ");

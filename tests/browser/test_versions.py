@@ -115,6 +115,33 @@ def test_a_remembered_last_visit_is_the_one_baseline_and_can_be_switched(chromiu
         context.close()
 
 
+def test_without_what_changed_since_the_last_visit_the_page_stays_as_built(chromium, tmp_path: Path):
+    """since.json missing (a site copied without it, a failed request): the previous version
+    stays the one baseline, nothing offers a switch to what cannot be shown, no error."""
+    require_chromium()
+    from playwright.sync_api import expect
+
+    project = tmp_path / "project"
+    history_project(project)
+    with _served(project) as url:
+        (project / "site/velmor/versions/2024-12-01/since.json").unlink()
+        context = _context(chromium, SimpleNamespace(url=url), viewport=DESKTOP)
+        _remember(context, url, VISITED_FIRST)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        with page.expect_response(lambda r: r.url.endswith("/2024-12-01/since.json")) as response:
+            page.goto(url + "velmor/")
+        assert response.value.status == 404
+        expect(page.locator("#bg-whatchanged")).to_have_text("What changed since the previous version (2 Dec 2024)")
+        expect(page.locator(".bg-baseline")).to_be_visible()  # a visit is remembered: it can be forgotten
+        expect(page.locator(".bg-baseline-choice")).to_be_hidden()
+        expect(page.locator("#q-reopening .bg-change, .bg-list .bg-change").first).to_have_text(
+            "status: open → leaning · leans to In weeks · +1 more")
+        assert errors == []
+        context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", ["390", "1280"])
 def test_screenshots_of_versions_earlier_page_and_the_box(chromium, tmp_path: Path, screenshot_dir: Path,
