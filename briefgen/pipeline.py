@@ -28,7 +28,8 @@ from .text.markup import markdown
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .analysis.changes import Story
     from .caches.reuse import Reuse
-    from .stages.render import Page
+    from .history.versions import History
+    from .stages.render import Page, Renderer
     from .stages.resolve import Resolved
     from .urls import Urls
 
@@ -96,10 +97,9 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
-    from .analysis.changes import snapshot, story
-    from .history.earlier import earlier_pages, render_stamp
+    from .analysis.changes import story
+    from .history.earlier import render_stamp
     from .history.versions import history_for
-    from .stages.earlier_view import earlier_summary, since_files
     from .stages.export import briefing_json
     from .stages.feed import briefing_feed, site_feed
     from .stages.render import ASSETS, Renderer
@@ -120,15 +120,10 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         s = story_of(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        now = set(b.sources)
-        trees = {as_of: tree for as_of, tree in history.trees.get(b.id, {}).items() if as_of < s.as_of}
-        earlier = earlier_pages(project, b.id, trees, lambda old: earlier_summary(renderer, old, s, now), stamp,
-                                [s.numbers, sorted(now)], outcome.cache) if s.steps else []
+        earlier, since = _earlier(project, history, renderer, c, r, s, stamp, outcome.cache)
         pages = renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier)) + earlier
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
-                 f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
-        if s.steps:  # what changed since each earlier version, for a reader who last saw that one
-            files.update(since_files(renderer, r, history.of(b.id), snapshot(b, c.analysis), s))
+                 f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name), **since}
         for doc in r.docs.values():
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
         return r, pages, files, s
@@ -155,6 +150,24 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         files[f"assets/briefgen/{name}"] = source
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files
+
+
+def _earlier(project: Path, history: History, renderer: Renderer, c: Checked, r: Resolved, s: Story, stamp: str,
+             cache: Path | None) -> tuple[list[Page], dict[str, str]]:
+    """Each earlier version's summary page as it was, and what changed since each of them (for
+    a reader who last saw that one); nothing for a briefing without earlier versions."""
+    from .analysis.changes import snapshot
+    from .history.earlier import earlier_pages
+    from .stages.earlier_view import earlier_summary, since_files
+
+    if not s.steps:
+        return [], {}
+    b, now = r.briefing, set(r.briefing.sources)
+    trees = {as_of: tree for as_of, tree in history.trees.get(b.id, {}).items() if as_of < s.as_of}
+    # What else the pages show of the current version: source numbers, which sources it still has.
+    pages = earlier_pages(project, b.id, trees, lambda old: earlier_summary(renderer, old, s, now), stamp,
+                          [s.numbers, sorted(now)], cache)
+    return pages, since_files(renderer, r, history.of(b.id), snapshot(b, c.analysis), s)
 
 
 def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,
