@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SiteReader, build_ok
-from gitrepo import V2, V3, git, history_project
+from gitrepo import V1, V2, V3, git, history_project
 
 from briefgen.history.earlier import earlier_pages
 from briefgen.history.versions import read_history
@@ -179,3 +179,19 @@ def test_a_project_template_change_renders_earlier_pages_again(tmp_path):
     (root / "templates/_earlier.html").write_text(banner.replace("as it was then", "as it stood"), encoding="utf-8")
     build_ok(root)
     assert "as it stood" in (root / "site/velmor/versions/2024-12-01/index.html").read_text("utf-8")
+
+
+def test_an_earlier_version_committed_with_errors_has_no_page_and_the_build_passes(tmp_path):
+    """It never built as it was: no page is made up for it, the versions page still lists it."""
+    root = tmp_path / "p"
+    history_project(root, commits=1)
+    broken = V1.replace('"the port of Velmor was closed"', '"the port of Velmor was bombed"')
+    (root / "content/velmor/briefing.yml").write_text(broken, encoding="utf-8")
+    git(root, "commit", "-q", "-am", "a quote that is not in its source")  # the 1 Dec version now
+    (root / "content/velmor/briefing.yml").write_text(V2, encoding="utf-8")
+    for _ in range(2):  # the second build takes the cache's word that there is no page
+        build_ok(root)
+        assert not (root / "site/velmor/versions/2024-12-01/index.html").exists()
+        page = SiteReader(root / "site").page("velmor/changes/index.html")
+        assert "The first version" in page.ids["v-2024-12-01"]
+        assert not [link for link in page.links if "versions/" in link.href]

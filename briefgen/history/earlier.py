@@ -65,17 +65,23 @@ class _Kept:
         except (OSError, ValueError, AttributeError, RecursionError):
             self.read = {}
 
-    def get(self, key: str) -> Page | None:
+    def get(self, key: str) -> tuple[bool, Page | None]:
+        """(known, its page): a version known to have no page (it did not pass check then) is
+        not loaded again either."""
         fields = self.read.get(key)
+        if fields == []:
+            self.used[key] = fields
+            return True, None
         if not (isinstance(fields, list) and len(fields) == 6 and all(isinstance(f, str) for f in fields[:5])
                 and isinstance(fields[5], dict)):
-            return None
+            return False, None
         self.used[key] = fields
         name, title, html, description, apparatus, meta = fields
-        return Page(name, title, html, description, "version", meta, apparatus)
+        return True, Page(name, title, html, description, "version", meta, apparatus)
 
-    def put(self, key: str, page: Page) -> None:
-        self.used[key] = [page.name, page.title, page.html, page.description, page.apparatus, page.meta]
+    def put(self, key: str, page: Page | None) -> None:
+        self.used[key] = [] if page is None else [page.name, page.title, page.html, page.description,
+                                                  page.apparatus, page.meta]
 
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.read.keys():
@@ -97,18 +103,25 @@ def earlier_pages(project: Path, briefing: str, trees: dict[str, str], render: C
     same = json.dumps(depends, sort_keys=True, ensure_ascii=False)
     keys = {as_of: hashlib.blake2b(f"{tree}\0{as_of}\0{same}".encode(), digest_size=16).hexdigest()
             for as_of, tree in trees.items()}
-    pages = {as_of: page for as_of, key in keys.items() if (page := kept.get(key)) is not None}
-    missing = {trees[as_of]: as_of for as_of in trees if as_of not in pages}
+    known = {as_of: kept.get(key) for as_of, key in keys.items()}
+    pages = {as_of: page for as_of, (_, page) in known.items() if page is not None}
+    missing = {trees[as_of]: as_of for as_of, (seen, _) in known.items() if not seen}
     if missing:
         raw = dict(zip(missing, batch(project, list(missing))))
         found = {t: (briefing, obj[2]) for t in missing if (obj := raw[t]) is not None and obj[1] == "tree"}
 
-        def make(b: Briefing) -> Page:
-            # An old version's own problems are old news: they go to a report nobody reads.
-            return render(resolve(check_briefing(b, Report())))
+        def make(b: Briefing) -> Page | None:
+            # A version committed with errors (a quote not in its source, a source it lacks) has
+            # no page as it was: it never built. Its findings are old news, in a report nobody reads.
+            report = Report()
+            checked = check_briefing(b, report)
+            return None if report.errors else render(resolve(checked))
 
-        for tree, page in load_versions(project, found, 1, make).items():
-            pages[missing[tree]] = page
-            kept.put(keys[missing[tree]], page)
+        made = load_versions(project, found, 1, make)
+        for tree, as_of in missing.items():
+            if tree in made and made[tree] is not None:
+                pages[as_of] = made[tree]
+            if tree in made:  # a version that could not be read at all is tried again next time
+                kept.put(keys[as_of], made[tree])
     kept.save()
     return [pages[as_of] for as_of in sorted(pages)]
