@@ -95,14 +95,15 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
-    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
+           strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
+    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
+    with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
     from .analysis.changes import story
     from .history.earlier import render_stamp
     from .history.versions import history_for
     from .stages.export import briefing_json
     from .stages.feed import briefing_feed, site_feed
-    from .stages.render import ASSETS, Renderer
+    from .stages.render import Renderer
     from .stages.resolve import resolve
 
     reuse = strategy.reuse
@@ -121,7 +122,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         r = resolve(c)
         b = r.briefing
         earlier, since = _earlier(project, history, renderer, c, r, s, stamp, outcome.cache)
-        pages = renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier)) + earlier
+        own = renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier))
+        pages = [_with_cite_data(p, r) if cite else p for p in own] + earlier
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
                  f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name), **since}
         for doc in r.docs.values():
@@ -143,11 +145,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         outcome.pages += pages
         files.update(own)
     outcome.pages.append(renderer.index_page(outcome.resolved))
-    loader = renderer.env.loader
-    assert loader is not None  # the Renderer always makes one
-    for name in ASSETS:
-        source, _, _ = loader.get_source(renderer.env, f"assets/{name}")
-        files[f"assets/briefgen/{name}"] = source
+    files.update(_assets(renderer))
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files
 
@@ -168,6 +166,29 @@ def _earlier(project: Path, history: History, renderer: Renderer, c: Checked, r:
     pages = earlier_pages(project, b.id, trees, lambda old: earlier_summary(renderer, old, s, now), stamp,
                           [s.numbers, sorted(now)], cache)
     return pages, since_files(renderer, r, history.of(b.id), snapshot(b, c.analysis), s)
+
+
+def _assets(renderer: Renderer) -> dict[str, str]:
+    """The site's own stylesheets and scripts, as the project's templates/ or ours have them."""
+    from .stages.render import ASSETS
+
+    loader = renderer.env.loader
+    assert loader is not None  # the Renderer always makes one
+    return {f"assets/briefgen/{name}": loader.get_source(renderer.env, f"assets/{name}")[0] for name in ASSETS}
+
+
+def _with_cite_data(page: Page, r: Resolved) -> Page:
+    """A source page with its text for select-to-cite after its content, where no search
+    indexer reads it; a source published as excerpts gives none of its other words."""
+    from dataclasses import replace
+
+    from .text.citedata import cite_script
+
+    b = r.briefing
+    sid = page.name.rsplit("/", 1)[-1]
+    if page.kind != "source" or sid not in b.sources or b.sources[sid].publish == "excerpts":
+        return page
+    return replace(page, apparatus=page.apparatus + cite_script(r.docs[sid]))
 
 
 def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,
