@@ -9,6 +9,8 @@ from typing import Any
 
 from ..stages.render import Page
 
+EARLIER_TEMPLATE = "briefgen-earlier.html"  # templates/theme/: an earlier version, without the site nav
+
 
 def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
     """Meta other plugins read: `date` (feeds, blogs) on a briefing's pages, its `tags` (Material's
@@ -21,4 +23,7 @@ def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
         meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
     if page.kind == "summary" and tags:
         meta["tags"] = [t.replace("<", "&lt;") for t in tags]
+    if page.kind == "version":  # an earlier version as it was: never a search hit, nor in the sitemap
+        meta["search"], meta["robots"] = {"exclude": True}, "noindex"
+        meta["template"] = EARLIER_TEMPLATE
     return meta
