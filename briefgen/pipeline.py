@@ -94,27 +94,36 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
-    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
+           strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
+    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
+    with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
+    from .history.earlier import render_stamp
     from .history.versions import history_for
+    from .stages.feed import site_feed
     from .stages.render import Renderer
 
     reuse = strategy.reuse
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
                           outcome.cache, strategy.jobs)
-    one = _BriefingRenderer(Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None),
-                            history, urls, site_name, site_url)
+    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
+    # Earlier versions' pages are kept by what they are rendered with; read once, before workers fork.
+    stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
+    one = _BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)
     if reuse is None:
         results = map_in_two(one.render, outcome.checked, strategy.jobs)  # jobs=1: this process
         _release(outcome.checked)
     else:
         base = (reuse.render_stamp(project, urls.directory_urls, site_name), site_url)  # feeds use site_url
         results = _render_reusing(outcome.checked, one, reuse, base)
-    for r, pages, _, _ in results:
+    files: dict[str, str | bytes] = {}
+    for r, pages, own, _ in results:
         outcome.resolved.append(r)
         outcome.pages += pages
-    outcome.pages.append(one.renderer.index_page(outcome.resolved))
-    return _files(one, results)
+        files.update(own)
+    outcome.pages.append(renderer.index_page(outcome.resolved))
+    files.update(_assets(renderer))
+    files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
+    return files
 
 
 @dataclass(frozen=True)
@@ -122,11 +131,15 @@ class _BriefingRenderer:
     """Renders one checked briefing into its pages and files; run in this process or, for every
     other briefing, in the forked worker (caches/parallel.py), which inherits it as it is."""
 
+    project: Path
     renderer: Renderer
     history: History
     urls: Urls
     site_name: str
     site_url: str | None
+    cite: bool  # source pages carry select-to-cite's data
+    stamp: str  # what earlier versions' pages are rendered with
+    cache: Path | None
 
     def story(self, c: Checked) -> Story:
         from .analysis.changes import story
@@ -142,10 +155,12 @@ class _BriefingRenderer:
         s = self.story(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        pages = self.renderer.briefing_pages(r, s)
+        earlier, since = _earlier(self.project, self.history, self.renderer, c, r, s, self.stamp, self.cache)
+        own = self.renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier))
+        pages = [_with_cite_data(p, r) if self.cite else p for p in own] + earlier
         files = {f"{b.id}/briefing.json": briefing_json(r, self.urls, s),
-                 f"{b.id}/feed.xml": briefing_feed(s, b.title, self.urls, self.site_url, self.site_name)}
-        _release([r.checked])
+                 f"{b.id}/feed.xml": briefing_feed(s, b.title, self.urls, self.site_url, self.site_name), **since}
+        _release([c])
         return r, pages, files, s
 
 
@@ -157,21 +172,45 @@ def _release(checked: list[Checked]) -> None:
             doc.release()
 
 
-def _files(one: _BriefingRenderer, results: list[Rendered]) -> dict[str, str | bytes]:
-    """Each briefing's own files, the site's assets and the site's feed."""
-    from .stages.feed import site_feed
+def _earlier(project: Path, history: History, renderer: Renderer, c: Checked, r: Resolved, s: Story, stamp: str,
+             cache: Path | None) -> tuple[list[Page], dict[str, str]]:
+    """Each earlier version's summary page as it was, and what changed since each of them (for
+    a reader who last saw that one); nothing for a briefing without earlier versions."""
+    from .analysis.changes import snapshot
+    from .history.earlier import earlier_pages
+    from .stages.earlier_view import earlier_summary, since_files
+
+    if not s.steps:
+        return [], {}
+    b, now = r.briefing, set(r.briefing.sources)
+    trees = {as_of: tree for as_of, tree in history.trees.get(b.id, {}).items() if as_of < s.as_of}
+    # What else the pages show of the current version: source numbers, which sources it still has.
+    pages = earlier_pages(project, b.id, trees, lambda old: earlier_summary(renderer, old, s, now), stamp,
+                          [s.numbers, sorted(now)], cache)
+    return pages, since_files(renderer, r, history.of(b.id), snapshot(b, c.analysis), s)
+
+
+def _assets(renderer: Renderer) -> dict[str, str]:
+    """The site's own stylesheets and scripts, as the project's templates/ or ours have them."""
     from .stages.render import ASSETS
 
-    files: dict[str, str | bytes] = {}
-    for _, _, own, _ in results:
-        files.update(own)
-    env = one.renderer.env
-    assert env.loader is not None  # the Renderer always makes one
-    for name in ASSETS:
-        files[f"assets/briefgen/{name}"] = env.loader.get_source(env, f"assets/{name}")[0]
-    files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], one.urls, one.site_url,
-                                  one.site_name)
-    return files
+    loader = renderer.env.loader
+    assert loader is not None  # the Renderer always makes one
+    return {f"assets/briefgen/{name}": loader.get_source(renderer.env, f"assets/{name}")[0] for name in ASSETS}
+
+
+def _with_cite_data(page: Page, r: Resolved) -> Page:
+    """A source page with its text for select-to-cite after its content, where no search
+    indexer reads it; a source published as excerpts gives none of its other words."""
+    from dataclasses import replace
+
+    from .text.citedata import cite_script
+
+    b = r.briefing
+    sid = page.name.rsplit("/", 1)[-1]
+    if page.kind != "source" or sid not in b.sources or b.sources[sid].publish == "excerpts":
+        return page
+    return replace(page, apparatus=page.apparatus + cite_script(r.docs[sid]))
 
 
 def _render_reusing(checked: list[Checked], one: _BriefingRenderer, reuse: Reuse, base: object) -> list[Rendered]:

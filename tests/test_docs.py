@@ -266,8 +266,8 @@ def test_how_it_works_names_files_that_exist() -> None:
 
 def test_the_plugin_options_are_documented() -> None:
     """Every option the MkDocs plugin declares is in README and CONTENT-FORMAT.md."""
-    from briefgen.engine.options import BriefgenOptions
+    from briefgen.engine.options import BriefgenConfig
 
     content_format = (REPO / "CONTENT-FORMAT.md").read_text(encoding="utf-8")
-    for name, _ in BriefgenOptions._schema:
+    for name, _ in BriefgenConfig._schema:
         assert f"briefgen: {{{name}: " in README and f"      {name}: " in content_format, name

@@ -4,7 +4,7 @@
       - briefgen:
           nav_briefings: 20
 
-One line an option in `BriefgenOptions`. MkDocs reports a wrong type as a configuration error
+One line an option in `BriefgenConfig`. MkDocs reports a wrong type as a configuration error
 naming the option; a name it does not know is only a warning in MkDocs, which a misspelt option
 would pass unnoticed (the setting silently left at its default), so `unknown_as_errors` makes it
 an error, with the option meant when the spelling is close.
@@ -37,9 +37,16 @@ class WholeNumber(c.Type[int]):
         return value
 
 
-class BriefgenOptions(base.Config):  # type: ignore[no-untyped-call]  # MkDocs' Config is untyped
+class BriefgenConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs' Config is untyped
     # None: not set here; the deprecated `extra.briefgen.nav_briefings`, else NAV_BRIEFINGS.
     nav_briefings = c.Optional(WholeNumber())
+    # Source pages offer "Cite" on selected words (templates/assets/cite.js), which puts each
+    # source's text in its page a second time: always under serve, in a published site only if asked.
+    select_to_cite = c.Type(bool, default=False)
+
+
+def select_to_cite(config: BriefgenConfig, command: str | None) -> bool:
+    return command == "serve" or bool(config.select_to_cite)
 
 
 # What loading a plugin's options returns: MkDocs' (errors, warnings), each (option, message).
@@ -70,7 +77,7 @@ def _old_setting(config: Any) -> bool:
     return isinstance(extra, dict) and "nav_briefings" in extra
 
 
-def nav_briefings(options: BriefgenOptions, config: Any) -> int:
+def nav_briefings(options: BriefgenConfig, config: Any) -> int:
     """How many briefings the nav lists: the plugin's option, else the older `extra.briefgen`
     setting (still read; `note_deprecated` says where it moved), else the default."""
     if options.nav_briefings is not None:
@@ -97,7 +104,7 @@ def _where_set(config: Any) -> Pos:
     return Pos(path.name, key.start_mark.line + 1, key.start_mark.column + 1)
 
 
-def note_deprecated(options: BriefgenOptions, config: Any, report: Report) -> None:
+def note_deprecated(options: BriefgenConfig, config: Any, report: Report) -> None:
     """A note (not a warning: --strict builds of existing sites keep passing) for the old setting."""
     if _old_setting(config):
         ignored = "; the plugin's option wins" if options.nav_briefings is not None else ""

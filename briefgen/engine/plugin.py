@@ -30,8 +30,9 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import beside, guard, mkdocs_engine, navigation, options, projectfiles
+from . import beside, guard, mkdocs_engine, navigation, options, overlay, projectfiles
 from .hosts import only_own_host
+from .options import BriefgenConfig, select_to_cite
 from .pagecache import TEMPLATE, PageOutputCache
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
@@ -62,7 +63,7 @@ class RenderedPage(MkDocsPage):
 
 
 # MkDocs' BasePlugin is untyped: subscripting it with our options class is its documented way.
-class BriefgenPlugin(BasePlugin[options.BriefgenOptions]):  # type: ignore[no-untyped-call]
+class BriefgenPlugin(BasePlugin[BriefgenConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
         self.strategy: Strategy | None = None  # briefgen's commands set it; else on_startup picks
@@ -118,11 +119,13 @@ class BriefgenPlugin(BasePlugin[options.BriefgenOptions]):  # type: ignore[no-un
             self._render(project, outcome, urls, settings.site_name, strategy, settings.site_url)
         if not self.driven:
             _log_report(outcome.report)
+        overlay.record(strategy, outcome.report, strict)  # serve: shown on the page too
         if outcome.report.failed(strict):
             if self.driven:  # briefgen prints the report; MkDocs need not log a summary of it
                 raise CheckFailed()
             raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
+        overlay.add_script(config, self.extra, self.command)
         if strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
         return config
@@ -147,7 +150,8 @@ class BriefgenPlugin(BasePlugin[options.BriefgenOptions]):  # type: ignore[no-un
         from ..stages.render import template_problem
 
         try:
-            self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url)
+            self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url,
+                                         select_to_cite(self.config, self.command))
         except TemplateError as exc:
             outcome.report.error(*template_problem(exc, project))
             return
@@ -171,7 +175,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenOptions]):  # type: ignore[no-un
             if (project / name).is_dir():
                 server.watch(str(project / name))
         host, port = server.server_address[:2]  # as configured: the server binds after this event
-        server.set_app(only_own_host(server.get_app(), host, port))
+        server.set_app(only_own_host(overlay.answering(server.get_app(), self.strategy), host, port))
         return server
 
     @event_priority(-200)  # after Material's tags listed pages by their titles (on_env, 100)

@@ -12,13 +12,13 @@ from typing import Literal, TypeVar
 
 from ..diagnostics import Pos, Report
 from ..model import RELIABILITY, Source
+from . import keys
 from .yamlfields import Fields, language
 from .yamlnodes import YamlDoc
 
 T = TypeVar("T")
 
-SOURCE_KEYS = ("title", "outlet", "author", "published", "url", "accessed", "reliability", "drop",
-               "publish", "paraphrased", "lang")
+SOURCE_KEYS = tuple(keys.SOURCE)
 # Also read by the importer, so both agree on where front matter ends.
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 

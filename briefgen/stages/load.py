@@ -8,8 +8,9 @@ import stat
 from pathlib import Path
 
 from ..diagnostics import Pos, Report
+from ..loading import keys
 from ..loading.paths import fix_for, refusal, resolve_inside, special_kind
-from ..loading.source import SOURCE_KEYS, load_source, read_text, rel
+from ..loading.source import load_source, read_text, rel
 from ..loading.sourcefiles import claimed_files
 from ..loading.statements import AnnotationReader
 from ..loading.yamlfields import Fields, is_slug, language
@@ -17,8 +18,8 @@ from ..loading.yamlnodes import YamlDoc
 from ..model import Briefing, Source
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
-RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}
-BRIEFING_KEYS = ("title", "as_of", "lang", "tags", "sources", "summary", "facts", "questions", "timeline")
+RESERVED_SOURCES = set(keys.CITATION)  # a source id that is a citation key would be read as one
+BRIEFING_KEYS = tuple(keys.BRIEFING)
 
 
 def load_project(root: Path, report: Report) -> list[Briefing]:
@@ -115,7 +116,7 @@ def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields,
             if sid in RESERVED_SOURCES:
                 report.error(doc.pos(key_node), f"source id {sid!r} is reserved (it is a citation key)")
                 continue
-            entries[sid] = Fields(doc, value_node, what, ("file",) + SOURCE_KEYS)
+            entries[sid] = Fields(doc, value_node, what, keys.SOURCE_ENTRY)
     files, stems = _source_files(root, folder, doc, entries, report)
     out = {}
     for sid, path in files.items():
