@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .commands.guarded import guard as _guard
 from .commands.output import FORMATS, print_report, say, setup_logging
 from .diagnostics import Report, UserError
-from .oserrors import clip, describe
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])  # a click command function
@@ -48,39 +48,6 @@ def _config(ctx: click.Context, given: str | None) -> str:
     from .commands.configfile import config_file
 
     return config_file(_project(ctx), given)
-
-
-# Exit codes: 0 passed, 1 a problem the user can fix (content, command line, environment),
-# 2 click's own usage errors, 3 a bug in briefgen, 130 interrupted (Ctrl-C). Small and apart
-# from each other, so a script can tell "fix your input" (1, 2) from "report this" (3).
-EXIT_INTERNAL = 3
-
-
-def _guard(ctx: click.Context, fn: Callable[[], T]) -> T:
-    """Run fn; a user mistake or a failure of the machine prints one line and exits 1, a bug
-    one line and exits 3 (its traceback only with --debug)."""
-    try:
-        return fn()
-    except UserError as exc:
-        if exc.where:  # a mistake at a place in a file: reported like every other problem
-            say(f"{exc.where}: error: {exc}")
-            say("briefgen: 1 error, 0 warnings; failed")
-        else:  # clipped: no message may print a whole file or a huge argument
-            say(f"error: {clip(str(exc), 1000)}")
-        ctx.exit(1)
-    except KeyboardInterrupt:
-        ctx.exit(130)
-    except OSError as exc:  # a full disk, a read-only folder: the machine's, not briefgen's fault
-        if ctx.obj.get("debug"):
-            raise
-        say(f"error: {describe(exc)}")
-        ctx.exit(1)
-    except Exception as exc:  # a bug in briefgen, not the user's mistake
-        if ctx.obj.get("debug"):
-            raise
-        say(f"internal error: {type(exc).__name__}: {clip(str(exc))} (run with --debug for details, "
-            "and please report it)")
-        ctx.exit(EXIT_INTERNAL)
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None:

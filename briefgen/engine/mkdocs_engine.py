@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import yaml
 
@@ -210,13 +210,9 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
-# mkdocs.yml's nav: a page's path, or {title: path or a list of entries}.
-NavEntry: TypeAlias = "str | dict[str, object]"
-
-
-def site_nav(settings: Settings, user_nav: list[NavEntry] | None, pages: list[Page], urls: Urls,
+def site_nav(settings: Settings, user_nav: list[str | dict[str, object]] | None, pages: list[Page], urls: Urls,
              excluded: Callable[[str], bool] = lambda path: False,
-             nav_path: Callable[[str], str] = str) -> list[NavEntry]:
+             nav_path: Callable[[str], str] = str) -> list[str | dict[str, object]]:
     """User nav (or the user's pages, each named as `nav_path` says), then the newest briefings,
     each with its own three pages. A nav this made before (i18n builds each language with the
     same config) is the user's nav with our entries, which are left out of it here.
@@ -224,7 +220,7 @@ def site_nav(settings: Settings, user_nav: list[NavEntry] | None, pages: list[Pa
     Material renders the whole nav into every page, so a nav that grows with the content makes
     the build quadratic (design.md: 21.5 s for 1,000 pages with a flat nav). The index lists all
     briefings; the nav lists a fixed number."""
-    nav: list[NavEntry] = [{"Briefings": urls.src("index")}]
+    nav: list[str | dict[str, object]] = [{"Briefings": urls.src("index")}]
     ours = {urls.src(p.name) for p in pages}
     if user_nav:
         nav += [item for item in user_nav if item != "index.md" and not _only_ours(item, ours)]
