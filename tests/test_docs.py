@@ -265,7 +265,7 @@ def test_how_it_works_names_files_that_exist() -> None:
 
 
 def test_the_plugin_options_are_documented() -> None:
-    """Every option the MkDocs plugin declares is in README and CONTENT-FORMAT.md."""
+    """Every option the MkDocs plugin declares is in README and CONTENT-FORMAT.md's example."""
     from briefgen.engine.options import BriefgenConfig
 
     content_format = (REPO / "CONTENT-FORMAT.md").read_text(encoding="utf-8")
