@@ -280,3 +280,21 @@ def test_a_staged_page_reaches_zensical_exactly_as_briefgen_rendered_it(body):
 
     assert convert(f"{MARK}\n{body}") == body
     assert convert("# A heading\n\n*emphasis*") == '<h1 id="a-heading">A heading</h1>\n<p><em>emphasis</em></p>'
+
+
+def test_an_earlier_version_opens_on_zensical_without_nav_search_or_robots(tmp_path: Path):
+    from browser.conftest import example_with_history
+
+    project = tmp_path / "p"
+    project.mkdir()
+    example_with_history(project)  # versions of 2024-12-13 and 2024-12-14
+    build_site(project, engine="zensical")
+    old = (project / "site" / "khmeimim" / "versions" / "2024-12-13" / "index.html").read_text(encoding="utf-8")
+    assert 'This is the version of <time datetime="2024-12-13">13 Dec 2024</time>' in old
+    assert '<meta name="robots" content="noindex">' in old
+    assert "md-nav--primary" not in old  # briefgen-earlier.html: no site nav on Zensical either
+    import json
+    index = json.loads((project / "site" / "search.json").read_text(encoding="utf-8"))
+    locations = [item["location"] for item in index["items"]]
+    assert any(loc.startswith("khmeimim/") for loc in locations)
+    assert not [loc for loc in locations if "/versions/" in loc]
