@@ -70,7 +70,7 @@ def write_atomically(path: Path, *data: bytes) -> None:
     """Write a cache file through a new temporary file in its folder, renamed over it: readers
     never see half a file, and the temporary file is created afresh (O_EXCL, a random name), so
     nothing planted under a predictable name is followed."""
-    path.parent.mkdir(exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:

@@ -33,7 +33,7 @@ from ..strategy import Strategy
 from ..urls import Urls
 from . import guard, mkdocs_engine, navigation, projectfiles
 from .hosts import only_own_host
-from .pagecache import TEMPLATE, PageOutputCache
+from .pagecache import TEMPLATE, PageOutputCache, pages_folder
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
@@ -66,6 +66,7 @@ class RenderedPage(MkDocsPage):
     def __init__(self, ours: Page, tags: tuple[str, ...], label: str | None, file: File, config: Any) -> None:
         super().__init__(label, file, config)
         self.ours, self.tags = ours, tags
+        self.briefgen_key: str | None = None  # its key in the page cache, when one is used
 
     def read_source(self, config: Any) -> None:
         self.markdown, self.meta = "", page_meta(self.ours, self.tags)
@@ -132,6 +133,9 @@ class BriefgenPlugin(BasePlugin):
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
         if strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
+        elif outcome.cache is not None:  # a one-shot build keeps its pages in .briefgen-cache/
+            folder = pages_folder(outcome.cache)
+            self.page_cache = PageOutputCache(folder) if folder is not None else None
         return config
 
     def _guard(self, config: Any, project: Path) -> None:
@@ -236,7 +240,7 @@ class BriefgenPlugin(BasePlugin):
         # The theme template is picked before on_page_context, so a kept page is decided here.
         cache = self.page_cache
         if self._caching and cache is not None:
-            key = cache.key(page)
+            key = page.briefgen_key = cache.key(page)  # the search index finds the page's entries by it
             output = cache.get(key)
             if output is None:
                 self._keys[page.file.src_uri] = key
@@ -253,7 +257,7 @@ class BriefgenPlugin(BasePlugin):
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         context["briefgen_page"] = self.pages.get(page.file.src_uri)
-        reused = self._reused.get(page.file.src_uri)
+        reused = self._reused.pop(page.file.src_uri, None)  # held no longer than its page
         if reused is not None:
             context["briefgen_cached"] = Markup(reused)
         return context
