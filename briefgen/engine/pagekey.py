@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..caches.codedigest import code_digest, hash_tree
+
 # Settings that never reach a page: where files are read and written (the staging folder's
 # name is random), how `serve` listens, and how strictly MkDocs validates. The nav and the
 # plugins are hashed on their own; the theme with its files.
@@ -44,20 +46,6 @@ def _installed(folder: str | Path) -> bool:
     return "site-packages" in parts or "dist-packages" in parts
 
 
-def _hash_tree(h: Any, folder: Path) -> None:
-    """Every file under folder, by relative path and content, in a fixed order."""
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # written by imports, not by anyone
-        for name in sorted(names):
-            path = Path(root, name)
-            h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogatepass") + b"\0")
-            try:
-                h.update(path.read_bytes())
-            except OSError:  # unreadable here is unreadable to the theme too: still a state
-                h.update(b"\1unreadable")
-            h.update(b"\0")
-
-
 def _versioned(folder: str | Path) -> bool:
     import material
     import mkdocs
@@ -76,21 +64,14 @@ def _stat_tree(folder: Path) -> list[tuple[str, int, int]]:
 
 
 @functools.cache
-def code_digest() -> str:
+def engine_digest() -> str:
     """briefgen's code and templates, and the engine's versions: one value per installation."""
     import jinja2
     import material
     import mkdocs
 
-    from ..stages.render import package_templates
-
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr((sys.version_info[:2], mkdocs.__version__, material.__version__, jinja2.__version__)).encode())
-    package = Path(__file__).resolve().parent.parent
-    _hash_tree(h, package)
-    if not package_templates().is_relative_to(package):  # a source checkout keeps them beside it
-        _hash_tree(h, package_templates())
-    return h.hexdigest()
+    versions = (sys.version_info[:2], mkdocs.__version__, material.__version__, jinja2.__version__)
+    return hashlib.blake2b(repr((versions, code_digest())).encode(), digest_size=16).hexdigest()
 
 
 def nav_signature(items: Any) -> list:
@@ -101,7 +82,7 @@ def nav_signature(items: Any) -> list:
 def shared_digest(config: Any, nav: Any) -> str:
     """The half of every page's key that the pages of one build share."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(code_digest().encode())
+    h.update(engine_digest().encode())
     settings = {k: _plain(config[k]) for k in sorted(config.keys()) if k not in _NOT_IN_PAGES}
     theme = config.theme
     settings["theme"] = {"name": theme.name, "settings": _plain(dict(theme.items())),
@@ -118,5 +99,5 @@ def shared_digest(config: Any, nav: Any) -> str:
         if _installed(d):  # a package's files change only when it is installed again, with new times
             h.update(repr(_stat_tree(Path(d))).encode("utf-8", "surrogatepass"))
         else:  # the project's own: by content, as a fresh checkout's file times are all new
-            _hash_tree(h, Path(d))
+            hash_tree(h, Path(d))
     return h.hexdigest()
