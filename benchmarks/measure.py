@@ -55,9 +55,11 @@ def site_sizes(bg: Path, twin: Path) -> Sizes:
 
 
 def drop_kept_pages(project: Path) -> None:
-    """Forget the themed pages a build keeps (.briefgen-cache/pages/), so the next build themes
-    every page: a full build, as before the page cache (the parse cache stays, as it did)."""
-    shutil.rmtree(project / ".briefgen-cache" / "pages", ignore_errors=True)
+    """Forget the briefings and themed pages a build keeps (.briefgen-cache/briefings/ and
+    pages/), so the next build renders and themes every page: a full build, as before they were
+    kept (the parse cache stays, as it did)."""
+    for kept in ("briefings", "pages"):
+        shutil.rmtree(project / ".briefgen-cache" / kept, ignore_errors=True)
 
 
 def full_build(drv: Driver, project: Path) -> Run:

@@ -16,7 +16,6 @@ removed. JSON, never pickle: nothing read back can run code.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -24,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from .codedigest import code_digest, tree_digest
-from .sealed import read_sealed, write_sealed
+from .sealed import pack, read_sealed, unpack, write_sealed
 
 log = logging.getLogger("briefgen")
 
-_FORMAT = 1  # bump when what a kept briefing holds changes
+_FORMAT = 2  # bump when what a kept briefing holds changes
 _NAME = re.compile(r"[0-9a-f]{32}\.briefing")
 _PAGE_FIELDS = {"name": str, "title": str, "html": str, "description": str, "kind": str, "meta": dict,
                 "apparatus": str}
@@ -72,11 +71,19 @@ class RenderMemo:
 
     def get(self, key: str) -> dict[str, Any] | None:
         body = read_sealed(self.folder / f"{key}.briefing", f"briefing/{_FORMAT}/{key}")
-        try:
-            kept = json.loads(bytes(body)) if body is not None else None
-        except (ValueError, RecursionError):
+        found = unpack(body) if body is not None else None
+        if found is None or not isinstance(found[0], dict):
             return None
-        if not _well_formed(kept):
+        meta, texts = found
+        pages, files = meta.get("pages"), meta.get("files")
+        if not isinstance(pages, list) or not isinstance(files, list) or len(texts) != 2 * len(pages) + len(files) \
+                or not all(isinstance(f, str) for f in files):
+            return None
+        for i, page in enumerate(pages):  # each page's HTML and apparatus are stored as they are
+            if isinstance(page, dict):
+                page["html"], page["apparatus"] = texts[2 * i], texts[2 * i + 1]
+        kept = {"pages": pages, "files": dict(zip(files, texts[2 * len(pages):]))}
+        if len(kept["files"]) != len(files) or not _well_formed(kept):
             return None
         self._used.add(key)
         self.hits += 1
@@ -84,8 +91,10 @@ class RenderMemo:
 
     def put(self, key: str, kept: dict[str, Any]) -> None:
         self._used.add(key)
-        body = json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        write_sealed(self.folder / f"{key}.briefing", f"briefing/{_FORMAT}/{key}", body)
+        pages = [{k: v for k, v in p.items() if k not in ("html", "apparatus")} for p in kept["pages"]]
+        texts = [t for p in kept["pages"] for t in (p["html"], p["apparatus"])] + list(kept["files"].values())
+        write_sealed(self.folder / f"{key}.briefing", f"briefing/{_FORMAT}/{key}",
+                     *pack({"pages": pages, "files": list(kept["files"])}, texts))
 
     def finish(self) -> None:
         """Keep only this build's briefings, so the cache never outgrows the site."""

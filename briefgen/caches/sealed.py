@@ -21,6 +21,7 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("briefgen")
 
@@ -64,6 +65,35 @@ def write_sealed(path: Path, stamp: str, *body: bytes) -> bool:
         log.debug(f"could not write {path}: {exc}")
         return False
     return True
+
+
+def pack(meta: Any, texts: list[str]) -> list[bytes]:
+    """A body of a JSON line (`meta`, and the byte length of each text) then the texts as they
+    are: a page's HTML read back without JSON's escapes costs a tenth of decoding it."""
+    data = [t.encode("utf-8", "surrogatepass") for t in texts]
+    head = json.dumps({"meta": meta, "sizes": [len(d) for d in data]}, ensure_ascii=False, separators=(",", ":"))
+    return [head.encode("utf-8", "surrogatepass") + b"\n", *data]
+
+
+def unpack(body: memoryview) -> tuple[Any, list[str]] | None:
+    """What `pack` wrote, or None when the body is not of that shape."""
+    raw = bytes(body)
+    cut = raw.find(b"\n")
+    try:
+        head = json.loads(raw[:cut]) if cut != -1 else None
+        if not isinstance(head, dict):
+            return None
+        sizes = head.get("sizes")
+        if not isinstance(sizes, list) or not all(type(n) is int and n >= 0 for n in sizes) \
+                or cut + 1 + sum(sizes) != len(raw):
+            return None
+        texts, at = [], cut + 1
+        for n in sizes:
+            texts.append(raw[at:at + n].decode("utf-8", "surrogatepass"))
+            at += n
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return head.get("meta"), texts
 
 
 def write_atomically(path: Path, *data: bytes) -> None:

@@ -21,21 +21,20 @@ purpose, needs write access to the project, where templates/theme/ could as well
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from ..caches.sealed import read_sealed, write_sealed
+from ..caches.sealed import pack, read_sealed, unpack, write_sealed
 from .pagekey import shared_digest
 
 log = logging.getLogger("briefgen")
 
 TEMPLATE = "briefgen-cached.html"  # in templates/theme: prints the kept output as it is
 KNOWN_PLUGINS = frozenset({"search", "material/search", "briefgen"})
-_FORMAT = 1  # bump when what a kept page holds changes
+_FORMAT = 2  # bump when what a kept page holds changes
 _NAME = re.compile(r"[0-9a-f]{32}\.page")
 
 
@@ -61,7 +60,7 @@ def _entries_of(plugin: Any) -> list | None:
 
 
 def _well_formed(kept: Any) -> bool:
-    """A kept page as this code writes it: {"output": text, "search": [entry, ...] or null}."""
+    """A kept page as this code reads it: {"output": text, "search": [entry, ...] or null}."""
     if not isinstance(kept, dict) or set(kept) != {"output", "search"} or not isinstance(kept["output"], str):
         return False
     search = kept["search"]
@@ -139,10 +138,10 @@ class PageOutputCache:
     def _read(self, key: str) -> dict | None:
         assert self.folder is not None
         body = read_sealed(self.folder / f"{key}.page", f"page/{_FORMAT}/{key}")
-        try:
-            kept = json.loads(bytes(body)) if body is not None else None
-        except (ValueError, RecursionError):
+        found = unpack(body) if body is not None else None
+        if found is None or len(found[1]) != 1:
             return None
+        kept = {"output": found[1][0], "search": found[0]}
         return kept if _well_formed(kept) else None
 
     def put(self, key: str, output: str) -> None:
@@ -151,8 +150,7 @@ class PageOutputCache:
         if self.folder is None:
             self._kept[key] = kept
             return
-        body = json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        write_sealed(self.folder / f"{key}.page", f"page/{_FORMAT}/{key}", body)
+        write_sealed(self.folder / f"{key}.page", f"page/{_FORMAT}/{key}", *pack(kept["search"], [output]))
 
     def finish(self) -> None:
         """After a build that succeeded: keep only its pages, so the cache never outgrows the site."""
