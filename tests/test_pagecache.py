@@ -167,3 +167,34 @@ def test_no_cache_keeps_no_page(tmp_path):
     project = _project(tmp_path / "p")
     build_ok(project, strategy=Strategy(parse_cache=False))
     assert not (project / ".briefgen-cache").exists()
+
+
+def _kept_briefings(project: Path) -> set[str]:
+    return {p.name for p in (project / ".briefgen-cache/briefings").glob("*.briefing")}
+
+
+def test_a_briefing_an_edit_did_not_touch_is_read_back_not_rendered_again(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project)
+    before = _kept_briefings(project)
+    assert len(before) == 2
+    _source_text(project)  # khmeimim's source: tartus is untouched
+    build_ok(project)
+    after = _kept_briefings(project)
+    assert len(after) == 2 and len(before & after) == 1
+    _site_name(project)  # every page shows the site's name: both render again
+    build_ok(project)
+    assert not (after & _kept_briefings(project))
+
+
+def test_a_damaged_kept_briefing_is_a_miss(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project)
+    first = _site_bytes(project / "site")
+    for kept in (project / ".briefgen-cache/briefings").glob("*.briefing"):
+        data = kept.read_bytes()
+        kept.write_bytes(data.replace(b"Khmeimim", b"Khmeimin"))  # seal broken
+    shutil.rmtree(project / ".briefgen-cache/pages")  # so the page cache cannot hide a wrong page
+    build_ok(project)
+    assert _site_bytes(project / "site") == first
+    assert all(b"Khmeimin" not in p.read_bytes() for p in (project / ".briefgen-cache/briefings").iterdir())
