@@ -11,7 +11,7 @@ import html
 import logging
 import os
 import stat
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,9 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides,
     and the content's languages to Material's search."""
     if not builds_its_own_nav(config):
-        config.nav = _nav(settings, config.nav, pages, urls)
+        excluded = config.exclude_docs  # a pathspec, or None when mkdocs.yml sets none
+        config.nav = _nav(settings, config.nav, pages, urls,
+                          lambda path: bool(excluded and excluded.match_file(path)))
     _search_languages(config, languages)
     for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
@@ -192,7 +194,8 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
-def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
+def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls,
+         excluded: Callable[[str], bool] = lambda path: False) -> list:
     """User nav (or the user's pages), then the newest briefings, each with its own three pages.
 
     Material renders the whole nav into every page, so a nav that grows with the content makes
@@ -202,8 +205,11 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
     if user_nav:
         nav += [item for item in user_nav if item != "index.md"]
     elif settings.docs_dir:
-        nav += sorted(p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
-                      if p.name != "index.md" or p.parent != settings.docs_dir)
+        # A page exclude_docs leaves out of the site is left out of the nav too (MkDocs would say
+        # the nav names a file it excluded).
+        mine = (p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
+                if p.name != "index.md" or p.parent != settings.docs_dir)
+        nav += sorted(path for path in mine if not excluded(path))
     labels = NAV_LABELS
     newest = sorted((p for p in pages if p.kind == "summary"), key=lambda p: (p.meta["as_of"], p.name),
                     reverse=True)[: settings.nav_briefings]
