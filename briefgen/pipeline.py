@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` 
     from .analysis.changes import Story
     from .caches.rendermemo import RenderMemo
     from .caches.reuse import Reuse
-    from .stages.render import Page
+    from .stages.render import Page, Renderer
     from .stages.resolve import Resolved
     from .urls import Urls
 
@@ -96,13 +96,14 @@ Rendered = tuple["Resolved | None", list["Page"], dict[str, str], "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
-    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
+           strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
+    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
+    with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
     from .analysis.changes import story
     from .history.versions import history_for
     from .stages.export import briefing_json
     from .stages.feed import briefing_feed, site_feed
-    from .stages.render import ASSETS, Renderer
+    from .stages.render import Renderer
     from .stages.resolve import resolve
 
     reuse = strategy.reuse
@@ -118,18 +119,17 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         s = story_of(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        pages = renderer.briefing_pages(r, s)
+        pages = [_with_cite_data(p, r) if cite else p for p in renderer.briefing_pages(r, s)]
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
                  f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
         for doc in r.docs.values():
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
         return r, pages, files, s
 
-    memo = _memo(project, outcome, (urls.directory_urls, site_name, site_url)) if reuse is None else None
-    if memo is not None:
-        results = _render_keeping(outcome.checked, render_one, story_of, memo, strategy.jobs)
-    elif reuse is None:
-        results = map_in_two(render_one, outcome.checked, strategy.jobs)  # jobs=1: this process
+    memo = _memo(project, outcome, (urls.directory_urls, site_name, site_url, cite)) if reuse is None else None
+    if reuse is None:
+        results = (_render_keeping(outcome.checked, render_one, story_of, memo, strategy.jobs) if memo is not None
+                   else map_in_two(render_one, outcome.checked, strategy.jobs))  # jobs=1: this process
         for c in outcome.checked:  # sources parsed here (by check) for briefings the worker rendered
             for doc in c.docs.values():
                 doc.release()
@@ -144,14 +144,33 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         outcome.pages += pages
         files.update(own)
     outcome.pages.append(renderer.index_page(outcome.checked))
-    loader = renderer.env.loader
-    assert loader is not None  # the Renderer always makes one
-    for name in ASSETS:
-        source, _, _ = loader.get_source(renderer.env, f"assets/{name}")
-        files[f"assets/briefgen/{name}"] = source
+    files.update(_assets(renderer))
     titles = [c.briefing.title for c in outcome.checked]  # results are in the order of outcome.checked
     files["feed.xml"] = site_feed([(s, t) for (_, _, _, s), t in zip(results, titles)], urls, site_url, site_name)
     return files
+
+
+def _assets(renderer: Renderer) -> dict[str, str]:
+    """The site's own stylesheets and scripts, as the project's templates/ or ours have them."""
+    from .stages.render import ASSETS
+
+    loader = renderer.env.loader
+    assert loader is not None  # the Renderer always makes one
+    return {f"assets/briefgen/{name}": loader.get_source(renderer.env, f"assets/{name}")[0] for name in ASSETS}
+
+
+def _with_cite_data(page: Page, r: Resolved) -> Page:
+    """A source page with its text for select-to-cite after its content, where no search
+    indexer reads it; a source published as excerpts gives none of its other words."""
+    from dataclasses import replace
+
+    from .text.citedata import cite_script
+
+    b = r.briefing
+    sid = page.name.rsplit("/", 1)[-1]
+    if page.kind != "source" or sid not in b.sources or b.sources[sid].publish == "excerpts":
+        return page
+    return replace(page, apparatus=page.apparatus + cite_script(r.docs[sid]))
 
 
 def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,

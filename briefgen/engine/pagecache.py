@@ -48,6 +48,12 @@ def pages_folder(cache: Path) -> Path | None:
     return folder
 
 
+def kept_in(cache: Path) -> PageOutputCache | None:
+    """A one-shot build's page cache, kept in the project's cache folder (None: it may not be)."""
+    folder = pages_folder(cache)
+    return PageOutputCache(folder) if folder is not None else None
+
+
 def _entries_of(plugin: Any) -> list | None:
     """The list a search plugin's index appends a page's entries to (Material: `entries`,
     MkDocs: `_entries`); None if it is neither, and its pages are then indexed as usual."""
@@ -78,11 +84,13 @@ class PageOutputCache:
         self._index: list | None = None  # the search index's entries, while they are kept too
         self._pending: dict[str, list] = {}  # key -> entries indexed this build, until its output
         self._reused: dict[str, list | None] = {}  # key -> entries of a page kept, until indexed
+        self._page_keys: dict[str, str] = {}  # page's file -> its key: how the index finds its entries
         self.hits = 0
 
     def start(self, config: Any, nav: Any) -> bool:
         """Begin a build; False if some plugin or hook makes this cache unsafe to use for it."""
         self._kept, self._used, self._pending, self._reused, self.hits = {}, set(), {}, {}, 0
+        self._page_keys = {}
         if not set(config.plugins) <= KNOWN_PLUGINS or config.get("hooks"):
             self._outputs = {}
             return False
@@ -98,7 +106,7 @@ class PageOutputCache:
         add = index.add_entry_from_context
 
         def add_entry_from_context(page: Any) -> None:
-            key = getattr(page, "briefgen_key", None)
+            key = self._page_keys.get(str(getattr(page.file, "src_uri", "")))
             if key in self._reused and self._reused[key] is not None:
                 self._index_extend(self._reused.pop(key))
                 return
@@ -121,7 +129,8 @@ class PageOutputCache:
         h.update(page.content.encode("utf-8", "surrogatepass"))
         ours = getattr(page, "ours", None)  # our pages print their apparatus after the content
         h.update((ours.apparatus if ours is not None else "").encode("utf-8", "surrogatepass"))
-        return h.hexdigest()
+        self._page_keys[page.file.src_uri] = key = h.hexdigest()
+        return key
 
     def get(self, key: str) -> str | None:
         """A kept page's output, or None; its search entries wait for the index to ask."""
