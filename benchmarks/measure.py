@@ -54,6 +54,41 @@ def site_sizes(bg: Path, twin: Path) -> Sizes:
                  (t / "search" / "search_index.json").stat().st_size / 1024)
 
 
+def drop_kept_pages(project: Path) -> None:
+    """Forget the briefings and themed pages a build keeps (.briefgen-cache/briefings/ and
+    pages/), so the next build renders and themes every page: a full build, as before they were
+    kept (the parse cache stays, as it did)."""
+    for kept in ("briefings", "pages"):
+        shutil.rmtree(project / ".briefgen-cache" / kept, ignore_errors=True)
+
+
+def full_build(drv: Driver, project: Path) -> Run:
+    drop_kept_pages(project)
+    return drv.run(bg_build(project))
+
+
+def measure_incremental(drv: Driver, bg: Path, repeat: int) -> tuple[Series, Series, Series]:
+    """Full builds against builds after one source of one briefing was edited (a sentence
+    appended; the page cache warm from the build before) and builds with nothing changed,
+    interleaved. The edited sources are restored at the end."""
+    full, edited, same = Series(), Series(), Series()
+    sources = sorted(bg.glob("content/*/sources/*.md"))
+    originals = {p: p.read_bytes() for p in sources}
+    try:
+        for i in range(repeat):
+            full.runs.append(full_build(drv, bg))
+            path = sources[(i * 11 + 3) % len(sources)]
+            path.write_bytes(path.read_bytes() + f"\nA sentence the analyst appended, edit {i + 1}.\n".encode())
+            edited.runs.append(drv.run(bg_build(bg)))
+            same.runs.append(drv.run(bg_build(bg)))
+            say(f"  run {i + 1}/{repeat}: full {full.runs[-1].wall:.2f} s, after one edit "
+                f"{edited.runs[-1].wall:.2f} s, nothing changed {same.runs[-1].wall:.2f} s")
+    finally:
+        for p, data in originals.items():
+            p.write_bytes(data)
+    return full, edited, same
+
+
 def measure_pair(drv: Driver, bg: Path, twin: Path, repeat: int,
                  with_check: bool) -> tuple[Series, Series, Series, Series]:
     """Builds of both, interleaved; with_check, also two checks per run: cold (--no-cache: every
@@ -62,7 +97,7 @@ def measure_pair(drv: Driver, bg: Path, twin: Path, repeat: int,
     b, t, cold, edit = Series(), Series(), Series(), Series()
     sources = sorted(bg.glob("content/*/sources/*.md"))
     for i in range(repeat):
-        b.runs.append(drv.run(bg_build(bg)))
+        b.runs.append(full_build(drv, bg))
         t.runs.append(drv.run(twin_build(twin)))
         if with_check:
             cold.runs.append(drv.run(bg_check(bg, "--no-cache")))
@@ -85,7 +120,7 @@ def measure_scale(drv: Driver, projects: tuple[Path, Path, Path | None],
     bgk, twk, fnk = projects
     bk, tk, fk = Series(), Series(), Series()
     for i in range(repeat):
-        bk.runs.append(drv.run(bg_build(bgk)))
+        bk.runs.append(full_build(drv, bgk))
         tk.runs.append(drv.run(twin_build(twk)))
         if fnk is not None:
             fk.runs.append(drv.run(twin_build(fnk)))
@@ -98,7 +133,7 @@ def measure_memory(drv: Driver, work: Path, briefings: int, sources: int,
                    seed: int) -> tuple[Run, Run, float]:
     """One build of each at a larger size: (briefgen run, twin run, median source page KB)."""
     bgm, twm, _ = drv.make_pair(work, "mem", briefings, sources, seed)
-    rb, rt = drv.run(bg_build(bgm)), drv.run(twin_build(twm))
+    rb, rt = full_build(drv, bgm), drv.run(twin_build(twm))
     kb = median_kb(source_pages(bgm / "site"))
     shutil.rmtree(bgm, ignore_errors=True)
     shutil.rmtree(twm, ignore_errors=True)

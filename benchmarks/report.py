@@ -20,6 +20,7 @@ TARGETS = {
     "page_kb": (40.0, None),
     "memory_mb": (500.0, None),
     "serve": (2.0, None),
+    "incremental": (0.3, None),  # a build after a one-source edit, against a full build (#28)
 }
 W = 46  # label column
 
@@ -126,6 +127,16 @@ def first_scale(b1: Series, t1: Series, cold: Series, chk: Series, z: Sizes,
              f"{'median page (all pages) briefgen / twin':<{W}} {z.page_kb:7.1f} KB / {z.page_kb_twin:.1f} KB",
              f"{'search index briefgen / twin':<{W}} {z.index_kb:7.0f} KB / {z.index_kb_twin:.0f} KB"]
     return lines, results, verdicts
+
+
+def incremental_lines(full: Series, edited: Series, same: Series) -> list[str]:
+    ratio = edited.median() / full.median()
+    return ["", _timed_line("full build (every page themed)", full),
+            _timed_line("build after one source was edited", edited),
+            _timed_line("build with nothing changed", same),
+            f"{'after one edit / full build':<{W}} {ratio:7.2f} x   (cpu "
+            f"{edited.median('cpu') / full.median('cpu'):.2f} x; nothing changed {same.median() / full.median():.2f} x)"
+            f"   target {limits('incremental', 'x')}   {mark('incremental', ratio)}"]
 
 
 def serve_line(reloads: list[float], reload_s: float, first_s: float, n: int) -> str:

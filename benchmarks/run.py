@@ -34,7 +34,16 @@ import engines  # noqa: E402
 import report  # noqa: E402
 import stages  # noqa: E402
 from drive import TIMEOUT, Driver, Series, bg_build, briefgen_nav_bound, say, twin_build  # noqa: E402
-from measure import measure_memory, measure_pair, measure_scale, measure_serve, median_kb, site_sizes, source_pages  # noqa: E402
+from measure import (  # noqa: E402
+    measure_incremental,
+    measure_memory,
+    measure_pair,
+    measure_scale,
+    measure_serve,
+    median_kb,
+    site_sizes,
+    source_pages,
+)
 from report import emit  # noqa: E402
 
 
@@ -110,6 +119,7 @@ def bench(args: argparse.Namespace, drv: Driver, scales: list[int], work: Path) 
     lines, results, verdicts = report.first_scale(b1, t1, cold, chk, sizes, B * S)
     emit(lines)
     diagnose(args, bg, twin)
+    verdicts += incremental_section(args, drv, bg, results)
     if not args.no_engines and engines.available():
         say(f"engines: {n} rounds of briefgen and its twin on MkDocs and on Zensical")
         lines, found = engines.engine_lines(engines.measure_engines(drv, bg, twin, n), B * S, n)
@@ -136,6 +146,16 @@ def diagnose(args: argparse.Namespace, bg: Path, twin: Path) -> None:
         emit(["", stages.run_profile("briefgen", bg, args.top)])
         if args.profile_twin:
             emit(["", stages.run_profile("twin", twin, args.top)])
+
+
+def incremental_section(args: argparse.Namespace, drv: Driver, bg: Path, results: dict) -> list[str]:
+    """A build after one source was edited, against a full build, in the same runs (#28)."""
+    say(f"incremental: {args.repeat} rounds of a full build, a build after one edit, a build of nothing changed")
+    full, edited, same = measure_incremental(drv, bg, args.repeat)
+    ratio, cpu = edited.median() / full.median(), edited.median("cpu") / full.median("cpu")
+    results.update(incremental_ratio=ratio, incremental_cpu_ratio=cpu, unchanged_ratio=same.median() / full.median())
+    emit(report.incremental_lines(full, edited, same))
+    return [f"build after one edit / full build {ratio:.2f}x (CPU {cpu:.2f}x): {report.mark('incremental', ratio)}"]
 
 
 def serve_section(args: argparse.Namespace, drv: Driver, work: Path, results: dict) -> list[str]:

@@ -109,7 +109,7 @@ def _one_shot_process() -> Iterator[None]:
 
 
 _NO_CACHE = click.option("--no-cache", is_flag=True,
-                         help="Parse every source again instead of reading .briefgen-cache/.")
+                         help="Neither read nor write .briefgen-cache/: parse, render and theme everything again.")
 # As MkDocs has them; paths are relative to the project folder (-C), like everything else.
 _CONFIG_FILE = click.option("--config-file", "-f", default=None, metavar="FILE",
                             help="The MkDocs config file, relative to the project folder "

@@ -25,7 +25,10 @@ from .strategy import Strategy
 from .text.markup import markdown
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
+    from collections.abc import Callable
+
     from .analysis.changes import Story
+    from .caches.rendermemo import RenderMemo
     from .caches.reuse import Reuse
     from .history.versions import History
     from .stages.render import Page, Renderer
@@ -89,8 +92,9 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     return Outcome(report, checked, cache=folder)
 
 
-# A briefing resolved, its pages, its other files (briefing.json, feed.xml) and its story.
-Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
+# A briefing resolved (None when its pages were kept from an earlier build), its pages, its
+# other files (briefing.json, feed.xml) and its story.
+Rendered = tuple["Resolved | None", list["Page"], dict[str, str], "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
@@ -110,19 +114,23 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
     one = _BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)
     if reuse is None:
-        results = map_in_two(one.render, outcome.checked, strategy.jobs)  # jobs=1: this process
+        memo = _memo(project, outcome, (urls.directory_urls, site_name, site_url, cite))
+        results = (_render_keeping(outcome.checked, one.render, one.story, memo, strategy.jobs) if memo is not None
+                   else map_in_two(one.render, outcome.checked, strategy.jobs))  # jobs=1: this process
         _release(outcome.checked)
     else:
         base = (reuse.render_stamp(project, urls.directory_urls, site_name), site_url)  # feeds use site_url
         results = _render_reusing(outcome.checked, one, reuse, base)
     files: dict[str, str | bytes] = {}
     for r, pages, own, _ in results:
-        outcome.resolved.append(r)
+        if r is not None:
+            outcome.resolved.append(r)
         outcome.pages += pages
         files.update(own)
-    outcome.pages.append(renderer.index_page(outcome.resolved))
+    outcome.pages.append(renderer.index_page(outcome.checked))
     files.update(_assets(renderer))
-    files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
+    titles = [c.briefing.title for c in outcome.checked]  # results are in the order of outcome.checked
+    files["feed.xml"] = site_feed([(s, t) for (_, _, _, s), t in zip(results, titles)], urls, site_url, site_name)
     return files
 
 
@@ -227,3 +235,34 @@ def _render_reusing(checked: list[Checked], one: _BriefingRenderer, reuse: Reuse
             reuse.keep_rendered(c, stamp, *kept)
         results.append(kept)
     return results
+
+
+def _memo(project: Path, outcome: Outcome, settings: tuple[object, ...]) -> RenderMemo | None:
+    """The briefings kept in the cache folder, when the run uses one."""
+    from .caches.rendermemo import RenderMemo, memo_folder
+
+    folder = memo_folder(outcome.cache) if outcome.cache is not None else None
+    return RenderMemo(folder, project / "templates", settings) if folder is not None else None
+
+
+def _render_keeping(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered],
+                    story_of: Callable[[Checked], Story], memo: RenderMemo, jobs: int) -> list[Rendered]:
+    """A one-shot build: a briefing whose content, story and templates are those of a kept one
+    is read back; the others are rendered (in two processes when `jobs` says so) and kept."""
+    from dataclasses import asdict
+
+    from .stages.render import Page
+
+    stories = [story_of(c) for c in checked]
+    keys = [memo.key(c.briefing, s) for c, s in zip(checked, stories)]
+    results: list[Rendered | None] = [None] * len(checked)
+    for i, key in enumerate(keys):
+        kept = memo.get(key)
+        if kept is not None:
+            results[i] = (None, [Page(**p) for p in kept["pages"]], kept["files"], stories[i])
+    missing = [i for i, r in enumerate(results) if r is None]
+    for i, done in zip(missing, map_in_two(lambda i: render_one(checked[i], stories[i]), missing, jobs)):
+        results[i] = done
+        memo.put(keys[i], {"pages": [asdict(p) for p in done[1]], "files": done[2]})
+    memo.finish()
+    return [r for r in results if r is not None]

@@ -298,7 +298,7 @@ def test_history_after_head_moves_equals_a_read_without_cache(tmp_path, change, 
 
 def _forge(path: Path, edit) -> None:
     """Edit history.json's entries and seal them again, as someone who read the code could."""
-    from briefgen.caches.parsecache import digest
+    from briefgen.caches.sealed import digest
 
     header, _, body = path.read_bytes().partition(b"\n")
     stamp = json.loads(header)["stamp"]

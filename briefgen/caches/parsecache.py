@@ -5,11 +5,10 @@ and while writing, an analyst edits one file between checks. So each source's ci
 are stored under a hash of everything they are computed from; a source whose text changed is
 parsed again, the others are read back. A build still parses every source it renders.
 
-The file is two lines of JSON (never pickle: nothing read back can run code): a header with the
-stamp of the code that wrote it and a digest of the second line, which holds the entries. It is
-written whole to a temporary file and renamed into place, and only entries used by the last run
-are kept. A cache that is missing, stale, corrupt or unwritable is ignored: it can make a run
-slower, never different.
+The file is sealed JSON (caches/sealed.py; never pickle: nothing read back can run code): a
+header with the stamp of the code that wrote it and a digest of the entries, written whole and
+renamed into place; only entries used by the last run are kept. A cache that is missing,
+stale, corrupt or unwritable is ignored: it can make a run slower, never different.
 
 What the cache trusts: nothing it cannot check. Before a byte of the entries is used, their digest
 (blake2b over the stamp and the entries' exact bytes) must match the header, so a truncated file,
@@ -27,10 +26,13 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
+
+from .sealed import digest, read_sealed, write_sealed
+
+__all__ = ["CACHE_DIR", "ParseCache", "cache_dir", "digest"]
 
 log = logging.getLogger("briefgen")
 
@@ -46,6 +48,8 @@ def cache_dir(project: Path) -> Path | None:
                     "briefgen works without its cache and writes nothing there (remove it to cache again)")
         return None
     return folder
+
+
 _FORMAT = 2  # bump when what is stored, or how a source becomes blocks, changes
 
 
@@ -66,11 +70,6 @@ def _stamp() -> str:
                    "caches/parsecache.py"):
         h.update((package / module).read_bytes())
     return f"{_FORMAT}/{__version__}/{mdit}/{h.hexdigest()}"
-
-
-def digest(stamp: str, body: bytes | memoryview) -> str:
-    """Seals a cache file's entries to the code that wrote them (also history.json's)."""
-    return hashlib.blake2b(body, digest_size=16, key=stamp.encode("utf-8")[-64:]).hexdigest()
 
 
 def _well_formed(entry: Any) -> bool:
@@ -107,18 +106,14 @@ class ParseCache:
 
     def _read(self) -> dict[str, Any]:
         assert self.path is not None
+        body = read_sealed(self.path, self.stamp)
+        if body is None:
+            return {}
         try:
-            data = self.path.read_bytes()
-            cut = data.find(b"\n")
-            head = json.loads(data[:cut]) if cut != -1 else None
-            body = memoryview(data)[cut + 1:]  # not a copy: a large source's entry is megabytes
-            if not isinstance(head, dict) or head.get("stamp") != self.stamp \
-                    or head.get("digest") != digest(self.stamp, body):
-                return {}
             text = codecs.utf_8_decode(body, "surrogatepass", True)[0]
-            del body, data  # the file's bytes go before its text is parsed
+            del body  # the file's bytes go before its text is parsed
             entries = json.loads(text)
-        except (OSError, ValueError, RecursionError):
+        except (ValueError, RecursionError):
             return {}
         if not isinstance(entries, dict):
             return {}
@@ -139,24 +134,4 @@ class ParseCache:
         if self.path is None or not (self._changed or len(self._used) != len(self._old)):
             return
         body = json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        header = json.dumps({"stamp": self.stamp, "digest": digest(self.stamp, body)})
-        try:
-            write_atomically(self.path, header.encode("utf-8") + b"\n", body)  # not joined: no copy
-        except OSError as exc:  # a read-only checkout still checks, only slower
-            log.debug(f"could not write {self.path}: {exc}")
-
-
-def write_atomically(path: Path, *data: bytes) -> None:
-    """Write a cache file through a new temporary file in its folder, renamed over it: readers
-    never see half a file, and the temporary file is created afresh (O_EXCL, a random name), so
-    nothing planted under a predictable name is followed."""
-    path.parent.mkdir(exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for part in data:
-                out.write(part)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_sealed(self.path, self.stamp, body)  # a read-only checkout still checks, only slower

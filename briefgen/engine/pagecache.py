@@ -1,69 +1,179 @@
-"""`serve`: each page's themed HTML kept between rebuilds, reused while nothing it is made of changed.
+"""Each page's themed HTML kept and reused while nothing it is made of changed: between `serve`
+rebuilds in memory, and between one-shot builds in `.briefgen-cache/pages/`.
 
 Material renders every page through a long template (nav, header, footer, scripts): after a
-one-file edit most pages are unchanged, and rendering them again is most of a rebuild. A page's
-output is made of the page (HTML, title, meta, URLs, neighbours), the nav, and the theme and
-config; a key hashes all of them, so any change renders the page again. Other plugins may add
-to a page's context in ways no key can see, so the cache is only used when every plugin is one
-whose effect on a page is known (search, which indexes and leaves the output alone, and ours).
+one-file edit most pages are unchanged, and rendering them again is most of a build. A page's
+output is made of the page (HTML, title, meta, URLs, neighbours) and what every page shares
+(pagekey.py: the nav, the theme and its files, the effective config, the plugins' settings,
+MkDocs', Material's and briefgen's code); a key hashes all of them, so any change renders the
+page again. Other plugins and hooks may add to a page in ways no key can see, so the cache is
+used only when every plugin is one whose effect on a page is known: briefgen, and search,
+which leaves the page alone and indexes it. Its entries for a page depend on the same key, so
+they are kept beside the output and a kept page is not parsed again for the index.
+
+On disk each page is one sealed file (caches/sealed.py) named by its key: a build reads only
+the pages it reuses and writes only the pages it rendered, and after a build that succeeded the
+files it did not use are removed, so the cache never outgrows the site. A file that is missing,
+stale or broken is a miss. What the digest does not stop, someone who rewrites a kept page on
+purpose, needs write access to the project, where templates/theme/ could as well add a script.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import re
+from pathlib import Path
 from typing import Any
 
-from ..caches.reuse import files_state
+from ..caches.sealed import pack, read_sealed, unpack, write_sealed
+from .pagekey import shared_digest
+
+log = logging.getLogger("briefgen")
 
 TEMPLATE = "briefgen-cached.html"  # in templates/theme: prints the kept output as it is
 KNOWN_PLUGINS = frozenset({"search", "material/search", "briefgen"})
+_FORMAT = 2  # bump when what a kept page holds changes
+_NAME = re.compile(r"[0-9a-f]{32}\.page")
 
 
-def _nav_signature(items: Any) -> list[tuple[object, ...]]:
-    return [(type(i).__name__, str(i.title), getattr(i, "url", None), _nav_signature(i.children or []))
-            for i in items]
+def pages_folder(cache: Path) -> Path | None:
+    """The kept pages' folder in the cache folder; None when it is a link or not a folder (kept
+    pages are written there, and a link would make a build write where it points)."""
+    folder = cache / "pages"
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        log.warning(f"{folder.name} in the cache folder is not a folder of its own; pages are not kept")
+        return None
+    return folder
+
+
+def kept_in(cache: Path) -> PageOutputCache | None:
+    """A one-shot build's page cache, kept in the project's cache folder (None: it may not be)."""
+    folder = pages_folder(cache)
+    return PageOutputCache(folder) if folder is not None else None
+
+
+def _entries_of(plugin: Any) -> list[Any] | None:
+    """The list a search plugin's index appends a page's entries to (Material: `entries`,
+    MkDocs: `_entries`); None if it is neither, and its pages are then indexed as usual."""
+    index = getattr(plugin, "search_index", None)
+    for name in ("entries", "_entries"):
+        found = getattr(index, name, None)
+        if isinstance(found, list) and callable(getattr(index, "add_entry_from_context", None)):
+            return found
+    return None
+
+
+def _well_formed(kept: Any) -> bool:
+    """A kept page as this code reads it: {"output": text, "search": [entry, ...] or null}."""
+    if not isinstance(kept, dict) or set(kept) != {"output", "search"} or not isinstance(kept["output"], str):
+        return False
+    search = kept["search"]
+    return search is None or (isinstance(search, list) and all(isinstance(e, dict) for e in search))
 
 
 class PageOutputCache:
-    def __init__(self) -> None:
-        self._outputs: dict[str, str] = {}
-        self._kept: dict[str, str] = {}
+    def __init__(self, folder: Path | None = None) -> None:
+        """`folder` None: kept in memory (serve); else kept in that folder between builds."""
+        self.folder = folder
+        self._outputs: dict[str, dict[str, Any]] = {}  # in memory only: key -> kept page
+        self._kept: dict[str, dict[str, Any]] = {}
+        self._used: set[str] = set()
         self._base = ""
+        self._index: list[Any] | None = None  # the search index's entries, while they are kept too
+        self._pending: dict[str, list[Any]] = {}  # key -> entries indexed this build, until its output
+        self._reused: dict[str, list[Any] | None] = {}  # key -> entries of a page kept, until indexed
+        self._page_keys: dict[str, str] = {}  # page's file -> its key: how the index finds its entries
         self.hits = 0
 
     def start(self, config: Any, nav: Any) -> bool:
-        """Begin a build; False if some plugin makes this cache unsafe to use for it."""
-        self._kept, self.hits = {}, 0
-        if not set(config.plugins) <= KNOWN_PLUGINS:
+        """Begin a build; False if some plugin or hook makes this cache unsafe to use for it."""
+        self._kept, self._used, self._pending, self._reused, self.hits = {}, set(), {}, {}, 0
+        self._page_keys = {}
+        if not set(config.plugins) <= KNOWN_PLUGINS or config.get("hooks"):
             self._outputs = {}
             return False
-        h = hashlib.blake2b(digest_size=16)
-        with open(config.config_file_path, "rb") as f:
-            h.update(f.read())
-        h.update(repr((files_state(config.theme.dirs), _nav_signature(nav.items))).encode())
-        self._base = h.hexdigest()
+        self._base = shared_digest(config, nav)
+        search = [p for name, p in config.plugins.items() if name != "briefgen"]
+        self._index = _entries_of(search[0]) if len(search) == 1 else None
+        if self._index is not None:
+            self._index_through_cache(search[0].search_index)
         return True
 
+    def _index_through_cache(self, index: Any) -> None:
+        """The search index, for this build, takes a kept page's entries instead of parsing it."""
+        add = index.add_entry_from_context
+
+        def add_entry_from_context(page: Any) -> None:
+            key = self._page_keys.get(str(getattr(page.file, "src_uri", "")))
+            if key in self._reused and self._reused[key] is not None:
+                self._index_extend(self._reused.pop(key))
+                return
+            before = len(self._index or [])
+            add(page)
+            if key is not None:
+                self._pending[key] = list((self._index or [])[before:])
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def _index_extend(self, entries: list[Any] | None) -> None:
+        if self._index is not None and entries:
+            self._index.extend(entries)
+
     def key(self, page: Any) -> str:
-        h = hashlib.blake2b(self._base.encode(), digest_size=16)
+        h = hashlib.blake2b(f"{_FORMAT}/{self._base}".encode(), digest_size=16)
         neighbours = [(p.url, str(p.title)) if p else None for p in (page.previous_page, page.next_page)]
         h.update(repr((page.url, str(page.title), sorted(page.meta.items()), page.canonical_url,
-                       page.edit_url, neighbours)).encode())
+                       page.edit_url, neighbours)).encode("utf-8", "surrogatepass"))
         h.update(page.content.encode("utf-8", "surrogatepass"))
         ours = getattr(page, "ours", None)  # our pages print their apparatus after the content
         h.update((ours.apparatus if ours is not None else "").encode("utf-8", "surrogatepass"))
-        return h.hexdigest()
+        self._page_keys[page.file.src_uri] = key = h.hexdigest()
+        return key
 
     def get(self, key: str) -> str | None:
-        output = self._outputs.get(key)
-        if output is not None:
-            self._kept[key] = output
-            self.hits += 1
+        """A kept page's output, or None; its search entries wait for the index to ask."""
+        kept = self._outputs.get(key) if self.folder is None else self._read(key)
+        if kept is None or (self._index is not None and kept["search"] is None):
+            return None
+        if self.folder is None:
+            self._kept[key] = kept
+        self._used.add(key)
+        self._reused[key] = kept["search"]
+        self.hits += 1
+        output: str = kept["output"]  # _well_formed: a str
         return output
 
+    def _read(self, key: str) -> dict[str, Any] | None:
+        assert self.folder is not None
+        body = read_sealed(self.folder / f"{key}.page", f"page/{_FORMAT}/{key}")
+        found = unpack(body) if body is not None else None
+        if found is None or len(found[1]) != 1:
+            return None
+        kept = {"output": found[1][0], "search": found[0]}
+        return kept if _well_formed(kept) else None
+
     def put(self, key: str, output: str) -> None:
-        self._kept[key] = output
+        kept = {"output": output, "search": self._pending.pop(key, None) if self._index is not None else None}
+        self._used.add(key)
+        if self.folder is None:
+            self._kept[key] = kept
+            return
+        write_sealed(self.folder / f"{key}.page", f"page/{_FORMAT}/{key}", *pack(kept["search"], [output]))
 
     def finish(self) -> None:
-        """Keep only the pages of this build, so the cache never outgrows the site."""
-        self._outputs = self._kept
+        """After a build that succeeded: keep only its pages, so the cache never outgrows the site."""
+        if self.folder is None:
+            self._outputs = self._kept
+            return
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:  # only files this cache names: nothing else in the folder is ours
+            if _NAME.fullmatch(name) and name[:-5] not in self._used:
+                try:
+                    (self.folder / name).unlink()
+                except OSError as exc:
+                    log.debug(f"could not remove {self.folder / name}: {exc}")

@@ -30,7 +30,7 @@ from ..strategy import Strategy
 from ..urls import Urls
 from . import beside, guard, mkdocs_engine, navigation, options, overlay, projectfiles
 from .hosts import only_own_host
-from .pagecache import TEMPLATE, PageOutputCache
+from .pagecache import TEMPLATE, PageOutputCache, kept_in
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
@@ -124,6 +124,8 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         overlay.add_script(config, self.extra, self.command)
         if strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
+        elif outcome.cache is not None:  # a one-shot build keeps its pages in .briefgen-cache/
+            self.page_cache = kept_in(outcome.cache)
         return config
 
     def _guard(self, config: Any, project: Path) -> None:
@@ -266,7 +268,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         context["briefgen_page"] = self.pages.get(page.file.src_uri)
-        reused = self._reused.get(page.file.src_uri)
+        reused = self._reused.pop(page.file.src_uri, None)  # held no longer than its page
         if reused is not None:
             context["briefgen_cached"] = Markup(reused)
         return context

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.changes import Row, Snapshot
-from ..caches.parsecache import digest, write_atomically
+from ..caches.sealed import read_sealed, write_sealed
 from ..loading.yamlnodes import as_date
 
 log = logging.getLogger("briefgen")
@@ -76,18 +76,16 @@ class HistoryCache:
         # The versions found at one HEAD: [HEAD, folder:briefings, [[briefing, as_of, commit, tree id]]]
         self.head: list[Any] = []
         self.dirty = False
-        if self.path is not None:
-            try:  # a header line (stamp, digest of the rest), as in sources.json; then the entries
-                header, _, body = self.path.read_bytes().partition(b"\n")
-                head = json.loads(header)
-                if head.get("stamp") == self.stamp and head.get("digest") == digest(self.stamp, body):
-                    doc = json.loads(body)
-                    self.raw, self.table, self.dates = doc["snapshots"], doc["rows"], doc["dates"]
-                    self.head = doc.get("head") or []
-                    if not (isinstance(self.raw, dict) and isinstance(self.table, list)
-                            and isinstance(self.dates, dict)):
-                        raise TypeError("not the layout this code writes")
-            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        body = read_sealed(self.path, self.stamp) if self.path is not None else None
+        if body is not None:  # sealed as sources.json is (caches/sealed.py); then the entries
+            try:
+                doc = json.loads(bytes(body))
+                self.raw, self.table, self.dates = doc["snapshots"], doc["rows"], doc["dates"]
+                self.head = doc.get("head") or []
+                if not (isinstance(self.raw, dict) and isinstance(self.table, list)
+                        and isinstance(self.dates, dict)):
+                    raise TypeError("not the layout this code writes")
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
                 self.raw, self.table, self.dates, self.head = {}, [], {}, []  # rebuilt on save
         self._rows: dict[int, Row] = {}
 
@@ -171,13 +169,9 @@ class HistoryCache:
                     table.append(self.table[n] if n is not None else [r.id, r.kind, r.label, r.fields])
                 refs.append(numbers[key])
             snapshots[tree_id] = [shot.as_of, refs]
-        try:
-            body = json.dumps({"rows": table, "snapshots": snapshots, "dates": self.dates_used, "head": self.head},
-                              ensure_ascii=False).encode("utf-8", "surrogatepass")
-            header = json.dumps({"stamp": self.stamp, "digest": digest(self.stamp, body)}).encode("utf-8")
-            write_atomically(self.path, header + b"\n" + body)
-        except OSError as exc:
-            log.debug(f"history cache not written: {exc}")
+        body = json.dumps({"rows": table, "snapshots": snapshots, "dates": self.dates_used, "head": self.head},
+                          ensure_ascii=False).encode("utf-8", "surrogatepass")
+        write_sealed(self.path, self.stamp, body)  # unwritable: the next build reads history again
 
 
 def _stamp() -> str:

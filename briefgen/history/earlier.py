@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..caches.parsecache import digest, write_atomically
+from ..caches.sealed import digest, write_atomically
 from ..diagnostics import Report
 from ..model import Briefing
 from ..stages.check import check_briefing

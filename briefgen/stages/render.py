@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ from .versions_view import history_context
 if TYPE_CHECKING:
     from ..analysis.changes import Story
 from ..urls import Urls, page_of
+from .check import Checked
 from .resolve import Resolved
 
 if TYPE_CHECKING:
@@ -236,12 +237,14 @@ class Renderer:
                     f"Source of the briefing “{b.title}”: {doc.source.title} ({doc.source.outlet})",
                     "source", {"briefing": b.id})
 
-    def index_page(self, resolved: list[Resolved]) -> Page:
-        ordered = sorted(resolved, key=lambda r: (r.briefing.as_of, r.briefing.id), reverse=True)
-        items = [{"b": r.briefing, "href": self.urls.rel("index", page_of(r.briefing.id, "summary")),
-                  "first": next((s for s in r.briefing.summary), None),
-                  "sources": len(r.briefing.sources), "citations": r.citation_count,
-                  "open": r.analysis.open_questions} for r in ordered]
+    def index_page(self, checked: Sequence[Checked]) -> Page:
+        """Every briefing, newest first; made from the checked briefings alone, so it needs none
+        resolved again (a build may have kept their pages)."""
+        ordered = sorted(checked, key=lambda c: (c.briefing.as_of, c.briefing.id), reverse=True)
+        items = [{"b": c.briefing, "href": self.urls.rel("index", page_of(c.briefing.id, "summary")),
+                  "first": next((s for s in c.briefing.summary), None),
+                  "sources": len(c.briefing.sources), "citations": c.analysis.citations,
+                  "open": c.analysis.open_questions} for c in ordered]
         html = self._page("index.html", items=items, site_name=self.site_name)
         return Page("index", self.site_name or "Briefings", html,
                     f"{len(items)} briefing{'s' if len(items) != 1 else ''}", "index")

@@ -58,10 +58,16 @@ def language_of(lang: str | None, text: str = "") -> str:
     ru, Greek -> el, Arabic -> ar, Hebrew -> he), else 'en'. For search, not for display."""
     if lang:
         return primary(lang)
+    sample = text[:_SAMPLE]
+    if sample.isascii():  # no letter of another script: English, without naming every character
+        return "en"
     counts: dict[str, int] = {}
     latin = 0
-    for ch in text[:_SAMPLE]:
+    for ch in sample:
         if not ch.isalpha():
+            continue
+        if ch < "\x80":  # an ASCII letter is a Latin one
+            latin += 1
             continue
         script = unicodedata.name(ch, "").split(" ", 1)[0]
         if script in _SCRIPT_LANGUAGES:

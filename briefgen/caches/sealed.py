@@ -1,0 +1,112 @@
+"""One way to keep a cache file: written whole and atomically, sealed to the code that wrote it,
+and checked before a byte of it is trusted. sources.json (parsecache.py), history.json
+(history/cache.py) and the themed pages (engine/pagecache.py) all go through here.
+
+A sealed file is a header line of JSON, `{"stamp": ..., "digest": ...}`, then the body. The
+stamp names the format and code that wrote it; the digest is blake2b over the body's exact
+bytes keyed with the stamp. A reader passes the stamp its own code would write: a file that is
+missing, unreadable, of another stamp, cut short, or changed by a single byte reads as None,
+which every caller treats as a miss. A cache can make a run slower, never different.
+
+The digest is not a secret: it catches damage and hand edits, not someone who recomputes it
+on purpose. Such a person can write into the project folder and could as well edit the sources;
+so each caller also checks that what it reads back has the shape it writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("briefgen")
+
+
+def digest(stamp: str, body: bytes | memoryview) -> str:
+    """The seal of a body written by the code `stamp` names."""
+    return hashlib.blake2b(body, digest_size=16, key=stamp.encode("utf-8")[-64:]).hexdigest()
+
+
+def read_sealed(path: Path, stamp: str) -> memoryview | None:
+    """The body of a sealed file written with this stamp, or None (missing, stale or broken).
+
+    A view, not a copy: a parse cache's body can be many megabytes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    cut = data.find(b"\n")
+    if cut == -1:
+        return None
+    try:
+        head = json.loads(data[:cut])
+    except (ValueError, RecursionError):
+        return None
+    body = memoryview(data)[cut + 1:]
+    if not isinstance(head, dict) or head.get("stamp") != stamp or head.get("digest") != digest(stamp, body):
+        return None
+    return body
+
+
+def write_sealed(path: Path, stamp: str, *body: bytes) -> bool:
+    """Seal the body (the parts, in order, never joined into a copy) and write it atomically;
+    False, with a debug line, when it cannot be written (a read-only checkout still builds)."""
+    h = hashlib.blake2b(digest_size=16, key=stamp.encode("utf-8")[-64:])
+    for part in body:
+        h.update(part)
+    header = json.dumps({"stamp": stamp, "digest": h.hexdigest()}).encode("utf-8") + b"\n"
+    try:
+        write_atomically(path, header, *body)
+    except OSError as exc:
+        log.debug(f"could not write {path}: {exc}")
+        return False
+    return True
+
+
+def pack(meta: Any, texts: list[str]) -> list[bytes]:
+    """A body of a JSON line (`meta`, and the byte length of each text) then the texts as they
+    are: a page's HTML read back without JSON's escapes costs a tenth of decoding it."""
+    data = [t.encode("utf-8", "surrogatepass") for t in texts]
+    head = json.dumps({"meta": meta, "sizes": [len(d) for d in data]}, ensure_ascii=False, separators=(",", ":"))
+    return [head.encode("utf-8", "surrogatepass") + b"\n", *data]
+
+
+def unpack(body: memoryview) -> tuple[Any, list[str]] | None:
+    """What `pack` wrote, or None when the body is not of that shape."""
+    raw = bytes(body)
+    cut = raw.find(b"\n")
+    try:
+        head = json.loads(raw[:cut]) if cut != -1 else None
+        if not isinstance(head, dict):
+            return None
+        sizes = head.get("sizes")
+        if not isinstance(sizes, list) or not all(type(n) is int and n >= 0 for n in sizes) \
+                or cut + 1 + sum(sizes) != len(raw):
+            return None
+        texts, at = [], cut + 1
+        for n in sizes:
+            texts.append(raw[at:at + n].decode("utf-8", "surrogatepass"))
+            at += n
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return head.get("meta"), texts
+
+
+def write_atomically(path: Path, *data: bytes) -> None:
+    """Write a cache file through a new temporary file in its folder, renamed over it: readers
+    never see half a file, and the temporary file is created afresh (O_EXCL, a random name), so
+    nothing planted under a predictable name is followed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for part in data:
+                out.write(part)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

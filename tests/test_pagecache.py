@@ -1,0 +1,202 @@
+"""The themed pages a one-shot `briefgen build` keeps in `.briefgen-cache/pages/` (engine/pagecache.py):
+after an edit of each kind, a build that reuses them writes, byte for byte, the site a
+`--no-cache` build of the same files writes, and reuses pages only where the edit left them alone.
+
+sitemap.xml.gz is compared decompressed: gzip writes a timestamp into its header, so two builds in
+different seconds differ there even when the sitemap inside is the same."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, build_ok
+
+from briefgen.strategy import Strategy
+
+
+def _site_bytes(site: Path) -> dict[str, str]:
+    out = {}
+    for p in sorted(site.rglob("*")):
+        if p.is_file():
+            data = gzip.decompress(p.read_bytes()) if p.name.endswith(".gz") else p.read_bytes()
+            out[p.relative_to(site).as_posix()] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def _project(root: Path) -> Path:
+    """The example briefing, and a second one whose title is Greek and Cyrillic."""
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(root / "content/khmeimim", root / "content/tartus")
+    _edit(root / "content/tartus/briefing.yml", "title: Russia packs up at Khmeimim",
+          "title: Ταρτούς — Тартус, the naval base")
+    (root / "templates/theme").mkdir(parents=True)
+    (root / "templates/theme/main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Entwurf{% endblock %}\n', encoding="utf-8")
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _source_text(p: Path) -> None:
+    _edit(p / "content/khmeimim/sources/jpost.md", "\n\n", "\n\nA sentence the analyst added — café, Ελλάδα.\n\n")
+
+
+def _statement(p: Path) -> None:
+    _edit(p / "content/tartus/briefing.yml", "US officials say Russia", "US officials now say Russia")
+
+
+def _new_briefing(p: Path) -> None:
+    shutil.copytree(p / "content/khmeimim", p / "content/latakia")
+    _edit(p / "content/latakia/briefing.yml", "title: Russia packs up at Khmeimim", "title: Latakia, later")
+
+
+def _removed_briefing(p: Path) -> None:
+    shutil.rmtree(p / "content/tartus")
+
+
+def _nav_title(p: Path) -> None:  # NFD: the e and its accent are two code points
+    _edit(p / "content/khmeimim/briefing.yml", "title: Russia packs up", "title: Russie\u0301 packs up")
+
+
+def _theme_setting(p: Path) -> None:
+    _edit(p / "mkdocs.yml", "primary: blue grey", "primary: teal")
+
+
+def _override_edited(p: Path) -> None:  # the same file, the same size, the same folders
+    _edit(p / "templates/theme/main.html", "Entwurf", "Brouill")
+
+
+def _override_added(p: Path) -> None:
+    (p / "templates/theme/partials").mkdir()
+    (p / "templates/theme/partials/copyright.html").write_text("<p>© Προσοχή</p>\n", encoding="utf-8")
+
+
+def _site_name(p: Path) -> None:
+    _edit(p / "mkdocs.yml", "site_name: ", "site_name: Сводки ")
+
+
+# (edit, whether pages it did not touch are reused: False where every page shows what changed)
+EDITS = [(_source_text, True), (_statement, True), (_new_briefing, False), (_removed_briefing, False),
+         (_nav_title, False), (_theme_setting, False), (_override_edited, False), (_override_added, False),
+         (_site_name, False)]
+
+
+def _kept_pages(project: Path) -> set[tuple[str, int, int]]:
+    """Each kept page file by name (its key), inode and time: a page reused is neither renamed
+    nor written again; one themed again is written under its new key, or anew under the same."""
+    folder = project / ".briefgen-cache/pages"
+    return {(p.name, p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.glob("*.page")}
+
+
+def _kept(before: set[tuple[str, int, int]], project: Path) -> tuple[int, int]:
+    """(pages reused, pages) of the build since `before` was taken."""
+    after = _kept_pages(project)
+    return len(before & after), len(after)
+
+
+@pytest.mark.parametrize("edit,reuses", EDITS, ids=[e[0].__name__.strip("_") for e in EDITS])
+def test_a_build_from_kept_pages_writes_what_a_build_without_the_cache_writes(tmp_path, edit, reuses):
+    project = _project(tmp_path / "cached")
+    build_ok(project)
+    before = _kept_pages(project)
+    edit(project)
+    build_ok(project)
+    hits, pages = _kept(before, project)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefgen-*"))
+    build_ok(fresh, strategy=Strategy(parse_cache=False))
+    assert not (fresh / ".briefgen-cache").exists()
+    assert _site_bytes(project / "site") == _site_bytes(fresh / "site")
+    if reuses:
+        assert 0 < hits < pages
+    else:
+        assert hits == 0
+
+
+def test_an_unchanged_project_is_built_from_kept_pages_alone(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project)
+    first = _site_bytes(project / "site")
+    before = _kept_pages(project)
+    build_ok(project)
+    hits, pages = _kept(before, project)
+    assert hits == pages == len([p for p in (project / "site").rglob("index.html")])
+    assert _site_bytes(project / "site") == first
+    # One sealed file a page, and none left over from pages the site no longer has.
+    assert len(list((project / ".briefgen-cache/pages").glob("*.page"))) == pages
+    _removed_briefing(project)
+    build_ok(project)
+    kept = len(list((project / ".briefgen-cache/pages").glob("*.page")))
+    assert kept == len([p for p in (project / "site").rglob("index.html")])
+
+
+def test_a_damaged_kept_page_is_a_miss_and_is_written_again(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project)
+    first = _site_bytes(project / "site")
+    files = sorted((project / ".briefgen-cache/pages").glob("*.page"))
+    forged = files[0].read_bytes().replace(b"<body", b"<body data-forged", 1)
+    files[0].write_bytes(forged)  # the seal no longer matches
+    files[1].write_bytes(files[1].read_bytes()[:100])  # cut short
+    (project / ".briefgen-cache/pages/notes.txt").write_text("mine")  # not the cache's
+    before = _kept_pages(project)
+    build_ok(project)
+    hits, pages = _kept(before, project)
+    assert hits == pages - 2
+    assert _site_bytes(project / "site") == first
+    assert (project / ".briefgen-cache/pages/notes.txt").read_text() == "mine"
+    assert b"data-forged" not in files[0].read_bytes()
+
+
+def test_with_a_plugin_it_does_not_know_no_page_is_kept(tmp_path):
+    project = _project(tmp_path / "p")
+    _edit(project / "mkdocs.yml", "  - search\n", "  - search\n  - tags\n")
+    build_ok(project)
+    build_ok(project)
+    assert not (project / ".briefgen-cache/pages").exists()
+
+
+def test_no_cache_keeps_no_page(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project, strategy=Strategy(parse_cache=False))
+    assert not (project / ".briefgen-cache").exists()
+
+
+def _kept_briefings(project: Path) -> set[str]:
+    return {p.name for p in (project / ".briefgen-cache/briefings").glob("*.briefing")}
+
+
+def test_a_briefing_an_edit_did_not_touch_is_read_back_not_rendered_again(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project)
+    before = _kept_briefings(project)
+    assert len(before) == 2
+    _source_text(project)  # khmeimim's source: tartus is untouched
+    build_ok(project)
+    after = _kept_briefings(project)
+    assert len(after) == 2 and len(before & after) == 1
+    _site_name(project)  # every page shows the site's name: both render again
+    build_ok(project)
+    assert not (after & _kept_briefings(project))
+
+
+def test_a_damaged_kept_briefing_is_a_miss(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project)
+    first = _site_bytes(project / "site")
+    for kept in (project / ".briefgen-cache/briefings").glob("*.briefing"):
+        data = kept.read_bytes()
+        kept.write_bytes(data.replace(b"Khmeimim", b"Khmeimin"))  # seal broken
+    shutil.rmtree(project / ".briefgen-cache/pages")  # so the page cache cannot hide a wrong page
+    build_ok(project)
+    assert _site_bytes(project / "site") == first
+    assert all(b"Khmeimin" not in p.read_bytes() for p in (project / ".briefgen-cache/briefings").iterdir())
