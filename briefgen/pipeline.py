@@ -102,6 +102,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     from .stages.feed import briefing_feed, site_feed
     from .stages.render import ASSETS, Renderer
     from .stages.resolve import resolve
+    from .stages.searchable import searchable
 
     reuse = strategy.reuse
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
@@ -116,7 +117,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         s = story_of(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        pages = renderer.briefing_pages(r, s)
+        pages = [searchable(p) for p in renderer.briefing_pages(r, s)]  # in the worker, like rendering
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
                  f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
         for doc in r.docs.values():
@@ -137,7 +138,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         outcome.resolved.append(r)
         outcome.pages += pages
         files.update(own)
-    outcome.pages.append(renderer.index_page(outcome.resolved))
+    outcome.pages.append(searchable(renderer.index_page(outcome.resolved)))
     loader = renderer.env.loader
     assert loader is not None  # the Renderer always makes one
     for name in ASSETS:

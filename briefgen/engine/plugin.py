@@ -31,7 +31,7 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import guard, mkdocs_engine, navigation, projectfiles
+from . import guard, mkdocs_engine, navigation, projectfiles, searchindex
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache
 
@@ -48,7 +48,7 @@ def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
     tags index and search) on its summary. MkDocs' theme templates and Material's tag listings
     do not autoescape: every text goes in pre-escaped."""
     meta: dict[str, Any] = {"title": html.escape(page.title), "description": html.escape(page.description),
-                            "hide": ["toc"]}
+                            "hide": ["toc"], "search": {"exclude": True}}  # its rows go in after (searchindex.py)
     if "as_of" in page.meta:  # a date, as YAML front matter `date: 2024-12-14` would give
         meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
     if page.kind == "summary" and tags:
@@ -90,6 +90,7 @@ class BriefgenPlugin(BasePlugin):
         self.extra: dict[str, str | bytes] = {}
         self.origins: dict[str, str] = {}  # src -> the file a page is made from
         self.tags: dict[str, tuple[str, ...]] = {}
+        self.urls: dict[str, str] = {}  # src -> the page's URL, for its entries in the search index
         self.page_cache: PageOutputCache | None = None
         self._caching = False
         self._reused: dict[str, str] = {}  # src -> output kept from the last rebuild
@@ -200,7 +201,8 @@ class BriefgenPlugin(BasePlugin):
             # source), so plugins that date a page by its file (git log) and MkDocs' dirty
             # rebuilds see its changes; MkDocs never reads it (read_source is ours).
             file = File.generated(config, src, abs_src_path=self.origins.get(src, config.config_file_path))
-            RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
+            made = RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
+            self.urls[src] = made.url  # as the search plugin writes it ("" for the home page)
             files.append(file)
         for src, content in self.extra.items():
             existing = files.get_file_from_path(src)
@@ -264,7 +266,12 @@ class BriefgenPlugin(BasePlugin):
             self.page_cache.put(key, output)
         return output
 
+    @event_priority(-50)  # after the search plugin writes its index, before `offline` copies it
     def on_post_build(self, *, config: Any) -> None:
+        searchindex.put_in(Path(config.site_dir), [
+            searchindex.Indexed(url, self.pages[src].search,
+                                self.tags.get(src.split("/", 1)[0], ()) if self.pages[src].kind == "summary" else ())
+            for src, url in self.urls.items()])
         if self._caching and self.page_cache is not None:
             self.page_cache.finish()
             log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")

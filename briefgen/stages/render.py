@@ -26,6 +26,7 @@ from ..text.citeview import Marker, Preview
 from ..text.direction import direction
 from ..text.fragments import fragment_context, original_link
 from ..text.markup import inline, plain
+from .searchable import SearchEntry
 from .versions_view import history_context
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class Page:
     # the preview data and the versions log; nothing a reader searches for, and a quarter of the
     # indexer's work.
     apparatus: str = ""
+    # What a search finds on it: the page and each of its rows (stages/searchable.py).
+    search: tuple[SearchEntry, ...] = ()
 
 
 # A template writes this between a page's content and its apparatus. Text from content cannot
