@@ -10,7 +10,7 @@ import datetime
 import os
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -243,11 +243,13 @@ class Renderer:
         ctx = self._context(r, here, story)
         link = ctx["link"]
         macros: Any = self.env.get_template("_macros.html").module  # its macros are its attributes
+        keys: dict[tuple[str, bool], citeview.BackLink] = {}  # one preview per statement and relation
 
         def cited_by(meta: dict[str, Any]) -> Markup:
             p = r.passage(sid, meta["anchor"])
             backs = [citeview.backlink(st, link(st.page, st.anchor), citeview.disputing(st, sid, p.anchor, r.anchor_of),
                                        lambda text: plain(self.md, text), day) for st in p.cited_by]
+            backs = [keys.setdefault((x.href, x.disputes), replace(x, key=f"b{len(keys) + 1}")) for x in backs]
             around = fragment_context(doc.blocks[p.block].text, meta["words"], doc.blocks)
             return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
                                    ctx["bdir"])
@@ -261,7 +263,8 @@ class Renderer:
         # into a Markup, copied again by autoescape and once more into the page (a 20 MB source:
         # 120 MB more at once). Content cannot forge the placeholder: autoescape turns its "<"
         # into "&lt;".
-        page = self._page("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid], **ctx)
+        page = self._page("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid],
+                          backlinks=list(keys.values()), **ctx)
         html = page.replace(BODY, body)
         return Page(here, f"{doc.source.outlet}: {doc.source.title}", html,
                     f"Source of the briefing “{b.title}”: {doc.source.title} ({doc.source.outlet})",
