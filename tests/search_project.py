@@ -3,6 +3,8 @@ search tests: its index entries are written out by hand in tests/test_search.py.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 CAFE_NFD = "cafe\u0301"  # "café" as e + a combining acute accent
 
 BRIEFING = f"""\
@@ -91,3 +93,12 @@ FILES = {
     "content/harbour/sources/arabic.md": ARABIC,
     "content/harbour/sources/wire.md": WIRE,
 }
+
+MKDOCS = "site_name: Search test\ntheme:\n  name: material\n  font: false\nplugins: [search]\n"
+
+
+def fill(project: Path) -> None:
+    """Write the project (with a mkdocs.yml for the browser: system fonts, nothing fetched)."""
+    for name, text in {**FILES, "mkdocs.yml": MKDOCS}.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")

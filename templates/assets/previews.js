@@ -50,7 +50,9 @@
     if (about) head.appendChild(make("bdi", "", about));
     box.appendChild(head);
     var text = make("p", "bg-pop__statement", field(data, "text"));
-    text.dir = data.getAttribute("data-dir") === "rtl" ? "rtl" : "ltr";
+    // Its own direction, from its first letters: an Arabic statement in an English briefing reads
+    // right to left, its full stop at its end.
+    text.dir = "auto";
     if (data.getAttribute("data-lang")) text.lang = data.getAttribute("data-lang");
     box.appendChild(text);
     var links = make("p", "bg-pop__links");

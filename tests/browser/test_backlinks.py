@@ -4,9 +4,12 @@ after the paragraph). Expected words are written from content/khmeimim/briefing.
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
-from .conftest import PHONE, Site, _context
+import pytest
+from search_project import fill
+
+from .conftest import DESKTOP, PHONE, Site, _context, _served_project
 from .test_reading import open_page, pop_text
 from .test_source_pages import AFTER_PARAGRAPH, OPENED_AFTER
 
@@ -70,5 +73,31 @@ def test_on_a_phone_the_first_tap_previews_and_the_list_stays_after_the_paragrap
         assert page.url == before, "the first tap navigated instead of previewing"
         page.locator("#bg-pop a", has_text="Go to the statement").tap()
         page.wait_for_url(site.page("summary") + "#timeline-1")
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def harbour_site(tmp_path_factory: pytest.TempPathFactory, chromium) -> Iterator[Site]:
+    """tests/search_project.py: an English briefing with Greek and Arabic statements."""
+    with _served_project(tmp_path_factory.mktemp("harbour"), fill) as (project, url):
+        yield Site(project, project / "site", url, "harbour", "arabic", {})
+
+
+def test_an_arabic_statement_reads_right_to_left_in_an_english_briefing(chromium, harbour_site: Site):
+    context = _context(chromium, harbour_site, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        open_page(page, harbour_site.url + "harbour/sources/arabic/")
+        back = _back(page, "الرافعات توقفت عن العمل منذ يوم الاثنين")
+        words = back.locator(".bg-backlink-words")
+        assert words.inner_text() == "توقفت الرافعات عن العمل منذ يوم الاثنين."
+        assert words.evaluate("e => getComputedStyle(e).direction") == "rtl", "the margin's words are not isolated"
+        back.hover()
+        assert pop_text(page) == ("This passage supportsBottom line"
+                                  "توقفت الرافعات عن العمل منذ يوم الاثنين.Go to the statement →")
+        statement = page.locator("#bg-pop .bg-pop__statement")
+        assert statement.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        assert page.locator("#bg-pop a").get_attribute("href") == harbour_site.url + "harbour/#summary-3"
     finally:
         context.close()

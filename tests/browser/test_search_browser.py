@@ -5,25 +5,16 @@ lands on the row (its anchor, highlighted as :target), in English, Greek and Ara
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from search_project import FILES
+from search_project import fill
 
 from .conftest import DESKTOP, Site, _context, _served_project
 
 pytestmark = pytest.mark.browser
 
-MKDOCS = "site_name: Search test\ntheme:\n  name: material\n  font: false\nplugins: [search]\n"
-
-
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory: pytest.TempPathFactory, chromium) -> Iterator[Site]:
-    def fill(project: Path) -> None:
-        for name, text in {**FILES, "mkdocs.yml": MKDOCS}.items():
-            (project / name).parent.mkdir(parents=True, exist_ok=True)
-            (project / name).write_text(text, encoding="utf-8")
-
     with _served_project(tmp_path_factory.mktemp("search"), fill) as (project, url):
         yield Site(project, project / "site", url, "harbour", "greek", {})
 
