@@ -153,3 +153,15 @@ def test_headings_with_ids_outside_rows_start_sections():
             '<div id="r" data-bg-entry="Row"><h3 id="inner">Not a section</h3></div><p>More</p></article>')
     assert entries(html, "P") == (SearchEntry("", "P", "Intro"), SearchEntry("h", "Part two", "Body More"),
                                   SearchEntry("r", "Row", "Not a section"))
+
+
+def test_material_offline_copies_the_index_with_the_rows(tmp_path):
+    """Material's `offline` plugin copies the index into search_index.js after every other
+    plugin's post-build: the rows are in it already."""
+    project = make_project(tmp_path, {**FILES, "mkdocs.yml": "site_name: T\ntheme: material\n"
+                                                             "plugins: [search, offline]\n"})
+    build_ok(project)
+    script = (project / "site/search/search_index.js").read_text(encoding="utf-8")
+    assert script.startswith("var __index = ")
+    docs = json.loads(script.removeprefix("var __index = "))["docs"]
+    assert _at(docs, "harbour/facts.html#fact-port")["text"] == "Κλειστό από τη Δευτέρα"
