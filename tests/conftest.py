@@ -127,7 +127,9 @@ class Parsed:
 
 
 class _Parser(HTMLParser):
-    """Collects element texts by id, leaving out back-link chrome (`.bg-backlinks`).
+    """Collects element texts by id, leaving out back-link chrome (`.bg-backlinks`). A quote
+    marked in pieces (it crosses another quote's or the source's own element edges) is one
+    passage: the pieces after the first name it in `data-bg-of`, and their text is added to it.
 
     Back-links are inserted by briefgen right after a highlighted passage; they are not words
     of the source, so they are left out of the text an anchor is compared on.
@@ -149,7 +151,7 @@ class _Parser(HTMLParser):
         if tag in VOID:
             return
         chrome = not self.keep_chrome and ("bg-backlinks" in classes or any(f["chrome"] for f in self.stack))
-        self.stack.append({"tag": tag, "id": a.get("id"), "classes": classes, "parts": [],
+        self.stack.append({"tag": tag, "id": a.get("id"), "of": a.get("data-bg-of"), "classes": classes, "parts": [],
                            "chrome": chrome, "link": self.out.links[-1] if tag == "a" and "href" in a else None})
 
     def handle_startendtag(self, tag, attrs):
@@ -165,7 +167,7 @@ class _Parser(HTMLParser):
         if self.stack and self.stack[-1]["chrome"]:
             return
         for f in self.stack:
-            if f["id"] is not None and f["link"] is None:
+            if (f["id"] is not None or f["of"] is not None) and f["link"] is None:
                 f["parts"].append(data)
 
     def handle_endtag(self, tag):
@@ -179,6 +181,9 @@ class _Parser(HTMLParser):
             if f["id"] is not None:
                 self.out.ids.setdefault(f["id"], text)
                 self.out.id_classes.setdefault(f["id"], f["classes"])
+            elif f["of"] is not None and f["of"] in self.out.ids:
+                # A quote split at an element's edge: its later pieces continue the passage
+                self.out.ids[f["of"]] += text
             if f["tag"] == tag:
                 break
 

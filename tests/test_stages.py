@@ -462,26 +462,35 @@ def test_nested_quote_backlinks_do_not_split_the_outer_quote(tmp_path, make_proj
         assert norm(c.quote) in norm(full.ids[anchor]), (c.quote, full.ids[anchor])
 
 
-def test_quote_starting_inside_emphasis_anchors_the_block_which_holds_the_words(tmp_path, make_project):
+def test_half_overlapping_quotes_are_each_marked_exactly_as_quoted(tmp_path, make_project):
+    # "Dock workers counted eleven idle ships waiting beyond the breakwater at dusk."
+    quotes = ["counted eleven idle ships", "idle ships waiting beyond the breakwater"]
+    for order in (quotes, quotes[::-1]):  # the same marks whichever is cited first
+        r, html, parsed = source_page(tmp_path / str(len(order[0])), make_project, order)
+        assert_well_nested(article_html(html))
+        anchors = {c.quote: a for c, a in r.anchor_of.items()}
+        assert anchors == {quotes[0]: "q-counted-eleven-idle-ships",
+                           quotes[1]: "q-idle-ships-waiting-beyond-the-breakwater"}
+        for quote, anchor in anchors.items():  # exactly the quoted words, no more
+            assert norm(parsed.ids[anchor]) == norm(quote), (quote, parsed.ids[anchor])
+            assert "bg-hl" in parsed.id_classes[anchor]
+        # the longer quote is one mark; the shorter is cut where the longer one opens
+        assert '<mark id="q-counted-eleven-idle-ships" class="bg-hl">counted eleven </mark>' in html
+        assert '<mark class="bg-hl" data-bg-of="q-counted-eleven-idle-ships">idle ships</mark>' in html
+        assert 'id="p2" class="bg-hl"' not in html  # no whole-paragraph fallback
+        backs = [link.href for link in parsed.links if "bg-backlink" in link.classes]
+        assert sorted(backs) == ["../../#summary-1", "../../#summary-2"]
+
+
+def test_a_quote_crossing_a_link_or_emphasis_edge_is_cut_there(tmp_path, make_project):
+    # "The harbour master said the *northern cranes* stopped working on Tuesday morning."
     r, html, parsed = source_page(tmp_path, make_project, ["cranes stopped working"])
     assert_well_nested(article_html(html))
     (anchor,) = r.anchor_of.values()
-    assert norm("cranes stopped working") in norm(parsed.ids[anchor])
-    assert "bg-hl" in parsed.id_classes[anchor]
-
-
-def test_half_overlapping_quotes_fall_back_to_the_block_and_both_land_on_their_words(tmp_path, make_project):
-    quotes = ["counted eleven idle ships", "idle ships waiting beyond the breakwater"]
-    r, html, parsed = source_page(tmp_path, make_project, quotes)
-    assert_well_nested(article_html(html))
-    anchors = {c.quote: a for c, a in r.anchor_of.items()}
-    assert anchors[quotes[0]] != anchors[quotes[1]]
-    assert {anchors[quotes[0]], anchors[quotes[1]]} & {"p2"}, anchors  # one of them is the paragraph
-    for quote, anchor in anchors.items():
-        assert norm(quote) in norm(parsed.ids[anchor]), (quote, anchor, parsed.ids[anchor])
-        assert "bg-hl" in parsed.id_classes[anchor]
-    backs = [link.href for link in parsed.links if "bg-backlink" in link.classes]
-    assert sorted(backs) == ["../../#summary-1", "../../#summary-2"]
+    assert anchor == "q-cranes-stopped-working"
+    assert norm(parsed.ids[anchor]) == "cranes stopped working"
+    assert ('<em>northern <mark id="q-cranes-stopped-working" class="bg-hl">cranes</mark></em>'
+            '<mark class="bg-hl" data-bg-of="q-cranes-stopped-working"> stopped working</mark>') in html
 
 
 def test_identical_quotes_share_one_anchor_with_a_backlink_per_statement(tmp_path, make_project):
@@ -559,13 +568,13 @@ def test_resolving_the_same_checked_twice_gives_the_same_pages(tmp_path):
         assert html.count("<mark ") == html.count('id="bg-by-') == len(spans) > 5  # one back-link list each
 
 
-def test_a_block_anchor_is_not_joined_twice_when_resolved_again(tmp_path, make_project):
+def test_a_split_mark_is_not_placed_twice_when_resolved_again(tmp_path, make_project):
     from briefgen.stages.resolve import resolve
 
     quotes = ["counted eleven idle ships", "idle ships waiting beyond the breakwater"]
-    r, html, _ = source_page(tmp_path, make_project, quotes)  # one of them anchors its paragraph
+    r, html, _ = source_page(tmp_path, make_project, quotes)  # one of them is marked in two pieces
     again = render_resolved(tmp_path, resolve(r.checked))["port/sources/wire"]
-    assert again == html and html.count('id="p2" class="bg-hl"') == 1
+    assert again == html and html.count("data-bg-of=") == 1
     assert html.count('class="bg-backlink"') == 2
 
 

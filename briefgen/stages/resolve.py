@@ -3,8 +3,8 @@
 Identical passages share one anchor; every statement citing it is listed as a back-link there.
 Resolve changes nothing it is given: the source token streams belong to `Checked` (serve keeps
 them between rebuilds), so the marks are new tokens that replace, by index, the few tokens they
-change. Resolve places them to learn each passage's anchor (a quote that cannot nest anchors its
-whole block) and keeps only the spans; `Resolved.tokens` places them again, the same way, when a
+change. Resolve places them to learn each passage's anchor (a quote that crosses another's edge
+is marked in pieces) and keeps only the spans; `Resolved.tokens` places them again, the same way, when a
 page renders. So nothing marked outlives the page: a marked token holds its paragraph's text,
 which for a 20 MB paragraph is 20 MB for as long as the build would keep it. Resolving twice
 gives the same pages.
@@ -22,7 +22,7 @@ from ..analysis.analyse import Analysis
 from ..model import Briefing, Citation, Statement, statements
 from ..text.anchors import unique_slug
 from ..text.direction import direction
-from ..text.marks import insert_mark
+from ..text.marks import insert_marks
 from ..text.sourcetext import SourceDoc
 from .check import Checked
 
@@ -108,7 +108,7 @@ def _cited_by(anchor: str, words: str) -> Token:
 
 def _place(doc: SourceDoc, spans: dict[Span, list[Citation]],
            taken: set[str]) -> tuple[dict[Span, Passage], dict[int, Token]]:
-    """One mark per distinct span; a span that cannot nest anchors its whole block. Returns the
+    """One mark per distinct span (in pieces where it crosses another's edge). Returns the
     passages and the replaced tokens (copies: doc.tokens is left as it was)."""
     placed: dict[Span, Passage] = {}
     marks: dict[int, Token] = {}
@@ -123,7 +123,7 @@ def _place(doc: SourceDoc, spans: dict[Span, list[Citation]],
             continue  # each excerpt is printed as its own element; the text is never rendered
         inline = marks.get(block.token, doc.tokens[block.token])
         after = [_cited_by(name, _whole_words(block.text, start, end))]
-        children = insert_mark(inline.children or [], start, end, {"id": name, "class": "bg-hl"}, after)
+        children = insert_marks(inline.children or [], start, end, {"id": name, "class": "bg-hl"}, after)
         if children is None:
             taken.discard(name)
             name = block.anchor

@@ -1,8 +1,10 @@
 """Wrap quoted words of an inline token run in a <mark>, without breaking the HTML around them.
 
 Offsets are in the block's reader text (see sourcetext.reader_text). A mark is placed only
-where it nests properly with emphasis, links and other marks; otherwise the caller anchors the
-whole block instead, which still contains the quoted words.
+where it nests properly with emphasis, links and other marks; a quote that crosses one of their
+edges is marked in pieces cut at those edges (`insert_marks`), so overlapping quotes are each
+highlighted exactly as quoted. Only if a piece still cannot nest does the caller anchor the
+whole block, which still contains the quoted words.
 """
 
 from __future__ import annotations
@@ -109,3 +111,40 @@ def insert_mark(children: list[Token], start: int, end: int, attrs: dict[str, st
             at = _top_level_after(marked, b + 2)
             return marked[:at] + after + marked[at:]
     return None
+
+
+def _boundaries(children: list[Token], start: int, end: int) -> list[int]:
+    """Reader offsets strictly inside (start, end) where an element opens or closes."""
+    out: list[int] = []
+    pos = 0
+    for t in children:
+        if t.nesting and start < pos < end and (not out or out[-1] != pos):
+            out.append(pos)
+        pos += _width(t)
+        if pos >= end:
+            break
+    return out
+
+
+def insert_marks(children: list[Token], start: int, end: int, attrs: dict[str, str],
+                 after: list[Token]) -> list[Token] | None:
+    """Like insert_mark, but a quote that crosses an element's edge (another quote's mark, a
+    link, emphasis) is marked in pieces split at those edges, so each quote is highlighted
+    exactly as quoted however quotes overlap. The first piece carries the id; the others name
+    it in data-bg-of (the page's script lights them up with it on arrival). None only when a
+    piece still cannot nest; the caller then anchors the whole block."""
+    whole = insert_mark(children, start, end, attrs, after)
+    if whole is not None:
+        return whole
+    cuts = [start, *_boundaries(children, start, end), end]
+    rest = {k: v for k, v in attrs.items() if k != "id"}
+    if "id" in attrs:
+        rest["data-bg-of"] = attrs["id"]
+    out = children
+    for i, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        last = i == len(cuts) - 2
+        piece = insert_mark(out, a, b, attrs if i == 0 else rest, after if last else [])
+        if piece is None:
+            return None
+        out = piece
+    return out

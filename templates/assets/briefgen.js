@@ -78,7 +78,12 @@
   // "you came here": beside the passage, or after its paragraph on a phone.
   function openArrived() {
     document.querySelectorAll(".bg-side--arrived").forEach(function (el) { el.classList.remove("bg-side--arrived"); });
+    document.querySelectorAll("mark.bg-hl--arrived").forEach(function (el) { el.classList.remove("bg-hl--arrived"); });
     var id = decodeURIComponent(location.hash.slice(1));
+    // A quote that overlaps another is marked in pieces; the later ones light up with the first.
+    if (id) document.querySelectorAll('mark[data-bg-of="' + CSS.escape(id) + '"]').forEach(function (el) {
+      el.classList.add("bg-hl--arrived");
+    });
     var list = id && document.getElementById("bg-by-" + id);
     if (!list) return;
     list.classList.add("bg-side--arrived");
@@ -109,7 +114,8 @@
   function followMoved() {
     var store = document.getElementById("bg-moved");
     var id = decodeURIComponent(location.hash.slice(1));
-    if (!store || !id) return;
+    if (!store) { if (id) findPassage(id); return; }
+    if (!id) return;
     var moves;
     try { moves = JSON.parse(store.textContent); } catch (e) { return; }
     var version = new URLSearchParams(location.search).get("v");
@@ -122,21 +128,55 @@
     }
   }
 
-  function showRemoved(id, when, changes) {
+  // A passage's anchor is made of its quoted words (#q-the-port-closed), so a link to a passage
+  // whose quote was since lengthened, shortened or re-cut finds the passage cited now whose words
+  // contain it or are contained in it, or else share most of them; failing that, says so.
+  function wordsOf(anchor) { return anchor.slice(2).split("-").filter(Boolean); }
+
+  function likeness(a, b) {
+    var x = " " + a.join(" ") + " ", y = " " + b.join(" ") + " ";
+    if (x.indexOf(y) !== -1 || y.indexOf(x) !== -1) return 1;
+    var shared = a.filter(function (w) { return b.indexOf(w) !== -1; }).length;
+    return shared / Math.max(a.length, b.length);
+  }
+
+  function findPassage(id) {
+    if (id.slice(0, 2) !== "q-" || document.getElementById(id)) return;
+    var marks = document.querySelectorAll("mark.bg-hl[id^='q-']");
+    if (!marks.length) return;  // not a source page
+    var want = wordsOf(id), best = null, score = 0.5;
+    marks.forEach(function (m) {
+      var s = likeness(want, wordsOf(m.id));
+      if (s > score) { best = m; score = s; }  // more than half the words, the first best
+    });
+    if (best) {
+      location.replace(location.pathname + location.search + "#" + encodeURIComponent(best.id));
+      notice("The passage this link pointed to (#" + id + ") is cited in other words now; this is the closest one.");
+    } else {
+      notice("The passage this link pointed to (#" + id + ") is not cited any more; the source is shown whole.");
+    }
+  }
+
+  function notice(text) {
     var old = document.getElementById("bg-removed");
     if (old) old.remove();
-    var note = make("p", "bg-notice bg-removed", "The row this link pointed to (#" + id + ") was removed in the version of " +
-                    day(when) + ".");
+    var note = make("p", "bg-notice bg-removed", text);
     note.id = "bg-removed";
     note.setAttribute("role", "status");
+    var head = document.querySelector(".md-content .bg-head");
+    if (head) head.after(note);
+    return note;
+  }
+
+  function showRemoved(id, when, changes) {
+    var note = notice("The row this link pointed to (#" + id + ") was removed in the version of " + day(when) + ".");
     var href = safeHref(changes);
     if (href) {
       note.appendChild(document.createTextNode(" "));
       note.appendChild(link(href, "See every version", false));
     }
-    var head = document.querySelector(".md-content .bg-head");
-    if (head) head.after(note);
   }
+
   window.addEventListener("hashchange", followMoved);
 
   // -- copy-link buttons ---------------------------------------------------------------------------
