@@ -44,7 +44,7 @@ STAGES = [
     ("  mkdocs build", "mkdocs.commands.build", "build"),
     ("    clean site_dir", "mkdocs.utils", "clean_directory"),
     ("    get_files (+ theme files)", "mkdocs.commands.build", "get_files"),
-    ("    on_files (briefgen pages in)", "briefgen.engine.plugin", "BriefgenPlugin.on_files"),
+    ("    on_files (briefgen pages in)", "briefgen.engine.plugin", "BriefgenPlugin._add_files"),
     ("    nav", "mkdocs.commands.build", "get_navigation"),
     ("    populate pages (read + Markdown)", "mkdocs.commands.build", "_populate_page"),
     ("      Page.render (Python-Markdown)", "mkdocs.structure.pages", "Page.render"),

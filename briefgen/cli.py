@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .commands.output import print_report, setup_logging
+from .commands.output import print_report, say, setup_logging
 from .diagnostics import Report, UserError
 from .oserrors import clip, describe
 
@@ -23,10 +23,13 @@ from .oserrors import clip, describe
 def _existing_project(ctx: click.Context) -> Path:
     """The project folder of a command that writes into content/ or reads its history: a folder
     without mkdocs.yml is no project, and `new` would quietly create content/ anywhere."""
+    from .commands.configfile import present
+
     project = _project(ctx)
-    if not (project / "mkdocs.yml").is_file():
-        raise UserError(f"{project} has no mkdocs.yml, so it is not a briefgen project: run this in "
-                        "the project root, pass -C <project folder>, or create one with `briefgen init <dir>`")
+    if not any((project / name).is_file() for name in present(project)):
+        raise UserError(f"{project} has no mkdocs.yml (or properdocs.yml), so it is not a briefgen project: "
+                        "run this in the project root, pass -C <project folder>, or create one with "
+                        "`briefgen init <dir>`")
     return project
 
 
@@ -36,34 +39,42 @@ def _project(ctx: click.Context) -> Path:
     return Path(os.path.abspath(ctx.obj["project"]))
 
 
+def _config(ctx: click.Context, given: str | None) -> str:
+    from .commands.configfile import config_file
+
+    return config_file(_project(ctx), given)
+
+
 # Exit codes: 0 passed, 1 a problem the user can fix (content, command line, environment),
-# 2 click's own usage errors, 70 a bug in briefgen (EX_SOFTWARE), 130 interrupted (Ctrl-C).
-EXIT_INTERNAL = 70
+# 2 click's own usage errors, 3 a bug in briefgen, 130 interrupted (Ctrl-C). Small and apart
+# from each other, so a script can tell "fix your input" (1, 2) from "report this" (3).
+EXIT_INTERNAL = 3
 
 
 def _guard(ctx: click.Context, fn):
     """Run fn; a user mistake or a failure of the machine prints one line and exits 1, a bug
-    one line and exits 70 (its traceback only with --debug)."""
+    one line and exits 3 (its traceback only with --debug)."""
     try:
         return fn()
     except UserError as exc:
         if exc.where:  # a mistake at a place in a file: reported like every other problem
-            click.echo(f"{exc.where}: error: {exc}\nbriefgen: 1 error, 0 warnings; failed", err=True)
+            say(f"{exc.where}: error: {exc}")
+            say("briefgen: 1 error, 0 warnings; failed")
         else:  # clipped: no message may print a whole file or a huge argument
-            click.echo(f"error: {clip(str(exc), 1000)}", err=True)
+            say(f"error: {clip(str(exc), 1000)}")
         ctx.exit(1)
     except KeyboardInterrupt:
         ctx.exit(130)
     except OSError as exc:  # a full disk, a read-only folder: the machine's, not briefgen's fault
         if ctx.obj.get("debug"):
             raise
-        click.echo(f"error: {describe(exc)}", err=True)
+        say(f"error: {describe(exc)}")
         ctx.exit(1)
     except Exception as exc:  # a bug in briefgen, not the user's mistake
         if ctx.obj.get("debug"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {clip(str(exc))} (run with --debug for details, "
-                   "and please report it)", err=True)
+        say(f"internal error: {type(exc).__name__}: {clip(str(exc))} (run with --debug for details, "
+            "and please report it)")
         ctx.exit(EXIT_INTERNAL)
 
 
@@ -128,8 +139,9 @@ def _one_shot_process() -> Iterator[None]:
 _NO_CACHE = click.option("--no-cache", is_flag=True,
                          help="Parse every source again instead of reading .briefgen-cache/.")
 # As MkDocs has them; paths are relative to the project folder (-C), like everything else.
-_CONFIG_FILE = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True, metavar="FILE",
-                            help="The MkDocs config file, relative to the project folder.")
+_CONFIG_FILE = click.option("--config-file", "-f", default=None, metavar="FILE",
+                            help="The MkDocs config file, relative to the project folder "
+                                 "[default: mkdocs.yml, else properdocs.yml].")
 _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
                          help="Build into DIR (relative to the project folder) instead of the config's site_dir.")
 
@@ -141,7 +153,7 @@ _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
 @_SITE_DIR
 @_shared_options()
 @click.pass_context
-def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, site_dir: str | None) -> None:
+def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | None, site_dir: str | None) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .caches.parallel import jobs_for_this_machine
     from .engine.site import build_site
@@ -149,7 +161,8 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str, si
 
     strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
     with _one_shot_process():
-        outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, config_file, strategy, site_dir))
+        outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, _config(ctx, config_file), strategy,
+                                                 site_dir))
     print_report(outcome.report, strict)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
@@ -175,14 +188,20 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
 @main.command()
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
               help="Address to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser once it is served.")
+@click.option("--no-livereload", is_flag=True, help="Build once and serve that: watch nothing, reload nothing.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too: the first build stops serve, a later one "
+              "keeps the last good site.")
 @_CONFIG_FILE
 @_shared_options()
 @click.pass_context
-def serve(ctx: click.Context, dev_addr: str, config_file: str) -> None:
+def serve(ctx: click.Context, dev_addr: str, open_browser: bool, no_livereload: bool, strict: bool,
+          config_file: str | None) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
     from .commands.serve import serve as run
 
-    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=config_file))
+    _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=_config(ctx, config_file), strict=strict,
+                            livereload=not no_livereload, open_browser=open_browser))
 
 
 @main.command()
@@ -208,9 +227,12 @@ def init(ctx: click.Context, directory: Path) -> None:
 
     installed = _guard(ctx, lambda: init_project(directory))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
+    if installed.wheel is not None:
+        click.echo(f"requirements.txt installs {installed.requirement}, a copy of the wheel this briefgen was "
+                   "installed from: commit it with the project")
     if installed.requirement is None:
-        click.echo(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
-                   "gets briefgen: edit it before you push (it says how)", err=True)
+        say(f"warning: {installed.why}, so {directory}/requirements.txt cannot say where GitHub "
+            "gets briefgen: edit it before you push (it says how)")
 
 
 MAX_TIMEOUT = 86400  # a day; longer is no timeout, and past ~9e9 s Python's waits overflow

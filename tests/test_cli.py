@@ -203,8 +203,8 @@ def test_debug_after_the_command_name_shows_the_traceback(tmp_path, monkeypatch)
 
     monkeypatch.setattr("briefgen.pipeline.check", broken)
     plain = run("check", "-C", str(project))
-    # 70 (EX_SOFTWARE): a bug has its own code, apart from a user's mistake (1) and click's usage errors (2)
-    assert plain.exit_code == 70 and "internal error: RuntimeError: a bug" in plain.stderr
+    # 3: a bug has its own code, apart from a user's mistake (1) and click's usage errors (2)
+    assert plain.exit_code == 3 and "internal error: RuntimeError: a bug" in plain.stderr
     debug = run("check", "-C", str(project), "--debug")
     assert isinstance(debug.exception, RuntimeError)
 
@@ -292,11 +292,13 @@ def test_commands_that_write_or_read_content_refuse_outside_a_project(tmp_path, 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {tmp_path} has no mkdocs.yml, so it is not a briefgen project: run this in "
-                             "the project root, pass -C <project folder>, or create one with `briefgen init <dir>`\n")
+    assert result.stderr == (f"error: {tmp_path} has no mkdocs.yml (or properdocs.yml), so it is not a briefgen "
+                             "project: run this in the project root, pass -C <project folder>, or create one with "
+                             "`briefgen init <dir>`\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_short_version_flag():
     result = CliRunner().invoke(main, ["-V"])
     assert result.exit_code == 0 and result.output == f"briefgen, version {briefgen.__version__}\n"
+

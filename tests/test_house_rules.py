@@ -1,5 +1,5 @@
 """The house rules, kept by tools rather than prose: ruff (style and likely bugs), mypy (the type
-hints hold) and import-linter (the layers in README's "How it works": each imports only what is
+hints hold) and import-linter (the layers in docs/internals.md, "How it works": each imports only what is
 below it, and only the engine adapter knows MkDocs). Their settings are in pyproject.toml."""
 
 from __future__ import annotations

@@ -9,9 +9,11 @@ else the version from an index.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from importlib import metadata
-from urllib.parse import urlsplit, urlunsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 NAME = "briefgen"
 
@@ -20,6 +22,15 @@ NAME = "briefgen"
 class Origin:
     requirement: str | None  # a line for requirements.txt, or None when it cannot be known
     why: str                 # how briefgen was installed, in words a user can act on
+    wheel: Path | None = None  # a local wheel file that init copies into the project (VENDOR)
+
+
+# Where init puts the wheel briefgen was installed from, so the project's own repository carries
+# what CI installs: no index, no access to another repository needed.
+VENDOR = "vendor"
+# A wheel's file name as pip writes one (name-version[-build]-python-abi-platform.whl); nothing
+# else is copied or written into requirements.txt.
+_WHEEL = re.compile(r"briefgen-[A-Za-z0-9_.+!]+(-[A-Za-z0-9_.+!]+){2,4}\.whl")
 
 
 def origin(dist: metadata.Distribution | None = None) -> Origin:
@@ -64,10 +75,22 @@ def _from_direct_url(direct: dict) -> Origin:
                       "repository that a CI runner cannot reach (not an https git URL)")
     if isinstance(direct.get("archive_info"), dict) and url:
         return Origin(f"{NAME} @ {url}{suffix}", f"briefgen from {url}")
+    wheel = _local_wheel(direct.get("url"))
+    if isinstance(direct.get("archive_info"), dict) and wheel is not None:
+        return Origin(f"./{VENDOR}/{wheel.name}", f"briefgen from the wheel {wheel.name}, copied into {VENDOR}/: "
+                      "commit it", wheel)
     dir_info = direct.get("dir_info")
     if isinstance(dir_info, dict) and dir_info.get("editable"):
         return Origin(None, "briefgen is installed in editable mode from a local folder")
     return Origin(None, "briefgen is installed from a local file or folder")
+
+
+def _local_wheel(url: object) -> Path | None:
+    """The wheel file a file:// URL names, while it is still there."""
+    if not isinstance(url, str) or not url.startswith("file://"):
+        return None
+    path = Path(unquote(urlsplit(url).path))
+    return path if _WHEEL.fullmatch(path.name) and path.is_file() else None
 
 
 # Where the content format is documented when the metadata has no such URL (run from a

@@ -3,11 +3,53 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import sys
 
 import click
 
 from ..diagnostics import Report
+
+# SGR colours by severity: red, yellow, cyan; the verdict in bold red or green.
+_COLOURS = {"error": "31", "warning": "33", "note": "36", "failed": "1;31", "passed": "32"}
+# The severity after `path:line:col: ` (or at the start of a one-line `error:`), and the counts
+# and verdict of the summary line. A message's own words are never coloured: only these tokens.
+_SEVERITY = re.compile(r"^((?:.*?:\d+:\d+: )?(?:internal )?)(error|warning|note)(?=:)")
+_SUMMARY = re.compile(r"\b(\d+) (error|warning|note)s?\b|\b(failed|passed)\b")
+
+
+def colour_wanted(stream: object = None) -> bool:
+    """Colour on a terminal, as https://no-color.org asks: a non-empty NO_COLOR turns it off,
+    a non-empty FORCE_COLOR turns it on for a pipe too (a CI log that shows colours)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream if stream is not None else sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _sgr(word: str, key: str) -> str:
+    return f"\x1b[{_COLOURS[key]}m{word}\x1b[0m"
+
+
+def say(line: str) -> None:
+    """One diagnostic line to stderr: `path:line:col: error: ...`, `error: ...` or the summary."""
+    colour = colour_wanted()
+    if colour:
+        if line.startswith("briefgen: "):
+            line = "briefgen: " + _SUMMARY.sub(_paint_summary, line[len("briefgen: "):])
+        else:
+            line = _SEVERITY.sub(lambda m: m[1] + _sgr(m[2], m[2]), line, count=1)
+    # color=True: click would strip the codes it did not expect, on a pipe under FORCE_COLOR
+    click.echo(line, err=True, color=colour)
+
+
+def _paint_summary(m: re.Match) -> str:
+    if m[3]:
+        return _sgr(m[3], m[3])
+    return m[0] if m[1] == "0" else _sgr(m[0], m[2])
 
 
 class _MkDocsStyle(logging.Formatter):
@@ -42,9 +84,9 @@ def print_report(report: Report, strict: bool, always: bool = False) -> None:
     quiet = logging.getLogger("briefgen").getEffectiveLevel() > logging.INFO
     for p in report.sorted():
         if not (quiet and p.severity == "note"):
-            click.echo(str(p), err=True)
+            say(str(p))
     e, w = len(report.errors), len(report.warnings)
     if e or w or always or (report.notes and not quiet):
         verdict = "failed" if report.failed(strict) else "passed"
         tail = " (--strict makes warnings fail)" if w and strict and not e else ""
-        click.echo(f"briefgen: {report.counts()}; {verdict}{tail}", err=True)
+        say(f"briefgen: {report.counts()}; {verdict}{tail}")

@@ -14,7 +14,7 @@ from ..loading.yamlfields import is_slug
 from ..oserrors import clip, describe
 from ..stages.load import RESERVED_BRIEFINGS
 from ..stages.render import package_templates
-from .installed import Origin, content_format_url, origin
+from .installed import VENDOR, Origin, content_format_url, origin
 
 
 def _fill(template: str, **values: str) -> str:
@@ -76,7 +76,7 @@ def _clashes(base: Path, names: list[str]) -> list[str]:
     return list(dict.fromkeys(clashes))
 
 
-def _write_all(base: Path, files: dict[str, str]) -> None:
+def _write_all(base: Path, files: dict[str, str] | dict[str, str | bytes]) -> None:
     """Create each file new (O_EXCL, O_NOFOLLOW): never through a link, never over a file, even one
     that appeared since the check."""
     try:
@@ -89,8 +89,8 @@ def _write_all(base: Path, files: dict[str, str]) -> None:
                 if not folder.is_dir() or folder.is_symlink():
                     os.mkdir(folder)  # raises if something else appeared meanwhile
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            with os.fdopen(os.open(folder / parts[-1], flags, 0o666), "w", encoding="utf-8") as out:
-                out.write(text)
+            with os.fdopen(os.open(folder / parts[-1], flags, 0o666), "wb") as out:
+                out.write(text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as exc:
         where = describe(exc) if exc.filename else f"{clip(str(base))}: {describe(exc)}"
         raise UserError(f"cannot create {where}") from None
@@ -104,16 +104,26 @@ def _requirements(installed: Origin) -> str:
         block = ("# EDIT THIS BEFORE YOU PUSH: `briefgen init` could not tell where GitHub can get briefgen:\n"
                  f"# {installed.why}. Write one line naming it, such as\n"
                  "#   briefgen @ git+https://github.com/<owner>/briefgen@<commit>\n"
+                 "# or a wheel you commit into this repository (make it with\n"
+                 "# `pip wheel --no-deps -w vendor <briefgen's folder>`, then `git add vendor`):\n"
+                 "#   ./vendor/briefgen-<version>-py3-none-any.whl\n"
                  "# or, for a release on PyPI,\n"
                  "#   briefgen==<version>")
     return _fill("requirements.txt", requirement=block)
+
+
+def _read_wheel(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot copy the wheel briefgen was installed from: {describe(exc)}") from None
 
 
 def init_project(directory: Path, installed: Origin | None = None) -> Origin:
     """Write a new project; returns where briefgen came from (its requirement may be unknown)."""
     installed = installed or origin()
     site_name = yaml_string(_readable(f"{directory.resolve().name} briefings"))
-    files = {
+    files: dict[str, str | bytes] = {
         "mkdocs.yml": _fill("mkdocs.yml", site_name=site_name),
         ".gitignore": "site/\n.briefgen-*\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
@@ -121,6 +131,8 @@ def init_project(directory: Path, installed: Origin | None = None) -> Origin:
         # MkDocs refuses to start without docs_dir, before any plugin runs; git keeps no empty folder.
         "docs/.gitkeep": "Your own Markdown pages go in this folder (MkDocs needs it to exist).\n",
     }
+    if installed.wheel is not None:  # the requirement names it at ./vendor/<its name>
+        files[f"{VENDOR}/{installed.wheel.name}"] = _read_wheel(installed.wheel)
     if os.path.lexists(directory) and not directory.is_dir():
         raise UserError(f"{clip(str(directory))} exists and is not a folder; briefgen init never overwrites")
     clashes = _clashes(directory, list(files) + ["content"])  # content/: never mixed with ours

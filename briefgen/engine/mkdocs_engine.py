@@ -11,7 +11,7 @@ import html
 import logging
 import os
 import stat
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from ..loading.paths import fix_for, read_bounded, refusal
 from ..oserrors import clip
 from ..stages.render import ASSETS, Page, package_templates
 from ..urls import Urls
+from . import beside
 from .navigation import NAV_LABELS, builds_its_own_nav
 
 log = logging.getLogger("mkdocs.briefgen")
@@ -179,7 +180,10 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     """Add what a briefing site needs to MkDocs' config: nav, our CSS and JS, theme overrides,
     and the content's languages to Material's search."""
     if not builds_its_own_nav(config):
-        config.nav = _nav(settings, config.nav, pages, urls)
+        excluded = config.exclude_docs  # a pathspec, or None when mkdocs.yml sets none
+        config.nav = _nav(settings, config.nav, pages, urls,
+                          lambda path: bool(excluded and excluded.match_file(path)),
+                          lambda rel: beside.nav_path(config, rel))
     _search_languages(config, languages)
     for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
@@ -192,18 +196,25 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
-def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls) -> list:
-    """User nav (or the user's pages), then the newest briefings, each with its own three pages.
+def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls,
+         excluded: Callable[[str], bool] = lambda path: False, nav_path: Callable[[str], str] = str) -> list:
+    """User nav (or the user's pages, each named as `nav_path` says), then the newest briefings,
+    each with its own three pages. A nav this made before (i18n builds each language with the
+    same config) is the user's nav with our entries, which are left out of it here.
 
     Material renders the whole nav into every page, so a nav that grows with the content makes
     the build quadratic (design.md: 21.5 s for 1,000 pages with a flat nav). The index lists all
     briefings; the nav lists a fixed number."""
     nav: list = [{"Briefings": urls.src("index")}]
+    ours = {urls.src(p.name) for p in pages}
     if user_nav:
-        nav += [item for item in user_nav if item != "index.md"]
+        nav += [item for item in user_nav if item != "index.md" and not _only_ours(item, ours)]
     elif settings.docs_dir:
-        nav += sorted(p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
-                      if p.name != "index.md" or p.parent != settings.docs_dir)
+        # A page exclude_docs leaves out of the site is left out of the nav too (MkDocs would say
+        # the nav names a file it excluded).
+        mine = (p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*.md")
+                if p.name != "index.md" or p.parent != settings.docs_dir)
+        nav += sorted({nav_path(path) for path in mine if not excluded(path)} - {"index.md"})
     labels = NAV_LABELS
     newest = sorted((p for p in pages if p.kind == "summary"), key=lambda p: (p.meta["as_of"], p.name),
                     reverse=True)[: settings.nav_briefings]
@@ -214,6 +225,15 @@ def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Url
                    if q.meta.get("briefing") == bid and q.kind in labels and not q.meta.get("empty")]
             nav.append({html.escape(p.title): own})
     return nav
+
+
+def _only_ours(item: Any, ours: set[str]) -> bool:
+    """Whether a nav entry leads to briefgen's pages alone (one that an earlier build added)."""
+    if isinstance(item, str):
+        return item in ours
+    if isinstance(item, dict):
+        return bool(item) and all(_only_ours(v, ours) for v in item.values())
+    return isinstance(item, list) and bool(item) and all(_only_ours(v, ours) for v in item)
 
 
 def _search_languages(config: Any, languages: Collection[str]) -> None:

@@ -11,17 +11,16 @@ site_dir here.
 
 from __future__ import annotations
 
-import datetime
-import html
 import logging
 import os
 import time
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
@@ -31,7 +30,7 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import guard, mkdocs_engine, navigation, projectfiles, searchindex
+from . import beside, guard, mkdocs_engine, navigation, projectfiles, searchindex
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache
 
@@ -41,19 +40,6 @@ log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen
 
 class CheckFailed(Exception):
     """The check failed under briefgen build/serve, which report the problems themselves."""
-
-
-def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Meta other plugins read: `date` (feeds, blogs) on a briefing's pages, its `tags` (Material's
-    tags index and search) on its summary. MkDocs' theme templates and Material's tag listings
-    do not autoescape: every text goes in pre-escaped."""
-    meta: dict[str, Any] = {"title": html.escape(page.title), "description": html.escape(page.description),
-                            "hide": ["toc"], "search": {"exclude": True}}  # its rows go in after (searchindex.py)
-    if "as_of" in page.meta:  # a date, as YAML front matter `date: 2024-12-14` would give
-        meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
-    if page.kind == "summary" and tags:
-        meta["tags"] = [html.escape(t) for t in tags]
-    return meta
 
 
 class RenderedPage(MkDocsPage):
@@ -68,7 +54,7 @@ class RenderedPage(MkDocsPage):
         self.ours, self.tags = ours, tags
 
     def read_source(self, config: Any) -> None:
-        self.markdown, self.meta = "", page_meta(self.ours, self.tags)
+        self.markdown, self.meta = "", beside.page_meta(self.ours, self.tags)
 
     def render(self, config: Any, files: Files) -> None:
         self.content = self.ours.html
@@ -83,6 +69,7 @@ class BriefgenPlugin(BasePlugin):
         self.strict = False  # briefgen's --strict (MkDocs' own `strict` when not driven)
         self.command: str | None = None
         self.outcome: pipeline.Outcome | None = None
+        self._claimed: Path | None = None  # the site_dir this run has claimed (_guard)
         self._start_build()
 
     def _start_build(self) -> None:
@@ -90,7 +77,7 @@ class BriefgenPlugin(BasePlugin):
         self.extra: dict[str, str | bytes] = {}
         self.origins: dict[str, str] = {}  # src -> the file a page is made from
         self.tags: dict[str, tuple[str, ...]] = {}
-        self.urls: dict[str, str] = {}  # src -> the page's URL, for its entries in the search index
+        self.indexed: dict[str, searchindex.Indexed] = {}  # URL -> a page's entries for the search index
         self.page_cache: PageOutputCache | None = None
         self._caching = False
         self._reused: dict[str, str] = {}  # src -> output kept from the last rebuild
@@ -99,12 +86,12 @@ class BriefgenPlugin(BasePlugin):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this instance between `serve` rebuilds.
-        self.command = command
+        self.command, self._claimed = command, None
         if self.strategy is None:
             self.strategy = serving() if command == "serve" else Strategy()
 
     def on_shutdown(self) -> None:
-        self.strategy, self.driven, self.strict, self.command = None, False, False, None
+        self.strategy, self.driven, self.strict, self.command, self._claimed = None, False, False, None, None
 
     def on_config(self, config: Any) -> Any:
         started = time.perf_counter()
@@ -140,11 +127,13 @@ class BriefgenPlugin(BasePlugin):
             return
         docs = Path(config.docs_dir)
         guard.check_docs_dir(project, docs, guard.shown(docs, project))
-        if self.command != "serve":  # serve builds into a folder of its own
-            # Here, before MkDocs empties site_dir (after on_pre_build), with or without --dirty.
-            site = Path(config.site_dir)
+        # Here, before MkDocs empties site_dir (after on_pre_build), with or without --dirty; once:
+        # i18n builds each further language into it, from its own on_post_build (beside.py).
+        site = Path(config.site_dir)
+        if self.command != "serve" and self._claimed != site:  # serve builds into a folder of its own
             guard.claim_site_dir(project, site, guard.shown(site, project), Path(config.config_file_path), docs,
                                  compare_after=False)
+            self._claimed = site
 
     def _render(self, project: Path, outcome: pipeline.Outcome, urls: Urls, site_name: str,
                 strategy: Strategy, site_url: str | None) -> None:
@@ -180,6 +169,7 @@ class BriefgenPlugin(BasePlugin):
         server.set_app(only_own_host(server.get_app(), host, port))
         return server
 
+    @event_priority(-200)  # after Material's tags listed pages by their titles (on_env, 100)
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         for page, label in self._labels:
             page.title = label
@@ -189,8 +179,17 @@ class BriefgenPlugin(BasePlugin):
             env.bytecode_cache = self.strategy.reuse.templates
         return env
 
-    def on_files(self, files: Files, *, config: Any) -> Files:
+    def _on_files(self, files: Files, *, config: Any) -> Files:
         self._drop_unreadable(files, config)
+        return files if beside.rebuilds_files(config) else self._add_files(files, config)
+
+    @event_priority(-150)  # after i18n's (-100), which makes every file it is handed anew
+    def _on_files_late(self, files: Files, *, config: Any) -> Files:
+        return self._add_files(files, config) if beside.rebuilds_files(config) else files
+
+    on_files = CombinedEvent(_on_files, _on_files_late)
+
+    def _add_files(self, files: Files, config: Any) -> Files:
         labels = navigation.page_labels(config, list(self.pages.values()))
         for src, page in self.pages.items():
             existing = files.get_file_from_path(src)
@@ -200,15 +199,15 @@ class BriefgenPlugin(BasePlugin):
             # Backed by the file the page is made from (briefing.yml, or a fully published
             # source), so plugins that date a page by its file (git log) and MkDocs' dirty
             # rebuilds see its changes; MkDocs never reads it (read_source is ours).
-            file = File.generated(config, src, abs_src_path=self.origins.get(src, config.config_file_path))
+            file = beside.localized(beside.page_file(config, src, self.origins.get(src)), config)
             made = RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
-            self.urls[src] = made.url  # as the search plugin writes it ("" for the home page)
+            self.indexed[made.url] = searchindex.of(made.url, page, made.tags)  # URL as search writes it
             files.append(file)
         for src, content in self.extra.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, src, content=content))
+            files.append(beside.localized(File.generated(config, src, content=content), config))
         navigation.add_nav_files(files, config, list(self.pages.values()))
         return files
 
@@ -232,7 +231,7 @@ class BriefgenPlugin(BasePlugin):
         return nav
 
     @event_priority(100)  # first, so feed plugins (which read titles here) see the switch below
-    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+    def _on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
         if not isinstance(page, RenderedPage):
             return html
         # The theme template is picked before on_page_context, so a kept page is decided here.
@@ -245,13 +244,21 @@ class BriefgenPlugin(BasePlugin):
             else:
                 self._reused[page.file.src_uri] = output
                 page.meta["template"] = TEMPLATE
-        # A page's nav label ("Key facts") is its title to MkDocs; plugins that list pages in
-        # this event (feeds) get the page's own title instead, and the labels are back in
-        # on_env, before any template renders the nav.
-        if page.title != page.meta["title"]:
-            self._labels.append((page, page.title))
-            page.title = page.meta["title"]
+        # A page's nav label ("Key facts") is its title to MkDocs, and its meta holds escaped
+        # text for the theme, which does not escape. Plugins that list pages in this event
+        # (feeds, which escape what they print) get its own title and description as plain
+        # text; after it, its title escaped (tag listings, in on_env); its label in on_env.
+        self._labels.append((page, page.title))
+        page.title, page.meta["description"] = page.ours.title, page.ours.description
         return html
+
+    @event_priority(-200)  # after every plugin's on_page_content
+    def _on_page_content_late(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        if isinstance(page, RenderedPage):
+            page.title, page.meta["description"] = page.meta["title"], html_escape(page.ours.description)
+        return html
+
+    on_page_content = CombinedEvent(_on_page_content, _on_page_content_late)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         context["briefgen_page"] = self.pages.get(page.file.src_uri)
@@ -266,16 +273,14 @@ class BriefgenPlugin(BasePlugin):
             self.page_cache.put(key, output)
         return output
 
-    @event_priority(-50)  # after the search plugin writes its index, before `offline` copies it
-    def on_post_build(self, *, config: Any) -> None:
-        searchindex.put_in(Path(config.site_dir), [
-            searchindex.Indexed(url, self.pages[src].search,
-                                self.tags.get(src.split("/", 1)[0], ()) if self.pages[src].kind == "summary" else ())
-            for src, url in self.urls.items()])
+    @event_priority(-200)  # last: the marker lists what every plugin wrote (feeds, i18n's languages)
+    def _on_post_build(self, *, config: Any) -> None:
         if self._caching and self.page_cache is not None:
             self.page_cache.finish()
             log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")
         guard.write_marker(Path(config.site_dir))
+
+    on_post_build = CombinedEvent(searchindex.on_post_build, _on_post_build)
 
 
 def project_of(config: Any) -> Path:

@@ -20,7 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
+
+from ..stages.render import Page
 from ..stages.searchable import SearchEntry
+from .beside import page_meta
 
 log = logging.getLogger("mkdocs.briefgen")
 
@@ -31,7 +35,12 @@ INDEX = Path("search") / "search_index.json"
 class Indexed:
     url: str  # the page's URL as the engine gives it ("khmeimim/facts/", "" for the home page)
     entries: tuple[SearchEntry, ...]
-    tags: tuple[str, ...] = ()  # the page's tags, on its own entry (as the engine puts them)
+    tags: tuple[str, ...] = ()  # the page's tags, on its own entry, escaped as in its meta
+
+
+def of(url: str, page: Page, tags: tuple[str, ...]) -> Indexed:
+    """A page's entries at its URL, with its tags as its meta gives them to the search plugin."""
+    return Indexed(url, page.search, tuple(page_meta(page, tags).get("tags", ())))
 
 
 def docs_of(page: Indexed) -> list[dict[str, Any]]:
@@ -43,7 +52,7 @@ def docs_of(page: Indexed) -> list[dict[str, Any]]:
         doc: dict[str, Any] = {"location": page.url + (f"#{e.anchor}" if e.anchor else ""),
                                "title": html.escape(e.title, quote=False), "text": html.escape(e.text, quote=False)}
         if not e.anchor and page.tags:
-            doc["tags"] = [html.escape(t, quote=False) for t in page.tags]
+            doc["tags"] = list(page.tags)
         out.append(doc)
     return out
 
@@ -73,3 +82,9 @@ def put_in(site_dir: Path, pages: Iterable[Indexed]) -> bool:
     temporary.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
     os.replace(temporary, path)
     return True
+
+
+@event_priority(-50)  # after the search plugin writes its index, before Material's `offline` copies it
+def on_post_build(plugin: Any, *, config: Any) -> None:
+    """The plugin's post-build step for search: its pages' entries (`plugin.indexed`, by URL)."""
+    put_in(Path(config.site_dir), plugin.indexed.values())

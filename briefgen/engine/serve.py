@@ -73,10 +73,14 @@ def _cannot_listen(exc: OSError, host: str, port: int) -> str:
 
 
 def serve(project: Path, host: str, port: int, strategy: Strategy,
-          on_outcome: Callable[[Outcome], None], config_file: str = "mkdocs.yml") -> None:
+          on_outcome: Callable[[Outcome], None], config_file: str = "mkdocs.yml", *,
+          strict: bool = False, livereload: bool = True, open_browser: bool = False) -> None:
+    """Serve until interrupted. `strict`: a warning fails a build as an error does (the first
+    stops serve; a later one keeps the last good site). Without `livereload` the site is built
+    once and nothing is watched, as under `mkdocs serve --no-livereload`."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     settings = read_settings(project, config_file)  # a broken config stops serve before it listens
-    builder = SiteBuilder(project, strategy, command="serve", config_file=config_file)
+    builder = SiteBuilder(project, strategy, command="serve", strict=strict, config_file=config_file)
 
     def rebuild() -> None:
         # A broken edit keeps the last good site on screen; the problems go to the terminal.
@@ -92,19 +96,29 @@ def serve(project: Path, host: str, port: int, strategy: Strategy,
 
     server = PreviewServer(rebuild, host, port, settings.site_dir)
     try:
-        on_outcome(builder.build())  # a refused site_dir stops serve here, before it serves
-        if not settings.site_dir.is_dir():
+        first = builder.build()  # a refused site_dir stops serve here, before it serves
+        on_outcome(first)
+        # A failed first build stops serve even when an older site/ is there: serving that one
+        # would show a site that does not match the content being edited.
+        if first.report.failed(strict) or not settings.site_dir.is_dir():
             raise UserError("the first build failed; fix the problems above and run `briefgen serve` again")
-        watch_safely(server, project.resolve())
-        for watched in ("content", "templates", config_file):
-            if (project / watched).exists():
-                server.watch(str(project / watched))
-        if settings.docs_dir:
-            server.watch(str(settings.docs_dir))
+        if livereload:
+            _watch(server, project, config_file, settings.docs_dir)
         try:
-            server.serve()
+            # MkDocs' own --open: webbrowser opens the URL (honouring $BROWSER) once it serves.
+            server.serve(open_in_browser=open_browser)
         except KeyboardInterrupt:
             log.info("Shutting down...")
     finally:
         server.shutdown()
         builder.close()
+
+
+def _watch(server: PreviewServer, project: Path, config_file: str, docs_dir: Path | None) -> None:
+    """What an edit rebuilds from; MkDocs injects its reload script only while something is watched."""
+    watch_safely(server, project.resolve())
+    for watched in ("content", "templates", config_file):
+        if (project / watched).exists():
+            server.watch(str(project / watched))
+    if docs_dir:
+        server.watch(str(docs_dir))

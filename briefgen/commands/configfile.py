@@ -1,0 +1,33 @@
+"""Which config file a command reads when -f is not given: MkDocs' `mkdocs.yml`, or the
+`properdocs.yml` of a project made for ProperDocs (the maintained MkDocs fork), whose engine
+and plugins briefgen runs alike."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+# mkdocs.yml first: briefgen builds with MkDocs, which reads only these two names by itself.
+NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
+
+log = logging.getLogger("briefgen")
+
+
+def present(project: Path) -> list[str]:
+    """The config files in the project folder; lexists: a dangling link is there too, and its
+    own error (from reading it) says more than "no config file"."""
+    return [name for name in NAMES if os.path.lexists(project / name)]
+
+
+def config_file(project: Path, given: str | None) -> str:
+    """The one -f names, else the first of NAMES that is there (mkdocs.yml when none is, so the
+    error names the file a new user expects)."""
+    if given is not None:
+        return given
+    found = present(project)
+    if len(found) > 1:
+        # ProperDocs itself would read properdocs.yml: say which one this build follows.
+        log.warning(f"Using {found[0]}; {', '.join(found[1:])} is there too and is not read "
+                    f"(pass -f {found[1]} to build from it)")
+    return found[0] if found else NAMES[0]

@@ -1,0 +1,142 @@
+"""The command as a terminal sees it: colour only on a terminal (never in a pipe or under
+NO_COLOR), and one exit status per kind of outcome, each from a real process."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, make_project
+
+from briefgen.cli import main
+
+RED, YELLOW, CYAN, RESET = "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[0m"
+
+
+def broken_project(tmp_path: Path) -> Path:
+    """One error (a quote that is not in the source) and one warning (an unknown key, in Greek):
+    colour must leave every other character of a line as it was."""
+    project = make_project(tmp_path, {})
+    assert CliRunner().invoke(main, ["-C", str(project), "new", "gavan", "--title", "Гавань"]).exit_code == 0
+    yml = project / "content/gavan/briefing.yml"
+    text = yml.read_text(encoding="utf-8").replace('"one thing worth briefing"', '"δύο πράγματα"')
+    yml.write_text(text.replace("tags: []", "tags: []\nσημειώσεις: x"), encoding="utf-8")
+    return project
+
+
+def env(**extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return {**base, "PYTHONPATH": str(REPO), **extra}
+
+
+def on_a_terminal(args: list[str], environ: dict[str, str]) -> tuple[int, str]:
+    """Run briefgen with stdout and stderr on a pseudo-terminal, as in an interactive shell."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", *args], stdin=subprocess.DEVNULL,
+                            stdout=follower, stderr=follower, env=environ)
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            proc.kill()
+            raise AssertionError("briefgen printed nothing for 60 s")
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the process closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def in_a_pipe(args: list[str], environ: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "briefgen", *args], capture_output=True, text=True,
+                          env=environ, timeout=120)
+
+
+def test_problems_and_the_summary_are_coloured_on_a_terminal(tmp_path):
+    project = broken_project(tmp_path)
+    status, out = on_a_terminal(["-C", str(project), "check"], env())
+    assert status == 1, out
+    lines = out.splitlines()
+    assert any(ln.startswith("content/gavan/briefing.yml:") and f": {RED}error{RESET}: quote not found" in ln
+               for ln in lines), out
+    assert any(f": {YELLOW}warning{RESET}: unknown key 'σημειώσεις' in briefing.yml" in ln for ln in lines), out
+    assert lines[-1] == (f"briefgen: {RED}1 error{RESET}, {YELLOW}1 warning{RESET}; "
+                         f"\x1b[1;31mfailed{RESET}")
+
+
+def test_notes_are_cyan_and_a_pass_green_on_a_terminal():
+    status, out = on_a_terminal(["-C", str(REPO), "check", "--no-cache"], env())
+    assert status == 0, out
+    assert f": {CYAN}note{RESET}: fact 'heavy-lift' rests on one origin" in out
+    assert out.splitlines()[-1] == f"briefgen: 0 errors, 0 warnings, {CYAN}5 notes{RESET}; \x1b[32mpassed{RESET}"
+
+
+def test_no_colour_with_no_color_set_even_on_a_terminal(tmp_path):
+    project = broken_project(tmp_path)
+    status, out = on_a_terminal(["-C", str(project), "check"], env(NO_COLOR="1"))
+    assert status == 1 and "\x1b" not in out
+    assert out.splitlines()[-1] == "briefgen: 1 error, 1 warning; failed"
+
+
+def test_no_colour_in_a_pipe_unless_forced(tmp_path):
+    project = broken_project(tmp_path)
+    plain = in_a_pipe(["-C", str(project), "check"], env())
+    assert plain.returncode == 1 and "\x1b" not in plain.stderr
+    assert plain.stderr.splitlines()[-1] == "briefgen: 1 error, 1 warning; failed"
+    forced = in_a_pipe(["-C", str(project), "check"], env(FORCE_COLOR="1"))
+    assert forced.returncode == 1 and f": {RED}error{RESET}: quote not found" in forced.stderr
+    # NO_COLOR wins over FORCE_COLOR: the reader asked for none.
+    both = in_a_pipe(["-C", str(project), "check"], env(FORCE_COLOR="1", NO_COLOR="1"))
+    assert "\x1b" not in both.stderr
+
+
+def test_a_one_line_error_is_coloured_too(tmp_path):
+    status, out = on_a_terminal(["-C", str(tmp_path), "new", "harbour"], env())
+    assert status == 1
+    assert out.startswith(f"{RED}error{RESET}: {tmp_path} has no mkdocs.yml (or properdocs.yml)"), out
+
+
+# -- exit status: 0 passed, 1 content or user error, 2 usage, 3 a bug --------------------------------
+
+@pytest.mark.parametrize("args, status, says", [
+    (["check"], 0, "briefgen: 0 errors, 0 warnings, 5 notes; passed"),
+    (["check", "--site-dir", "x"], 2, "Error: No such option '--site-dir'"),
+    (["build", "--no-such-option"], 2, "Error: No such option '--no-such-option'"),
+    (["new"], 2, "Error: Missing argument 'BRIEFING_ID'."),
+    (["serve", "--dev-addr", "127.0.0.1:99999"], 1, "error: --dev-addr must be HOST:PORT"),
+    (["add-source", "khmeimim", "x.txt", "--timeout", "nan"], 1, "error: --timeout must be"),
+])
+def test_each_exit_status_from_a_real_process(args, status, says):
+    proc = in_a_pipe(["-C", str(REPO), *args], env())
+    assert proc.returncode == status, proc.stderr
+    assert says in proc.stderr
+
+
+def test_content_errors_exit_1(tmp_path):
+    proc = in_a_pipe(["-C", str(broken_project(tmp_path)), "build"], env())
+    assert proc.returncode == 1 and not (tmp_path / "project" / "site").exists()
+
+
+def test_a_bug_exits_3_and_asks_for_a_report(tmp_path, monkeypatch):
+    """A bug cannot be made on purpose from outside; one is put where check runs."""
+    project = broken_project(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("briefgen.pipeline.check", broken)
+    result = CliRunner().invoke(main, ["-C", str(project), "check"])
+    assert result.exit_code == 3
+    assert result.stderr == ("internal error: ZeroDivisionError: a bug (run with --debug for details, "
+                             "and please report it)\n")

@@ -1,0 +1,62 @@
+"""Which config file a command reads (mkdocs.yml, else ProperDocs' properdocs.yml) and what of
+docs_dir it leaves out (exclude_docs), in real builds."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+from conftest import make_project
+
+from briefgen.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), prog_name="briefgen")
+
+
+# -- ProperDocs' properdocs.yml ---------------------------------------------------------------------
+
+def site_name(project):
+    found = re.search(r'<meta property="og:site_name" content="([^"]*)">',
+                      (project / "site" / "index.html").read_text(encoding="utf-8"))
+    return found and found[1]
+
+
+PROPERDOCS = "site_name: Ναυτικά νέα\ntheme: material\nplugins: [search]\n"
+
+
+def test_a_properdocs_project_builds_without_f(tmp_path):
+    project = make_project(tmp_path, {"properdocs.yml": PROPERDOCS})
+    (project / "mkdocs.yml").unlink()  # make_project adds one; this project is ProperDocs' own
+    assert run("-C", str(project), "new", "harbour").exit_code == 0  # a project, though without mkdocs.yml
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0, result.stderr
+    assert site_name(project) == "Ναυτικά νέα"
+    assert "Using" not in result.stderr
+
+
+def test_with_both_config_files_build_says_which_one_it_reads(tmp_path):
+    project = make_project(tmp_path, {"properdocs.yml": PROPERDOCS})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0, result.stderr
+    assert ("WARNING -  Using mkdocs.yml; properdocs.yml is there too and is not read "
+            "(pass -f properdocs.yml to build from it)\n") in result.stderr
+    assert site_name(project) == "Test briefings"
+    chosen = run("-C", str(project), "build", "-f", "properdocs.yml")
+    assert chosen.exit_code == 0 and "Using" not in chosen.stderr
+    assert site_name(project) == "Ναυτικά νέα"
+
+
+def test_pages_that_exclude_docs_leaves_out_are_not_in_the_nav_either(tmp_path):
+    """This repository keeps its documentation in the example's docs/ and excludes it by name."""
+    project = make_project(tmp_path, {
+        "mkdocs.yml": "site_name: Test\ntheme: material\nexclude_docs: |\n  /notes-internes.md\n",
+        "docs/about.md": "# À propos\n", "docs/notes-internes.md": "# Notes internes\n"})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    result = run("-C", str(project), "build")
+    assert result.exit_code == 0, result.stderr
+    index = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="about/"' in index and "notes-internes" not in index
+    assert not (project / "site" / "notes-internes").exists() and "excluded" not in result.stderr
