@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .commands.output import print_report, say, setup_logging
+from .commands.output import FORMATS, print_report, say, setup_logging
 from .diagnostics import Report, UserError
 from .oserrors import clip, describe
 
@@ -142,6 +142,9 @@ _NO_CACHE = click.option("--no-cache", is_flag=True,
 _CONFIG_FILE = click.option("--config-file", "-f", default=None, metavar="FILE",
                             help="The MkDocs config file, relative to the project folder "
                                  "[default: mkdocs.yml, else properdocs.yml].")
+_FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                       help="How problems are printed: text lines, GitHub Actions annotations, or JSON lines "
+                            "(the last two on standard output).")
 _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
                          help="Build into DIR (relative to the project folder) instead of the config's site_dir.")
 
@@ -151,9 +154,11 @@ _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
 @_NO_CACHE
 @_CONFIG_FILE
 @_SITE_DIR
+@_FORMAT
 @_shared_options()
 @click.pass_context
-def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | None, site_dir: str | None) -> None:
+def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | None, site_dir: str | None,
+          fmt: str) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .caches.parallel import jobs_for_this_machine
     from .engine.site import build_site
@@ -163,16 +168,17 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | N
     with _one_shot_process():
         outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, _config(ctx, config_file), strategy,
                                                  site_dir))
-    print_report(outcome.report, strict)
+    print_report(outcome.report, strict, fmt=fmt)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @_NO_CACHE
+@_FORMAT
 @_shared_options()
 @click.pass_context
-def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
+def check(ctx: click.Context, strict: bool, no_cache: bool, fmt: str) -> None:
     """Check everything and build nothing."""
     from .pipeline import check as run
     from .strategy import Strategy
@@ -181,7 +187,7 @@ def check(ctx: click.Context, strict: bool, no_cache: bool) -> None:
         outcome = _guard(ctx, lambda: run(_project(ctx), Strategy(parse_cache=not no_cache)))
     if not outcome.report.failed(strict):
         logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
-    print_report(outcome.report, strict, always=not ctx.obj.get("quiet"))
+    print_report(outcome.report, strict, always=not ctx.obj.get("quiet"), fmt=fmt)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 
@@ -215,6 +221,16 @@ def new(ctx: click.Context, briefing_id: str, title: str | None) -> None:
 
     path = _guard(ctx, lambda: new_briefing(_existing_project(ctx), briefing_id, title))
     click.echo(f"Created {path}/ - edit briefing.yml, add articles to sources/, then `briefgen check`.")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["briefing", "front-matter"]), default="briefing")
+@_shared_options()
+def schema(kind: str) -> None:
+    """Print the JSON Schema of briefing.yml (or of a source's front matter) for editors."""
+    from .commands.schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)
 
 
 @main.command()

@@ -28,7 +28,7 @@ from .text.markup import markdown
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .analysis.changes import Story
     from .caches.reuse import Reuse
-    from .stages.render import Page
+    from .stages.render import Page, Renderer
     from .stages.resolve import Resolved
     from .urls import Urls
 
@@ -94,13 +94,14 @@ Rendered = tuple["Resolved", list["Page"], dict[str, str], "Story"]
 
 
 def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
-           strategy: Strategy = Strategy(), site_url: str | None = None) -> dict[str, str | bytes]:
-    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets)."""
+           strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
+    """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
+    with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
     from .analysis.changes import story
     from .history.versions import history_for
     from .stages.export import briefing_json
     from .stages.feed import briefing_feed, site_feed
-    from .stages.render import ASSETS, Renderer
+    from .stages.render import Renderer
     from .stages.resolve import resolve
     from .stages.searchable import searchable
 
@@ -117,7 +118,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         s = story_of(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        pages = [searchable(p) for p in renderer.briefing_pages(r, s)]  # in the worker, like rendering
+        # Search entries are read in the worker, like rendering (from the content, not the apparatus).
+        pages = [searchable(_with_cite_data(p, r) if cite else p) for p in renderer.briefing_pages(r, s)]
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
                  f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
         for doc in r.docs.values():
@@ -139,13 +141,32 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         outcome.pages += pages
         files.update(own)
     outcome.pages.append(searchable(renderer.index_page(outcome.resolved)))
-    loader = renderer.env.loader
-    assert loader is not None  # the Renderer always makes one
-    for name in ASSETS:
-        source, _, _ = loader.get_source(renderer.env, f"assets/{name}")
-        files[f"assets/briefgen/{name}"] = source
+    files.update(_assets(renderer))
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files
+
+
+def _assets(renderer: Renderer) -> dict[str, str]:
+    """The site's own stylesheets and scripts, as the project's templates/ or ours have them."""
+    from .stages.render import ASSETS
+
+    loader = renderer.env.loader
+    assert loader is not None  # the Renderer always makes one
+    return {f"assets/briefgen/{name}": loader.get_source(renderer.env, f"assets/{name}")[0] for name in ASSETS}
+
+
+def _with_cite_data(page: Page, r: Resolved) -> Page:
+    """A source page with its text for select-to-cite after its content, where no search
+    indexer reads it; a source published as excerpts gives none of its other words."""
+    from dataclasses import replace
+
+    from .text.citedata import cite_script
+
+    b = r.briefing
+    sid = page.name.rsplit("/", 1)[-1]
+    if page.kind != "source" or sid not in b.sources or b.sources[sid].publish == "excerpts":
+        return page
+    return replace(page, apparatus=page.apparatus + cite_script(r.docs[sid]))
 
 
 def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,

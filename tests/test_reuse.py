@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_ok, tree_hash
+from conftest import REPO, tree_hash
 
 from briefgen.caches.reuse import serving
 from briefgen.engine.site import SiteBuilder
@@ -61,7 +61,13 @@ def _site(project: Path) -> dict[str, str]:
 def _fresh_build_of(project: Path, tmp_path: Path, name: str) -> dict[str, str]:
     twin = tmp_path / name
     shutil.copytree(project, twin, ignore=shutil.ignore_patterns("site", ".briefgen-cache"))
-    build_ok(twin)
+    # Serve's first build, with nothing to reuse: serve's pages differ from `build`'s (they carry
+    # select-to-cite's source text and the error overlay's script, #27).
+    fresh = Served(twin)
+    try:
+        fresh.build()
+    finally:
+        fresh.builder.close()
     return _site(twin)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -9,7 +10,46 @@ import sys
 
 import click
 
-from ..diagnostics import Report
+from ..diagnostics import Problem, Report, inert
+
+# `--format`: how each problem is printed. text: `path:line:col: severity: message` (standard
+# error); github: a GitHub Actions workflow command, which the runner turns into an annotation
+# at that line of the pull request; json: one JSON object per line. The last two go to standard
+# output, where tools read them; the count line stays on standard error in every format.
+FORMATS = ("text", "github", "json")
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def _command_data(text: str) -> str:
+    """Text as GitHub's workflow-command format needs it: % and line ends escaped, so a message
+    cannot end the command early or start another on a line of its own."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _command_property(text: str) -> str:
+    """A property value (file=...): also : and , escaped, which end a property."""
+    return _command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(p: Problem) -> str:
+    # inert(): control and bidi characters shown as escapes, as in the text format.
+    return (f"::{_GITHUB_LEVEL[p.severity]} file={_command_property(inert(p.pos.path))},"
+            f"line={p.pos.line},col={p.pos.col}::{_command_data(inert(p.message))}")
+
+
+def json_line(p: Problem) -> str:
+    # ASCII-only JSON: every other character is an escape, so no byte of it can disturb a terminal.
+    return json.dumps({"file": p.pos.path, "line": p.pos.line, "col": p.pos.col,
+                       "severity": p.severity, "message": p.message})
+
+
+def _problem_line(p: Problem, fmt: str) -> tuple[str, bool]:
+    """The line for one problem, and whether it goes to standard error."""
+    if fmt == "github":
+        return github_line(p), False
+    if fmt == "json":
+        return json_line(p), False
+    return str(p), True
 
 # SGR colours by severity: red, yellow, cyan; the verdict in bold red or green.
 _COLOURS = {"error": "31", "warning": "33", "note": "36", "failed": "1;31", "passed": "32"}
@@ -78,13 +118,17 @@ def setup_logging(quiet: bool) -> None:
         logger.propagate = False
 
 
-def print_report(report: Report, strict: bool, always: bool = False) -> None:
+def print_report(report: Report, strict: bool, always: bool = False, fmt: str = "text") -> None:
     """Every problem, then one line that counts them (printed when there are any, or `always`).
     Notes (findings about the evidence) are left out under --quiet, like other INFO lines."""
     quiet = logging.getLogger("briefgen").getEffectiveLevel() > logging.INFO
     for p in report.sorted():
         if not (quiet and p.severity == "note"):
-            say(str(p))
+            line, err = _problem_line(p, fmt)
+            if err:
+                say(line)  # the text format, coloured on a terminal
+            else:
+                click.echo(line)
     e, w = len(report.errors), len(report.warnings)
     if e or w or always or (report.notes and not quiet):
         verdict = "failed" if report.failed(strict) else "passed"

@@ -15,6 +15,7 @@ from ..oserrors import clip, describe
 from ..stages.load import RESERVED_BRIEFINGS
 from ..stages.render import package_templates
 from .installed import VENDOR, Origin, content_format_url, origin
+from .schema import MODELINE, SCHEMA_FILE, editor_settings, schema_text
 
 
 def _fill(template: str, **values: str) -> str:
@@ -51,7 +52,7 @@ def new_briefing(project: Path, briefing_id: str, title: str | None = None,
     day = (today or datetime.date.today()).isoformat()
     safe_title = yaml_string(_readable(title or briefing_id.replace("-", " ").capitalize()))
     files = {f"{folder}/briefing.yml": _fill("briefing.yml", title=safe_title, today=day,
-                                                    format_url=content_format_url()),
+                                                    format_url=content_format_url(), modeline=MODELINE),
              f"{folder}/sources/example.md": _fill("example.md", today=day)}
     clashes = _clashes(project, list(files))
     if clashes:
@@ -128,6 +129,9 @@ def init_project(directory: Path, installed: Origin | None = None) -> Origin:
         ".gitignore": "site/\n.briefgen-*\n__pycache__/\n",
         ".github/workflows/pages.yml": _fill("pages.yml"),
         "requirements.txt": _requirements(installed),
+        # Editors complete and check briefing.yml against it (`briefgen schema` prints it anew).
+        SCHEMA_FILE: schema_text(),
+        ".vscode/settings.json": editor_settings(),
         # MkDocs refuses to start without docs_dir, before any plugin runs; git keeps no empty folder.
         "docs/.gitkeep": "Your own Markdown pages go in this folder (MkDocs needs it to exist).\n",
     }

@@ -12,7 +12,6 @@ site_dir here.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from html import escape as html_escape
 from pathlib import Path
@@ -30,9 +29,11 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import beside, guard, mkdocs_engine, navigation, projectfiles, searchindex
+from . import beside, guard, mkdocs_engine, navigation, overlay, projectfiles, searchindex
 from .hosts import only_own_host
+from .options import BriefgenConfig, select_to_cite
 from .pagecache import TEMPLATE, PageOutputCache
+from .projectfiles import project_of
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
@@ -61,7 +62,7 @@ class RenderedPage(MkDocsPage):
         self.toc = []  # type: ignore[assignment]  # pages hide the toc; headings carry their ids
 
 
-class BriefgenPlugin(BasePlugin):
+class BriefgenPlugin(BasePlugin[BriefgenConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.strategy: Strategy | None = None  # briefgen's commands set it; else on_startup picks
@@ -113,11 +114,13 @@ class BriefgenPlugin(BasePlugin):
             self._render(project, outcome, urls, settings.site_name, strategy, settings.site_url)
         if not self.driven:
             _log_report(outcome.report)
+        overlay.record(strategy, outcome.report, strict)  # serve: shown on the page too
         if outcome.report.failed(strict):
             if self.driven:  # briefgen prints the report; MkDocs need not log a summary of it
                 raise CheckFailed()
             raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
+        overlay.add_script(config, self.extra, self.command)
         if strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
         return config
@@ -142,7 +145,8 @@ class BriefgenPlugin(BasePlugin):
         from ..stages.render import template_problem
 
         try:
-            self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url)
+            self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url,
+                                         select_to_cite(self.config, self.command))
         except TemplateError as exc:
             outcome.report.error(*template_problem(exc, project))
             return
@@ -166,7 +170,7 @@ class BriefgenPlugin(BasePlugin):
             if (project / name).is_dir():
                 server.watch(str(project / name))
         host, port = server.server_address[:2]  # as configured: the server binds after this event
-        server.set_app(only_own_host(server.get_app(), host, port))
+        server.set_app(only_own_host(overlay.answering(server.get_app(), self.strategy), host, port))
         return server
 
     @event_priority(-200)  # after Material's tags listed pages by their titles (on_env, 100)
@@ -201,7 +205,7 @@ class BriefgenPlugin(BasePlugin):
             # rebuilds see its changes; MkDocs never reads it (read_source is ours).
             file = beside.localized(beside.page_file(config, src, self.origins.get(src)), config)
             made = RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
-            self.indexed[made.url] = searchindex.of(made.url, page, made.tags)  # URL as search writes it
+            searchindex.keep(self.indexed, made)
             files.append(file)
         for src, content in self.extra.items():
             existing = files.get_file_from_path(src)
@@ -281,12 +285,6 @@ class BriefgenPlugin(BasePlugin):
         guard.write_marker(Path(config.site_dir))
 
     on_post_build = CombinedEvent(searchindex.on_post_build, _on_post_build)
-
-
-def project_of(config: Any) -> Path:
-    """The folder that holds the config file. Its own link is not followed: a mkdocs.yml that
-    links elsewhere does not make that place the project (it is refused, projectfiles.py)."""
-    return Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent.resolve()
 
 
 def _log_report(report: Report) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-from ..stages.render import Page
 from ..stages.searchable import SearchEntry
 from .beside import page_meta
 
@@ -38,9 +37,10 @@ class Indexed:
     tags: tuple[str, ...] = ()  # the page's tags, on its own entry, escaped as in its meta
 
 
-def of(url: str, page: Page, tags: tuple[str, ...]) -> Indexed:
-    """A page's entries at its URL, with its tags as its meta gives them to the search plugin."""
-    return Indexed(url, page.search, tuple(page_meta(page, tags).get("tags", ())))
+def keep(indexed: dict[str, Indexed], made: Any) -> None:
+    """A page made for MkDocs (plugin.RenderedPage: `ours`, `tags`): its entries at its URL as
+    the search plugin writes it ("" for the home page), with its tags as its meta gives them."""
+    indexed[made.url] = Indexed(made.url, made.ours.search, tuple(page_meta(made.ours, made.tags).get("tags", ())))
 
 
 def docs_of(page: Indexed) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from ..pipeline import Outcome
 from ..strategy import Strategy
 from .hosts import host_name, only_own_host
 from .mkdocs_engine import read_settings
+from .overlay import answering, last_rebuild
 from .projectfiles import watch_safely
 from .site import SiteBuilder
 
@@ -32,7 +33,8 @@ class PreviewServer(LiveReloadServer):
     """MkDocs' server, bound and listening from the moment it is made; `serve()` binds no second
     time. Requests whose Host header names another server get 421 (hosts.py)."""
 
-    def __init__(self, builder: Callable[[], None], host: str, port: int, root: Path) -> None:
+    def __init__(self, builder: Callable[[], None], host: str, port: int, root: Path,
+                 strategy: Strategy | None = None) -> None:
         # Polling every 0.2 s instead of MkDocs' 0.5 s: an edit shows about 0.15 s sooner on
         # average, and stat-ing a few hundred files that often costs next to nothing.
         super().__init__(builder=builder, host=host, port=port, root=str(root), polling_interval=0.2)
@@ -46,7 +48,7 @@ class PreviewServer(LiveReloadServer):
         self.url = f"http://{host_name(host)}:{port}/"  # MkDocs writes an IPv6 address bare
         app = self.get_app()
         assert app is not None  # MkDocs' server makes its app before this
-        self.set_app(only_own_host(app, host, port))
+        self.set_app(only_own_host(answering(app, strategy), host, port))
 
     def server_bind(self) -> None:
         """Done in __init__."""
@@ -81,20 +83,26 @@ def serve(project: Path, host: str, port: int, strategy: Strategy,
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     settings = read_settings(project, config_file)  # a broken config stops serve before it listens
     builder = SiteBuilder(project, strategy, command="serve", strict=strict, config_file=config_file)
+    last = last_rebuild(strategy)
 
     def rebuild() -> None:
-        # A broken edit keeps the last good site on screen; the problems go to the terminal.
+        # A broken edit keeps the last good site on screen; the problems go to the terminal,
+        # and to the page (overlay.py; the check recorded its own).
         try:
             outcome = builder.build()
         except UserError as exc:
             log.error(str(exc))
+            if last is not None:
+                last.failed(str(exc), exc.where)
             return
         except OSError as exc:  # a full disk, say: the next edit tries again
             log.error(describe(exc))
+            if last is not None:
+                last.failed(describe(exc))
             return
         on_outcome(outcome)
 
-    server = PreviewServer(rebuild, host, port, settings.site_dir)
+    server = PreviewServer(rebuild, host, port, settings.site_dir, strategy)
     try:
         first = builder.build()  # a refused site_dir stops serve here, before it serves
         on_outcome(first)

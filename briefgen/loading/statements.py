@@ -21,10 +21,11 @@ from ..model import (
     SummaryItem,
     TimelineEvent,
 )
+from . import keys
 from .yamlfields import Fields, plain_text
 from .yamlnodes import YamlDoc, is_invalid
 
-CITE_KEYS = ("source", "quote", "origin", "disputes", "note")
+CITE_KEYS = tuple(keys.CITATION)
 # Every id the templates give the page's own parts (`bg-sources`, `bg-timeline`, ...) starts so;
 # a statement with such an id would make the page's own links jump to it.
 PAGE_ID_PREFIX = "bg-"
@@ -114,7 +115,7 @@ class AnnotationReader:
     def summary(self, nodes: list[Node]) -> tuple[SummaryItem, ...]:
         out = []
         for n, node in enumerate(nodes, 1):
-            f = Fields(self.doc, node, f"summary statement {n}", ("id", "text", "cite", "assessment"))
+            f = Fields(self.doc, node, f"summary statement {n}", keys.SUMMARY)
             text = f.text("text", required=True)
             assessment = f.choice("assessment", CONFIDENCE)
             cites = self.citations(f, f"summary statement {n}", required=False)
@@ -130,7 +131,7 @@ class AnnotationReader:
     def facts(self, nodes: list[Node]) -> tuple[Fact, ...]:
         out = []
         for n, node in enumerate(nodes, 1):
-            f = Fields(self.doc, node, f"fact {n}", ("id", "fact", "value", "cite"))
+            f = Fields(self.doc, node, f"fact {n}", keys.FACT)
             fid = f.slug("id", required=True)
             fact, value = f.text("fact", required=True), f.text("value", required=True)
             cites = self.citations(f, f"fact {fid or n}", required=True)
@@ -140,8 +141,7 @@ class AnnotationReader:
     def questions(self, nodes: list[Node]) -> tuple[Question, ...]:
         out = []
         for n, node in enumerate(nodes, 1):
-            f = Fields(self.doc, node, f"question {n}",
-                       ("id", "question", "status", "answer", "hypotheses", "evidence", "watch"))
+            f = Fields(self.doc, node, f"question {n}", keys.QUESTION)
             qid, text = f.slug("id", required=True), f.text("question", required=True)
             status = f.choice("status", STATUSES, "open")
             name = qid or (f.text("id") if f.has("id") else None) or f"question {n}"
@@ -161,7 +161,7 @@ class AnnotationReader:
                                   "competing hypotheses")
         out = []
         for node in nodes:
-            f = Fields(self.doc, node, f"a hypothesis of '{qid}'", ("id", "label"))
+            f = Fields(self.doc, node, f"a hypothesis of '{qid}'", keys.HYPOTHESIS)
             hid, label = f.slug("id", required=True), f.text("label", required=True)
             # Known by the id as written, so `bears` on it is not reported a second time.
             written = hid or (f.text("id") if f.has("id") else None)
@@ -173,7 +173,7 @@ class AnnotationReader:
         out = []
         for n, node in enumerate(nodes, 1):
             what = f"evidence {n} of '{qid}'"
-            f = Fields(self.doc, node, what, ("id", "text", "cite", "bears"))
+            f = Fields(self.doc, node, what, keys.EVIDENCE)
             text = f.text("text", required=True)
             cites = self.citations(f, what, required=True)
             bears = self.bears(f, what)
@@ -202,7 +202,7 @@ class AnnotationReader:
     def timeline(self, nodes: list[Node]) -> tuple[TimelineEvent, ...]:
         out = []
         for n, node in enumerate(nodes, 1):
-            f = Fields(self.doc, node, f"timeline event {n}", ("id", "date", "text", "cite"))
+            f = Fields(self.doc, node, f"timeline event {n}", keys.TIMELINE)
             date, text = f.date("date", required=True), f.text("text", required=True)
             cites = self.citations(f, f"timeline event {n}", required=True)
             anchor = self.anchor_id(f, f"timeline event {n}") or f"timeline-{n}"

@@ -14,6 +14,7 @@ from ..text.direction import is_language_tag
 from .yamlnodes import YamlDoc, as_date, is_invalid
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+HTTP_URL = re.compile(r"https?://[^\s/?#]+\S*\Z", re.IGNORECASE)
 _NO_BIDI = str.maketrans(dict.fromkeys(BIDI))
 
 
@@ -46,7 +47,7 @@ def is_slug(value: str) -> bool:
 
 
 def is_http_url(value: str) -> bool:
-    return bool(re.match(r"https?://[^\s/?#]+\S*\Z", value, re.IGNORECASE))
+    return bool(HTTP_URL.match(value))
 
 
 class Fields:

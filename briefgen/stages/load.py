@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..diagnostics import Pos, Report
+from ..loading import keys
 from ..loading.paths import fix_for, refusal, resolve_inside, special_kind
 from ..loading.sourcefiles import claimed_files
 from ..loading.statements import AnnotationReader
@@ -19,10 +20,9 @@ from ..loading.yamlnodes import YamlDoc
 from ..model import RELIABILITY, Briefing, Source
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
-RESERVED_SOURCES = {"source", "quote", "origin", "disputes", "note"}
-SOURCE_KEYS = ("title", "outlet", "author", "published", "url", "accessed", "reliability", "drop",
-               "publish", "paraphrased", "lang")
-BRIEFING_KEYS = ("title", "as_of", "lang", "tags", "sources", "summary", "facts", "questions", "timeline")
+RESERVED_SOURCES = set(keys.CITATION)  # a source id that is a citation key would be read as one
+SOURCE_KEYS = tuple(keys.SOURCE)
+BRIEFING_KEYS = tuple(keys.BRIEFING)
 # Also read by the importer, so both agree on where front matter ends.
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -152,7 +152,7 @@ def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields,
             if sid in RESERVED_SOURCES:
                 report.error(doc.pos(key_node), f"source id {sid!r} is reserved (it is a citation key)")
                 continue
-            entries[sid] = Fields(doc, value_node, what, ("file",) + SOURCE_KEYS)
+            entries[sid] = Fields(doc, value_node, what, keys.SOURCE_ENTRY)
     files, stems = _source_files(root, folder, doc, entries, report)
     out = {}
     for sid, path in files.items():

@@ -46,7 +46,8 @@ def package_templates() -> Path:
 
 # The site's own stylesheets and scripts (templates/assets/), written to assets/briefgen/ and
 # added to every page.
-ASSETS = ("briefgen.css", "sources.css", "changes.css", "dom.js", "previews.js", "briefgen.js", "changes.js")
+ASSETS = ("briefgen.css", "sources.css", "changes.css", "cite.css", "dom.js", "previews.js", "briefgen.js",
+          "changes.js", "cite.js")
 
 
 @dataclass(frozen=True)

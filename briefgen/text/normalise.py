@@ -127,3 +127,11 @@ class OffsetMap:
         if i >= 0 and self._kept[i] and k == self._at[i]:
             return _THROUGH_LAST_SPACE.match(self._raw, self._from[i], self._to[i]).end()  # type: ignore[union-attr]
         return self.start(k) + 1
+
+
+def rules() -> dict[str, object]:
+    """The rules above as data, for a script that must normalise exactly as `normalised` does
+    (select-to-cite, templates/assets/cite.js): what is removed, what folds to what, and what
+    counts as whitespace (Python's `\\s`, which is not JavaScript's)."""
+    return {"invisible": "".join(sorted(INVISIBLE)), "fold": dict(sorted(FOLD.items())),
+            "spaces": "".join(c for c in map(chr, range(0x10000)) if c.isspace()), "dash": "-"}
