@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import engines  # noqa: E402
 import report  # noqa: E402
 import stages  # noqa: E402
 from drive import TIMEOUT, Driver, Series, bg_build, briefgen_nav_bound, say, twin_build  # noqa: E402
@@ -62,6 +63,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--profile-twin", action="store_true", help="with --profile: profile the twin too")
     ap.add_argument("--top", type=int, default=25, help="profile entries to print")
     ap.add_argument("--no-stages", action="store_true", help="skip the per-stage timing runs")
+    ap.add_argument("--no-engines", action="store_true",
+                    help="skip building with Zensical beside MkDocs (skipped anyway when it is not installed)")
     ap.add_argument("--workdir", type=Path, help="keep the generated projects here (default: a temp dir)")
     ap.add_argument("--stages-child", nargs=2, metavar=("KIND", "PROJECT"), help=argparse.SUPPRESS)
     ap.add_argument("--profile-child", nargs=2, metavar=("KIND", "PROJECT"), help=argparse.SUPPRESS)
@@ -107,6 +110,11 @@ def bench(args: argparse.Namespace, drv: Driver, scales: list[int], work: Path) 
     lines, results, verdicts = report.first_scale(b1, t1, cold, chk, sizes, B * S)
     emit(lines)
     diagnose(args, bg, twin)
+    if not args.no_engines and engines.available():
+        say(f"engines: {n} rounds of briefgen and its twin on MkDocs and on Zensical")
+        lines, found = engines.engine_lines(engines.measure_engines(drv, bg, twin, n), B * S, n)
+        emit(lines)
+        results.update(found)
     if args.serve:
         verdicts += serve_section(args, drv, work, results)
     if args.memory_sources:

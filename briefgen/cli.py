@@ -142,6 +142,9 @@ _NO_CACHE = click.option("--no-cache", is_flag=True,
 _CONFIG_FILE = click.option("--config-file", "-f", default=None, metavar="FILE",
                             help="The MkDocs config file, relative to the project folder "
                                  "[default: mkdocs.yml, else properdocs.yml].")
+_ENGINE = click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default=None,
+                        help="The engine that builds the pages (default: extra.briefgen.engine in the config, "
+                             'else mkdocs); zensical needs pip install "briefgen[zensical]".')
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                        help="How problems are printed: text lines, GitHub Actions annotations, or JSON lines "
                             "(the last two on standard output).")
@@ -155,10 +158,11 @@ _SITE_DIR = click.option("--site-dir", "-d", default=None, metavar="DIR",
 @_CONFIG_FILE
 @_SITE_DIR
 @_FORMAT
+@_ENGINE
 @_shared_options()
 @click.pass_context
 def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | None, site_dir: str | None,
-          fmt: str) -> None:
+          fmt: str, engine: str | None) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .caches.parallel import jobs_for_this_machine
     from .engine.site import build_site
@@ -167,7 +171,7 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | N
     strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
     with _one_shot_process():
         outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, _config(ctx, config_file), strategy,
-                                                 site_dir))
+                                                 site_dir, engine))
     print_report(outcome.report, strict, fmt=fmt)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
@@ -199,15 +203,16 @@ def check(ctx: click.Context, strict: bool, no_cache: bool, fmt: str) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too: the first build stops serve, a later one "
               "keeps the last good site.")
 @_CONFIG_FILE
+@_ENGINE
 @_shared_options()
 @click.pass_context
 def serve(ctx: click.Context, dev_addr: str, open_browser: bool, no_livereload: bool, strict: bool,
-          config_file: str | None) -> None:
+          config_file: str | None, engine: str | None) -> None:
     """Build, serve locally and rebuild + reload the browser when content changes."""
     from .commands.serve import serve as run
 
     _guard(ctx, lambda: run(_project(ctx), dev_addr, print_report, config_file=_config(ctx, config_file), strict=strict,
-                            livereload=not no_livereload, open_browser=open_browser))
+                            livereload=not no_livereload, open_browser=open_browser, engine=engine))
 
 
 @main.command()
@@ -235,13 +240,15 @@ def schema(kind: str) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The engine the project and its Pages workflow build with.")
 @_shared_options(project=False)
 @click.pass_context
-def init(ctx: click.Context, directory: Path) -> None:
+def init(ctx: click.Context, directory: Path, engine: str) -> None:
     """Create a new site project in DIRECTORY (never overwrites)."""
     from .commands.scaffold import init_project
 
-    installed = _guard(ctx, lambda: init_project(directory))
+    installed = _guard(ctx, lambda: init_project(directory, engine=engine))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
     if installed.wheel is not None:
         click.echo(f"requirements.txt installs {installed.requirement}, a copy of the wheel this briefgen was "

@@ -28,6 +28,7 @@ from .text.markup import markdown
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .analysis.changes import Story
     from .caches.reuse import Reuse
+    from .history.versions import History
     from .stages.render import Page, Renderer
     from .stages.resolve import Resolved
     from .urls import Urls
@@ -98,6 +99,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
     with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
     from .analysis.changes import story
+    from .history.earlier import render_stamp
     from .history.versions import history_for
     from .stages.export import briefing_json
     from .stages.feed import briefing_feed, site_feed
@@ -109,6 +111,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
                           outcome.cache, strategy.jobs)
     renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
+    # Earlier versions' pages are kept by what they are rendered with; read once, before workers fork.
+    stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
 
     def story_of(c: Checked) -> Story:
         return story(c.briefing, history.of(c.briefing.id), c.analysis)
@@ -118,10 +122,13 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
         s = story_of(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        # Search entries are read in the worker, like rendering (from the content, not the apparatus).
-        pages = [searchable(_with_cite_data(p, r) if cite else p) for p in renderer.briefing_pages(r, s)]
+        earlier, since = _earlier(project, history, renderer, c, r, s, stamp, outcome.cache)
+        own = renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier))
+        # Search entries are read in the worker, like rendering (from the content, not the
+        # apparatus); earlier versions are never a search hit.
+        pages = [searchable(_with_cite_data(p, r) if cite else p) for p in own] + earlier
         files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
-                 f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name)}
+                 f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name), **since}
         for doc in r.docs.values():
             doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
         return r, pages, files, s
@@ -144,6 +151,24 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     files.update(_assets(renderer))
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files
+
+
+def _earlier(project: Path, history: History, renderer: Renderer, c: Checked, r: Resolved, s: Story, stamp: str,
+             cache: Path | None) -> tuple[list[Page], dict[str, str]]:
+    """Each earlier version's summary page as it was, and what changed since each of them (for
+    a reader who last saw that one); nothing for a briefing without earlier versions."""
+    from .analysis.changes import snapshot
+    from .history.earlier import earlier_pages
+    from .stages.earlier_view import earlier_summary, since_files
+
+    if not s.steps:
+        return [], {}
+    b, now = r.briefing, set(r.briefing.sources)
+    trees = {as_of: tree for as_of, tree in history.trees.get(b.id, {}).items() if as_of < s.as_of}
+    # What else the pages show of the current version: source numbers, which sources it still has.
+    pages = earlier_pages(project, b.id, trees, lambda old: earlier_summary(renderer, old, s, now), stamp,
+                          [s.numbers, sorted(now)], cache)
+    return pages, since_files(renderer, r, history.of(b.id), snapshot(b, c.analysis), s)
 
 
 def _assets(renderer: Renderer) -> dict[str, str]:

@@ -97,20 +97,39 @@ def _write_all(base: Path, files: dict[str, str] | dict[str, str | bytes]) -> No
         raise UserError(f"cannot create {where}") from None
 
 
-def _requirements(installed: Origin) -> str:
+def _with_extra(requirement: str, engine: str) -> str:
+    """The requirement with the extra the engine needs: `briefgen[zensical]==1.0`, or a wheel's
+    path with it after (`./vendor/briefgen-1.0-py3-none-any.whl[zensical]`, as pip reads it)."""
+    if engine != "zensical":
+        return requirement
+    if requirement.startswith("briefgen"):
+        return "briefgen[zensical]" + requirement.removeprefix("briefgen")
+    return requirement + "[zensical]"
+
+
+def _requirements(installed: Origin, engine: str = "mkdocs") -> str:
     """The Pages workflow installs this file: the same briefgen, or plain words on what to write."""
+    name = "briefgen[zensical]" if engine == "zensical" else "briefgen"  # with the extra Zensical needs
     if installed.requirement:
-        block = f"# The briefgen that created this project ({installed.why}).\n{installed.requirement}"
+        block = (f"# The briefgen that created this project ({installed.why}).\n"
+                 f"{_with_extra(installed.requirement, engine)}")
     else:
         block = ("# EDIT THIS BEFORE YOU PUSH: `briefgen init` could not tell where GitHub can get briefgen:\n"
                  f"# {installed.why}. Write one line naming it, such as\n"
-                 "#   briefgen @ git+https://github.com/<owner>/briefgen@<commit>\n"
+                 f"#   {name} @ git+https://github.com/<owner>/briefgen@<commit>\n"
                  "# or a wheel you commit into this repository (make it with\n"
                  "# `pip wheel --no-deps -w vendor <briefgen's folder>`, then `git add vendor`):\n"
                  "#   ./vendor/briefgen-<version>-py3-none-any.whl\n"
                  "# or, for a release on PyPI,\n"
-                 "#   briefgen==<version>")
+                 f"#   {name}==<version>")
     return _fill("requirements.txt", requirement=block)
+
+
+ENGINE_SETTING = {
+    "mkdocs": "",
+    "zensical": ("extra:\n  briefgen:\n"
+                 "    engine: zensical  # built with Zensical: pip install \"briefgen[zensical]\"\n"),
+}
 
 
 def _read_wheel(path: Path) -> bytes:
@@ -120,15 +139,17 @@ def _read_wheel(path: Path) -> bytes:
         raise UserError(f"cannot copy the wheel briefgen was installed from: {describe(exc)}") from None
 
 
-def init_project(directory: Path, installed: Origin | None = None) -> Origin:
-    """Write a new project; returns where briefgen came from (its requirement may be unknown)."""
+def init_project(directory: Path, installed: Origin | None = None, engine: str = "mkdocs") -> Origin:
+    """Write a new project; returns where briefgen came from (its requirement may be unknown).
+    `engine` zensical: the config, the workflow and requirements.txt build with Zensical."""
     installed = installed or origin()
     site_name = yaml_string(_readable(f"{directory.resolve().name} briefings"))
     files: dict[str, str | bytes] = {
-        "mkdocs.yml": _fill("mkdocs.yml", site_name=site_name),
+        "mkdocs.yml": _fill("mkdocs.yml", site_name=site_name, engine_setting=ENGINE_SETTING[engine]),
         ".gitignore": "site/\n.briefgen-*\n__pycache__/\n",
-        ".github/workflows/pages.yml": _fill("pages.yml"),
-        "requirements.txt": _requirements(installed),
+        ".github/workflows/pages.yml": _fill("pages.yml", engine_option=" --engine zensical" if engine == "zensical"
+                                             else ""),
+        "requirements.txt": _requirements(installed, engine),
         # Editors complete and check briefing.yml against it (`briefgen schema` prints it anew).
         SCHEMA_FILE: schema_text(),
         ".vscode/settings.json": editor_settings(),

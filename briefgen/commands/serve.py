@@ -26,9 +26,9 @@ def parse_dev_addr(dev_addr: str) -> tuple[str, int]:
 
 def serve(project: Path, dev_addr: str, print_report: Callable[[Report, bool], None],
           config_file: str = "mkdocs.yml", *, strict: bool = False, livereload: bool = True,
-          open_browser: bool = False) -> None:
+          open_browser: bool = False, engine: str | None = None) -> None:
     from ..engine.serve import serve as run
 
     host, port = parse_dev_addr(dev_addr)
     run(project, host, port, serving(), lambda outcome: print_report(outcome.report, strict), config_file,
-        strict=strict, livereload=livereload, open_browser=open_browser)
+        strict=strict, livereload=livereload, open_browser=open_browser, engine=engine)

@@ -1,7 +1,7 @@
 """How briefgen's pages fit beside other MkDocs plugins: what they read of a page, and where
 its file sits in MkDocs' file list.
 
-- Material's tags and search, and feed plugins, read a page's meta (page_meta); the theme and
+- Material's tags and search, and feed plugins, read a page's meta (pagemeta.py); the theme and
   tag listings print it unescaped, feeds escape it themselves (plugin.py hands them plain text).
 - mkdocs-static-i18n rebuilds every file in its own on_files (run last): it makes each one again
   from `docs_dir` and `abs_src_path`, so a generated file without a source path crashes it and
@@ -14,31 +14,15 @@ its file sits in MkDocs' file list.
 
 from __future__ import annotations
 
-import datetime
-import html
 import posixpath
 from types import SimpleNamespace
 from typing import Any
 
 from mkdocs.structure.files import File
 
-from ..stages.render import Page
+from .pagemeta import page_meta as page_meta  # one definition for both engines
 
 I18N = "i18n"
-
-
-def page_meta(page: Page, tags: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Meta other plugins read: `date` (feeds, blogs) on a briefing's pages, its `tags` (Material's
-    tags index and search) on its summary. MkDocs' theme templates and Material's tag listings
-    (and search results, by innerHTML) do not escape: text goes in escaped, tags with `<` alone
-    escaped (only it opens markup in text), so 'Q&A' is the same tag a Markdown page names."""
-    meta: dict[str, Any] = {"title": html.escape(page.title), "description": html.escape(page.description),
-                            "hide": ["toc"], "search": {"exclude": True}}  # its rows go in after (searchindex.py)
-    if "as_of" in page.meta:  # a date, as YAML front matter `date: 2024-12-14` would give
-        meta["date"] = datetime.date.fromisoformat(page.meta["as_of"])
-    if page.kind == "summary" and tags:
-        meta["tags"] = [t.replace("<", "&lt;") for t in tags]
-    return meta
 
 
 def rebuilds_files(config: Any) -> bool:

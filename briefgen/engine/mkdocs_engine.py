@@ -12,7 +12,7 @@ import logging
 import os
 import stat
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ class Settings:
     site_url: str | None
     nav_briefings: int = NAV_BRIEFINGS
     docs_setting: Path | None = None  # docs_dir as configured, whether or not it exists
+    engine: str | None = None  # extra.briefgen.engine: which engine builds the site
+    raw: dict[str, Any] = field(default_factory=dict)  # the config as read, for another engine's adapter
 
 
 def _raw_config(config_file: Path, shown: str) -> dict[str, Any]:
@@ -155,7 +157,18 @@ def read_settings(project: Path, config_file: str = "mkdocs.yml") -> Settings:
                     use_directory_urls=bool(raw.get("use_directory_urls", True)),
                     site_name=str(raw.get("site_name") or "Briefings"),
                     site_url=str(raw["site_url"]) if raw.get("site_url") else None,
-                    nav_briefings=limit)
+                    nav_briefings=limit, engine=engine_setting(raw.get("extra"), config_file), raw=raw)
+
+
+ENGINES = ("mkdocs", "zensical")
+
+
+def engine_setting(extra: Any, config_file: str) -> str | None:
+    ours = (extra.get("briefgen") or {}) if hasattr(extra, "get") else {}
+    engine = ours.get("engine") if isinstance(ours, dict) else None
+    if engine is not None and engine not in ENGINES:
+        raise UserError(f"{config_file}: extra.briefgen.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return engine
 
 
 def nav_limit(extra: Any, config_file: str) -> int:
@@ -181,9 +194,9 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     and the content's languages to Material's search."""
     if not builds_its_own_nav(config):
         excluded = config.exclude_docs  # a pathspec, or None when mkdocs.yml sets none
-        config.nav = _nav(settings, config.nav, pages, urls,
-                          lambda path: bool(excluded and excluded.match_file(path)),
-                          lambda rel: beside.nav_path(config, rel))
+        config.nav = site_nav(settings, config.nav, pages, urls,
+                              lambda path: bool(excluded and excluded.match_file(path)),
+                              lambda rel: beside.nav_path(config, rel))
     _search_languages(config, languages)
     for css in (f"assets/briefgen/{name}" for name in ASSETS if name.endswith(".css")):
         if css not in config.extra_css:
@@ -196,8 +209,8 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
-def _nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls,
-         excluded: Callable[[str], bool] = lambda path: False, nav_path: Callable[[str], str] = str) -> list:
+def site_nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls,
+             excluded: Callable[[str], bool] = lambda path: False, nav_path: Callable[[str], str] = str) -> list:
     """User nav (or the user's pages, each named as `nav_path` says), then the newest briefings,
     each with its own three pages. A nav this made before (i18n builds each language with the
     same config) is the user's nav with our entries, which are left out of it here.

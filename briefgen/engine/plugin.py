@@ -55,7 +55,8 @@ class RenderedPage(MkDocsPage):
         self.ours, self.tags = ours, tags
 
     def read_source(self, config: Any) -> None:
-        self.markdown, self.meta = "", beside.page_meta(self.ours, self.tags)
+        # Its search entries go in after the build (searchindex.py): the search plugin skips it.
+        self.markdown, self.meta = "", {**beside.page_meta(self.ours, self.tags), "search": {"exclude": True}}
 
     def render(self, config: Any, files: Files) -> None:
         self.content = self.ours.html

@@ -39,7 +39,10 @@ class Indexed:
 
 def keep(indexed: dict[str, Indexed], made: Any) -> None:
     """A page made for MkDocs (plugin.RenderedPage: `ours`, `tags`): its entries at its URL as
-    the search plugin writes it ("" for the home page), with its tags as its meta gives them."""
+    the search plugin writes it ("" for the home page), with its tags as its meta gives them.
+    An earlier version of a page has none: it is never a search hit."""
+    if not made.ours.search:
+        return
     indexed[made.url] = Indexed(made.url, made.ours.search, tuple(page_meta(made.ours, made.tags).get("tags", ())))
 
 

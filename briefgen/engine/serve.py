@@ -76,13 +76,15 @@ def _cannot_listen(exc: OSError, host: str, port: int) -> str:
 
 def serve(project: Path, host: str, port: int, strategy: Strategy,
           on_outcome: Callable[[Outcome], None], config_file: str = "mkdocs.yml", *,
-          strict: bool = False, livereload: bool = True, open_browser: bool = False) -> None:
+          strict: bool = False, livereload: bool = True, open_browser: bool = False,
+          engine: str | None = None) -> None:
     """Serve until interrupted. `strict`: a warning fails a build as an error does (the first
     stops serve; a later one keeps the last good site). Without `livereload` the site is built
     once and nothing is watched, as under `mkdocs serve --no-livereload`."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     settings = read_settings(project, config_file)  # a broken config stops serve before it listens
-    builder = SiteBuilder(project, strategy, command="serve", strict=strict, config_file=config_file)
+    builder = SiteBuilder(project, strategy, command="serve", strict=strict, config_file=config_file,
+                          engine=engine)
     last = last_rebuild(strategy)
 
     def rebuild() -> None:

@@ -15,13 +15,15 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from ..analysis.changes import Snapshot, snapshot
+from ..analysis.changes import snapshot
 from ..caches.parallel import map_in_two
 from ..diagnostics import Report
+from ..model import Briefing
 from .gitcli import batch, blobs_into, tree_entries
 
 log = logging.getLogger("briefgen")
@@ -64,9 +66,12 @@ def _version_files(project: Path, trees: dict[str, tuple[str, bytes]]) -> dict[s
     return files
 
 
-def load_versions(project: Path, trees: dict[str, tuple[str, bytes]], jobs: int = 1) -> dict[str, Snapshot]:
+def load_versions(project: Path, trees: dict[str, tuple[str, bytes]], jobs: int = 1,
+                  make: Callable[[Briefing], Any] = snapshot) -> dict[str, Any]:
     """Write each version's folder to the project's staging folder and load it with the normal
-    loader; briefings load independently, so with jobs=2 a forked worker takes every other one."""
+    loader; briefings load independently, so with jobs=2 a forked worker takes every other one.
+    What is kept of each loaded version is `make`'s: its Snapshot, or (history/earlier.py) its
+    summary page rendered as it was."""
     files = _version_files(project, trees)
     for tid, listed in files.items():
         if listed is None:
@@ -79,16 +84,17 @@ def load_versions(project: Path, trees: dict[str, tuple[str, bytes]], jobs: int 
     if not by_briefing:
         return {}
     oids = sorted({oid for fs in files.values() if fs for _, oid in fs})
-    out: dict[str, Snapshot] = {}  # only versions not yet in .briefgen-cache/ load here
+    out: dict[str, Any] = {}  # only versions not yet in .briefgen-cache/ load here
     try:
         with staging(project) as tmp:
             blobs = tmp / "blobs"
             blobs.mkdir()
             have = blobs_into(project, oids, blobs)
 
-            def load(item: tuple[str, list[str]]) -> dict[str, Snapshot]:
+            def load(item: tuple[str, list[str]]) -> dict[str, Any]:
                 bid, tids = item
-                return _load_briefing_versions(tmp, bid, [(tid, files[tid] or []) for tid in tids], blobs, have)
+                return _load_briefing_versions(tmp, bid, [(tid, files[tid] or []) for tid in tids], blobs, have,
+                                               make)
 
             for part in map_in_two(load, sorted(by_briefing.items()), jobs):
                 out.update(part)
@@ -100,13 +106,13 @@ def load_versions(project: Path, trees: dict[str, tuple[str, bytes]], jobs: int 
 
 
 def _load_briefing_versions(tmp: Path, bid: str, versions: list[tuple[str, list[tuple[str, str]]]],
-                            blobs: Path, have: set[str]) -> dict[str, Snapshot]:
+                            blobs: Path, have: set[str], make: Callable[[Briefing], Any]) -> dict[str, Any]:
     """Load each version of one briefing with the normal loader from a folder of its own. An old
     version that cannot be written or read is left out with an INFO line: it is in the history
     for good, and the build must not stop on it."""
     from ..stages.load import load_briefing
 
-    out: dict[str, Snapshot] = {}
+    out: dict[str, Any] = {}
     root = Path(tempfile.mkdtemp(prefix=f"{bid}-", dir=tmp))  # a forked worker's too
     folder = root / "content" / bid
     state: dict[str, str] = {}  # path -> blob now in the folder
@@ -122,7 +128,7 @@ def _load_briefing_versions(tmp: Path, bid: str, versions: list[tuple[str, list[
                 _write_version(folder, state, dict(files), blobs, have)
             b = load_briefing(root, folder, Report())  # an old version's own problems are old news
             if b is not None:
-                out[tid] = snapshot(b)
+                out[tid] = make(b)
         except Exception as exc:  # noqa: BLE001 - whatever an old commit holds, the build goes on
             log.info(f"History: a version of content/{bid} (git tree {tid[:12]}) could not be read "
                      f"({type(exc).__name__}); it is left out")

@@ -38,6 +38,8 @@ class History:
 
     versions: dict[str, tuple[tuple[Snapshot, str], ...]] = field(default_factory=dict)
     unavailable: str | None = None  # why there is no history at all
+    # briefing id -> as_of -> the git tree id of its folder then, for opening that version as it was
+    trees: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def of(self, briefing_id: str) -> tuple[tuple[Snapshot, str], ...]:
         return self.versions.get(briefing_id, ())
@@ -103,7 +105,11 @@ def read_history(project: Path, ids: list[str], cache_dir: Path | None, jobs: in
             cache.keep_versions(head, where, wanted)
     versions = _snapshots(project, wanted, cache, jobs)
     cache.save()
-    return History(versions=versions)
+    trees: dict[str, dict[str, str]] = {}
+    for bid, as_of, _, tree in wanted:
+        if any(shot.as_of == as_of for shot, _ in versions.get(bid, ())):  # left out when unreadable
+            trees.setdefault(bid, {})[as_of] = tree
+    return History(versions=versions, trees=trees)
 
 
 def _versions_since(project: Path, prefix: str, ids: list[str], cache: HistoryCache, old_head: str,

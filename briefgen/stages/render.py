@@ -203,15 +203,17 @@ class Renderer:
                 **history_context(self.env, story, link)}
 
     # -- pages ----------------------------------------------------------------------------------
-    def briefing_pages(self, r: Resolved, story: Story | None = None) -> list[Page]:
-        """Every page of one briefing; `story`: its versions and changes, when history was read."""
+    def briefing_pages(self, r: Resolved, story: Story | None = None, earlier: frozenset[str] = frozenset()
+                       ) -> list[Page]:
+        """Every page of one briefing; `story`: its versions and changes, when history was read;
+        `earlier`: the as_of of each earlier version whose page was made (earlier_view.py)."""
         b = r.briefing
         pages = []
         for kind, template, title in (("summary", "summary.html", b.title),
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
                                       ("questions", "questions.html", f"Questions · {b.title}")):
             here = page_of(b.id, kind)
-            ctx = self._context(r, here, story)
+            ctx = {**self._context(r, here, story), "earlier": earlier}
             # Links shared from earlier versions to rows of this page that moved or were removed.
             ctx["moved"] = story.moves.get(kind, {}) if story is not None else {}
             html, apparatus = split_apparatus(self._page(template, **ctx))
@@ -221,7 +223,8 @@ class Renderer:
                                "empty": kind != "summary" and not getattr(b, kind)}, apparatus))
         if story is not None and story.steps:
             here = page_of(b.id, "changes")
-            html, apparatus = split_apparatus(self._page("changes.html", **self._context(r, here, story)))
+            ctx = {**self._context(r, here, story), "earlier": earlier}
+            html, apparatus = split_apparatus(self._page("changes.html", **ctx))
             pages.append(Page(here, f"Versions · {b.title}", html, f"What changed in “{b.title}”, version by version",
                               "changes", {"briefing": b.id}, apparatus))
         for sid in b.sources:

@@ -1,6 +1,6 @@
-""""New since your last visit" in a real browser: a reader sees version 2, the analyst publishes
-version 3, the reader comes back. Local storage only (no cookie); JavaScript off shows the plain
-version badges."""
+""""What changed" in a real browser: a reader sees version 2, the analyst publishes version 3, the
+reader comes back. Local storage only (no cookie); JavaScript off shows the page as built, whose
+baseline is the previous version. (tests/browser/test_versions.py: an older last visit.)"""
 
 from __future__ import annotations
 
@@ -35,49 +35,58 @@ def _badge(page, row: str):
     return page.locator(f"#{row} .bg-change").first
 
 
-def test_marks_what_changed_since_the_last_visit_and_forgets_on_request(chromium, tmp_path):
+QUESTION_BADGE = "status: open → leaning · leans to In weeks · +1 more"  # tests/gitrepo.py: V2 -> V3
+
+
+def test_a_last_visit_at_the_previous_version_is_named_and_forgotten_on_request(chromium, tmp_path):
     require_chromium()
+    from playwright.sync_api import expect
+
     project = tmp_path / "project"
     history_project(project, commits=2)
     git(project, "checkout", "--", "content")  # the working tree back at version 2
     with _served(project) as url:
         context = _context(chromium, SimpleNamespace(url=url))
         page = context.new_page()
-        # First visit, version 2: plain badges of version 2, nothing "since your last visit".
+        # First visit, version 2: the badges of version 2, in words.
         page.goto(url + "velmor/facts/")
-        assert _badge(page, "fact-repairs").inner_text() == "new"
-        assert _badge(page, "fact-repairs").is_visible()
+        expect(_badge(page, "fact-repairs")).to_have_text("new")
+        expect(_badge(page, "fact-repairs")).to_be_visible()
 
         (project / "content/velmor/briefing.yml").write_text(V3, encoding="utf-8")
         _build(project)  # version 3 is published
         page.goto(url + "velmor/questions/")
         badge = page.locator("#q-reopening-h .bg-change")
-        assert badge.is_visible() and badge.inner_text() == "updated since your last visit"
-        assert page.locator("#q-reopening-e2 .bg-change").inner_text() == "new since your last visit"
+        expect(badge).to_have_text(QUESTION_BADGE)
+        expect(page.locator("#q-reopening-e2 .bg-change")).to_have_text("new")
+        expect(page.locator("#bg-baseline-note")).to_have_count(0)  # last visit = previous version: one baseline
         page.goto(url + "velmor/facts/")  # seen on the last visit: not marked again
-        assert not _badge(page, "fact-repairs").is_visible()
+        expect(_badge(page, "fact-repairs")).to_be_hidden()
         page.reload()  # the marks stay until the next version
-        page.goto(url + "velmor/questions/")
-        assert badge.inner_text() == "updated since your last visit"
+        expect(_badge(page, "fact-repairs")).to_be_hidden()
 
         page.goto(url + "velmor/")
-        box = page.locator(".bg-lastvisit")
-        assert box.is_visible() and "(version of 2 Dec 2024)" in box.inner_text()
+        heading = page.locator("#bg-whatchanged")
+        expect(heading).to_have_text("What changed since your last visit (version of 2 Dec 2024)")
+        expect(page.locator(".bg-baseline-choice")).to_be_hidden()  # nothing to switch between
         page.get_by_role("button", name="Forget my last visit").click()
-        assert not box.is_visible()
+        expect(page.locator(".bg-baseline")).to_be_hidden()
+        expect(heading).to_have_text("What changed since the previous version (2 Dec 2024)")
         assert page.evaluate("localStorage.getItem('briefgen-visits')") == "{}"
-        page.goto(url + "velmor/questions/")  # a first visit again: the plain badges
-        assert badge.inner_text() == "updated"
+        page.goto(url + "velmor/questions/")  # a first visit again: the page as built
+        expect(badge).to_have_text(QUESTION_BADGE)
         assert context.cookies() == []
         context.close()
 
         plain = _context(chromium, SimpleNamespace(url=url), java_script_enabled=False)
         page = plain.new_page()
         page.goto(url + "velmor/questions/")
-        assert page.locator("#q-reopening-h .bg-change").inner_text() == "updated"
+        assert page.locator("#q-reopening-h .bg-change").inner_text() == QUESTION_BADGE
         assert page.locator("#q-reopening-h .bg-change").is_visible()
         page.goto(url + "velmor/facts/")
         assert not _badge(page, "fact-repairs").is_visible()  # an older version's change
+        page.goto(url + "velmor/")
+        assert page.locator("#bg-whatchanged").inner_text() == "What changed since the previous version (2 Dec 2024)"
         plain.close()
 
 
@@ -106,7 +115,7 @@ def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, sch
         context = _context(chromium, SimpleNamespace(url=url), color_scheme=scheme)
         page = context.new_page()
         for path in ("velmor/", "velmor/facts/", "velmor/questions/", "velmor/changes/",
-                     "velmor/sources/courier/"):
+                     "velmor/sources/courier/", "velmor/versions/2024-12-01/"):
             page.goto(url + path, wait_until="load")
             found = serious(Axe().run(page, options=AXE_OPTIONS).response["violations"])
             assert not found, f"axe-core, {scheme} scheme, {path}:\n{describe(found)}"
@@ -116,7 +125,9 @@ def test_axe_finds_nothing_serious_on_pages_with_changes(chromium, tmp_path, sch
 @pytest.mark.parametrize("stored", ['{"velmor": {"shown": "<b>x</b>", "before": "\\u202eevil"}}', '[1, 2]', '5',
                                     '{"velmor": {"shown": "2024-12-03", "before": "not a day"}}', "{broken"])
 def test_a_tampered_visit_record_counts_as_no_visit(chromium, tmp_path, stored):
-    """Whatever another script or a hand edit left in localStorage: plain badges, no error."""
+    """Whatever another script or a hand edit left in localStorage: the page as built, no error."""
+    from playwright.sync_api import expect
+
     project = tmp_path / "p"
     history_project(project)
     with _served(project) as url:
@@ -127,9 +138,10 @@ def test_a_tampered_visit_record_counts_as_no_visit(chromium, tmp_path, stored):
         page.goto(url + "velmor/")
         page.evaluate("v => localStorage.setItem('briefgen-visits', v)", stored)
         page.goto(url + "velmor/questions/")
-        assert page.locator("#q-reopening-h .bg-change").inner_text() == "updated"
+        expect(page.locator("#q-reopening-h .bg-change")).to_have_text(QUESTION_BADGE)
         page.goto(url + "velmor/")
-        assert not page.locator(".bg-lastvisit").is_visible()
+        expect(page.locator("#bg-whatchanged")).to_have_text("What changed since the previous version (2 Dec 2024)")
+        expect(page.locator(".bg-baseline")).to_be_hidden()
         assert errors == []
         context.close()
 
@@ -151,5 +163,6 @@ def test_what_changed_is_grouped_in_words_struck_and_marked_and_short_on_a_phone
         page: getComputedStyle(document.body).backgroundColor})""")
     assert styles["del"] == "line-through" and styles["ins"] not in (styles["page"], "rgba(0, 0, 0, 0)"), styles
     height = box.evaluate("b => b.getBoundingClientRect().height")
-    # One sentence a change, all links, took 543 px here; grouped, struck and marked, 458 px.
+    # One sentence a change, all links, took 543 px here; grouped, struck and marked, 458 px; with
+    # the baseline named in the heading (two lines) and a link to the previous version, 476 px.
     assert height < 480, f"'What changed' takes {height} px on a phone"

@@ -1,0 +1,49 @@
+"""The Python-Markdown extension that hands Zensical briefgen's pages as they are.
+
+Zensical runs no MkDocs plugins: it reads every page from Markdown files in a docs folder and
+renders each with Python-Markdown. briefgen's pages are HTML it has rendered and escaped
+already (source text must never reach an engine as Markdown: Python-Markdown would pass raw
+HTML and `javascript:` links through), so the staged file of each page starts with MARK and
+this extension puts the rest into Markdown's stash of raw HTML, which Markdown puts back
+unchanged after its own parsing. Pages without MARK (the project's own docs pages) are
+Markdown as usual.
+
+The text is taken before Markdown's own whitespace normalisation (which would strip tabs and
+the stash's control characters), and the placeholder put in after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+MARK = "<!-- briefgen: rendered page -->"  # the first line of every page briefgen stages
+
+
+class _Take(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        if not lines or lines[0] != MARK:
+            return lines
+        self.md.htmlStash.store("\n".join(lines[1:]))
+        return [MARK]
+
+
+class _Put(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        if lines and lines[0] == MARK and not any(line.strip() for line in lines[1:]):
+            return [self.md.htmlStash.get_placeholder(0)]
+        return lines
+
+
+class RenderedPages(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        # Before normalize_whitespace (30), which would change the text; after it, before
+        # html_block (20), the placeholder alone.
+        md.preprocessors.register(_Take(md), "briefgen_take", 1000)
+        md.preprocessors.register(_Put(md), "briefgen_put", 25)
+
+
+def makeExtension(**kwargs: Any) -> RenderedPages:
+    return RenderedPages(**kwargs)
