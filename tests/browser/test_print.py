@@ -23,7 +23,7 @@ URLS = ["https://www.jpost.com/breaking-news/article-833348",
 # written from the example's briefing.yml and its earlier version (conftest.EARLIER_EXAMPLE); a
 # question heading may wrap, so a page's last line is checked against the ends of headings.
 HEADINGS = {
-    "summary": ["Russia packs up at Khmeimim", "Bottom line", "What changed since 13 Dec 2024", "BOTTOM LINE",
+    "summary": ["Russia packs up at Khmeimim", "Bottom line", "What changed since the previous version (13 Dec 2024)", "BOTTOM LINE",
                 "KEY FACTS", "QUESTIONS", "TIMELINE", "What is still open", "Settled", "Key facts", "Timeline",
                 "Sources"],
     "facts": ["Key facts", "Coverage: which source says what"],
