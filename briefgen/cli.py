@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import logging
 import os
 import shlex
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
+from .commands.guarded import guard as _guard
 from .commands.output import FORMATS, print_report, say, setup_logging
 from .diagnostics import Report, UserError
-from .oserrors import clip, describe
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])  # a click command function
 
 
 def _existing_project(ctx: click.Context) -> Path:
@@ -45,39 +50,6 @@ def _config(ctx: click.Context, given: str | None) -> str:
     return config_file(_project(ctx), given)
 
 
-# Exit codes: 0 passed, 1 a problem the user can fix (content, command line, environment),
-# 2 click's own usage errors, 3 a bug in briefgen, 130 interrupted (Ctrl-C). Small and apart
-# from each other, so a script can tell "fix your input" (1, 2) from "report this" (3).
-EXIT_INTERNAL = 3
-
-
-def _guard(ctx: click.Context, fn):
-    """Run fn; a user mistake or a failure of the machine prints one line and exits 1, a bug
-    one line and exits 3 (its traceback only with --debug)."""
-    try:
-        return fn()
-    except UserError as exc:
-        if exc.where:  # a mistake at a place in a file: reported like every other problem
-            say(f"{exc.where}: error: {exc}")
-            say("briefgen: 1 error, 0 warnings; failed")
-        else:  # clipped: no message may print a whole file or a huge argument
-            say(f"error: {clip(str(exc), 1000)}")
-        ctx.exit(1)
-    except KeyboardInterrupt:
-        ctx.exit(130)
-    except OSError as exc:  # a full disk, a read-only folder: the machine's, not briefgen's fault
-        if ctx.obj.get("debug"):
-            raise
-        say(f"error: {describe(exc)}")
-        ctx.exit(1)
-    except Exception as exc:  # a bug in briefgen, not the user's mistake
-        if ctx.obj.get("debug"):
-            raise
-        say(f"internal error: {type(exc).__name__}: {clip(str(exc))} (run with --debug for details, "
-            "and please report it)")
-        ctx.exit(EXIT_INTERNAL)
-
-
 def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None:
     """-C, --quiet and --debug work before or after the command name; the last one given wins."""
     if value is None or value is False:
@@ -88,7 +60,7 @@ def _remember(ctx: click.Context, param: click.Parameter, value: object) -> None
         setup_logging(True)
 
 
-def _shared_options(project: bool = True, at_top: bool = False):
+def _shared_options(project: bool = True, at_top: bool = False) -> Callable[[F], F]:
     """The options every command takes, as `briefgen -C dir build` or `briefgen build -C dir`."""
     options = [
         click.option("--debug", is_flag=True, expose_value=False, callback=_remember,
@@ -102,7 +74,7 @@ def _shared_options(project: bool = True, at_top: bool = False):
             default="." if at_top else None, expose_value=False, callback=_remember,
             help="The site project folder (default: the current folder)."))
 
-    def decorate(f):
+    def decorate(f: F) -> F:
         for option in reversed(options):
             f = option(f)
         return f
@@ -301,7 +273,7 @@ def add_source(ctx: click.Context, briefing_id: str, target: str, source_id: str
                    "instead of the previous version.")
 @_shared_options()
 @click.pass_context
-def diff(ctx: click.Context, briefing_id: str | None, since) -> None:
+def diff(ctx: click.Context, briefing_id: str | None, since: datetime.datetime | None) -> None:
     """Print what changed in each briefing (or BRIEFING_ID) since its previous version."""
     from .commands.diff import diff_lines
 

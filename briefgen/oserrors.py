@@ -66,10 +66,9 @@ def describe(exc: OSError) -> str:
     return f"{shown_path(path)}: {text}" if path is not None else text
 
 
-def _describe_copy(failures: list) -> str:
+def _describe_copy(failures: list[object]) -> str:
     """shutil.copytree's error: a list of (source, destination, reason), one per file."""
     first = failures[0]
-    triple = isinstance(first, tuple) and len(first) == 3
-    destination, reason = (first[1], first[2]) if triple else ("", first)
+    destination, reason = (first[1], first[2]) if isinstance(first, tuple) and len(first) == 3 else ("", first)
     more = f" (and {len(failures) - 1} more files)" if len(failures) > 1 else ""
     return f"copying into {shown_path(destination)} failed: {clip(str(reason))}{more}"

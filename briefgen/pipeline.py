@@ -11,7 +11,6 @@ Each stage is a function of what the one before returned, and changes none of it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,13 +97,10 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
     with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
-    from .analysis.changes import story
     from .history.earlier import render_stamp
     from .history.versions import history_for
-    from .stages.export import briefing_json
-    from .stages.feed import briefing_feed, site_feed
+    from .stages.feed import site_feed
     from .stages.render import Renderer
-    from .stages.resolve import resolve
     from .stages.searchable import searchable
 
     reuse = strategy.reuse
@@ -113,35 +109,13 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
     # Earlier versions' pages are kept by what they are rendered with; read once, before workers fork.
     stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
-
-    def story_of(c: Checked) -> Story:
-        return story(c.briefing, history.of(c.briefing.id), c.analysis)
-
-    def render_one(c: Checked, s: Story | None = None) -> Rendered:
-        # Each briefing's changes are compared where it renders, in the worker for its share.
-        s = story_of(c) if s is None else s
-        r = resolve(c)
-        b = r.briefing
-        earlier, since = _earlier(project, history, renderer, c, r, s, stamp, outcome.cache)
-        own = renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier))
-        # Search entries are read in the worker, like rendering (from the content, not the
-        # apparatus); earlier versions are never a search hit.
-        pages = [searchable(_with_cite_data(p, r) if cite else p) for p in own] + earlier
-        files = {f"{b.id}/briefing.json": briefing_json(r, urls, s),
-                 f"{b.id}/feed.xml": briefing_feed(s, b.title, urls, site_url, site_name), **since}
-        for doc in r.docs.values():
-            doc.release()  # a smaller heap while MkDocs builds; rendering again parses anew
-        return r, pages, files, s
-
+    one = _BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)
     if reuse is None:
-        results = map_in_two(render_one, outcome.checked, strategy.jobs)  # jobs=1: this process
-        for c in outcome.checked:  # sources parsed here (by check) for briefings the worker rendered
-            for doc in c.docs.values():
-                doc.release()
+        results = map_in_two(one.render, outcome.checked, strategy.jobs)  # jobs=1: this process
+        _release(outcome.checked)
     else:
         base = (reuse.render_stamp(project, urls.directory_urls, site_name), site_url)  # feeds use site_url
-        # A commit can change the history a briefing's pages show; they show only their own story.
-        results = _render_reusing(outcome.checked, render_one, reuse, story_of, base)
+        results = _render_reusing(outcome.checked, one, reuse, base)
     files: dict[str, str | bytes] = {}
     for r, pages, own, _ in results:
         outcome.resolved.append(r)
@@ -151,6 +125,55 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     files.update(_assets(renderer))
     files["feed.xml"] = site_feed([(s, r.briefing.title) for r, _, _, s in results], urls, site_url, site_name)
     return files
+
+
+@dataclass(frozen=True)
+class _BriefingRenderer:
+    """Renders one checked briefing into its pages and files; run in this process or, for every
+    other briefing, in the forked worker (caches/parallel.py), which inherits it as it is."""
+
+    project: Path
+    renderer: Renderer
+    history: History
+    urls: Urls
+    site_name: str
+    site_url: str | None
+    cite: bool  # source pages carry select-to-cite's data
+    stamp: str  # what earlier versions' pages are rendered with
+    cache: Path | None
+
+    def story(self, c: Checked) -> Story:
+        from .analysis.changes import story
+
+        return story(c.briefing, self.history.of(c.briefing.id), c.analysis)
+
+    def render(self, c: Checked, s: Story | None = None) -> Rendered:
+        # Each briefing's changes are compared where it renders, in the worker for its share.
+        from .stages.export import briefing_json
+        from .stages.feed import briefing_feed
+        from .stages.resolve import resolve
+        from .stages.searchable import searchable
+
+        s = self.story(c) if s is None else s
+        r = resolve(c)
+        b = r.briefing
+        earlier, since = _earlier(self.project, self.history, self.renderer, c, r, s, self.stamp, self.cache)
+        own = self.renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier))
+        # Search entries are read here, in the worker, from the content (not the apparatus);
+        # earlier versions are never a search hit.
+        pages = [searchable(_with_cite_data(p, r) if self.cite else p) for p in own] + earlier
+        files = {f"{b.id}/briefing.json": briefing_json(r, self.urls, s),
+                 f"{b.id}/feed.xml": briefing_feed(s, b.title, self.urls, self.site_url, self.site_name), **since}
+        _release([c])
+        return r, pages, files, s
+
+
+def _release(checked: list[Checked]) -> None:
+    """Rendered: a smaller heap while MkDocs builds (rendering again parses anew). Also the
+    sources parsed here, by check, of the briefings the forked worker rendered."""
+    for c in checked:
+        for doc in c.docs.values():
+            doc.release()
 
 
 def _earlier(project: Path, history: History, renderer: Renderer, c: Checked, r: Resolved, s: Story, stamp: str,
@@ -194,17 +217,17 @@ def _with_cite_data(page: Page, r: Resolved) -> Page:
     return replace(page, apparatus=page.apparatus + cite_script(r.docs[sid]))
 
 
-def _render_reusing(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered], reuse: Reuse,
-                    story_of: Callable[[Checked], Story], base: object) -> list[Rendered]:
+def _render_reusing(checked: list[Checked], one: _BriefingRenderer, reuse: Reuse, base: object) -> list[Rendered]:
     """serve: a briefing whose check was reused is not rendered again either, while the
-    templates and settings (`base`) and its story are unchanged."""
+    templates and settings (`base`) and its story are unchanged. A commit can change the
+    history a briefing's pages show; they show only their own story."""
     results = []
     for c in checked:
-        s = story_of(c)
+        s = one.story(c)
         stamp = (base, s)
         kept = reuse.rendered(c, stamp)
         if kept is None:
-            kept = render_one(c, s)
+            kept = one.render(c, s)
             reuse.keep_rendered(c, stamp, *kept)
         results.append(kept)
     return results

@@ -251,3 +251,23 @@ def test_the_screenshot_is_a_real_png_1280_wide_and_small():
     assert int.from_bytes(shot[16:20], "big") == 1280
     assert len(shot) < 200_000
     assert "docs/screenshot.png)" in README
+
+
+def test_how_it_works_names_files_that_exist() -> None:
+    """docs/internals.md's "How it works" points a reader at files and folders: each is there."""
+    internals = (REPO / "docs" / "internals.md").read_text(encoding="utf-8")
+    section = internals.split("## How it works", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([a-z_]+(?:/[a-z_]+)*(?:\.py|/))`", section))
+    assert len(named) > 20  # the section names the modules it describes
+    package = REPO / "briefgen"
+    missing = sorted(n for n in named if not ((package / n).exists() or (REPO / n).exists()))
+    assert missing == []
+
+
+def test_the_plugin_options_are_documented() -> None:
+    """Every option the MkDocs plugin declares is in README and CONTENT-FORMAT.md's example."""
+    from briefgen.engine.options import BriefgenConfig
+
+    content_format = (REPO / "CONTENT-FORMAT.md").read_text(encoding="utf-8")
+    for name, _ in BriefgenConfig._schema:
+        assert f"briefgen: {{{name}: " in README and f"      {name}: " in content_format, name

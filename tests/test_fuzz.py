@@ -1,25 +1,33 @@
-"""Property tests: whatever a user (or a scraped article) puts in the files, `check` reports
-problems and never raises.
+"""Property tests: whatever a user (or a scraped article) puts in the files, `briefgen check`
+ends in one of two ways, and each run is classified as one of them:
+
+- passed: exit 0, and no error line;
+- a user error: exit 1, and every problem printed as `path:line:col: severity: message`, at a
+  file inside the project, line and column >= 1, with at least one error among them.
+
+Anything else fails the test: an internal error (exit 70, "internal error: ..."), a traceback,
+another exit code, a line that is neither a problem nor the closing count, or a file written.
 
 Random YAML structures (dicts, lists, scalars of every YAML type, citations with random keys)
 go into briefing.yml, random front matter and random text (HTML, control characters, any
-Unicode but lone surrogates) into the sources, and random bytes into source files. Every
-problem must name a file inside the project with a line and column >= 1.
+Unicode but lone surrogates) into the sources, and random bytes into source files.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import yaml
+from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from briefgen.diagnostics import Report
+from briefgen.cli import main
 from briefgen.pipeline import check
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -122,23 +130,44 @@ def _project(briefing: str | bytes, sources: dict[str, str | bytes]) -> Path:
     return root
 
 
-def _assert_reported_only(root: Path) -> Report:
+# A problem as `briefgen check` prints it; the message is one line (diagnostics.inert escapes
+# line breaks), so it cannot forge another problem's line.
+PROBLEM = re.compile(r"(?P<path>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>\S.*)")
+VERDICT = re.compile(r"briefgen: \d+ errors?, \d+ warnings?(, \d+ notes?)?; (passed|failed)")
+
+
+def classify(root: Path) -> str:
+    """Run `briefgen check` as a user does (quiet: problems and the closing count only) and
+    say how it ended: "passed" or "user error"; anything else fails here."""
+    result = CliRunner().invoke(main, ["-q", "-C", str(root), "check", "--no-cache"])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"check raised {result.exception!r}") from result.exception
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    assert result.exit_code in (0, 1), (result.exit_code, result.output)
+    assert result.stdout == "", result.stdout  # check prints nothing but its report, on stderr
+    lines = result.stderr.splitlines()
+    problems = [PROBLEM.fullmatch(line) for line in lines[:-1]]
+    assert all(problems), [line for line, m in zip(lines, problems) if m is None]
+    for m in problems:
+        assert m is not None  # (for the type checker: asserted above)
+        path = Path(m["path"])
+        assert not path.is_absolute() and ".." not in path.parts and os.path.lexists(root / path), m[0]
+        assert int(m["line"]) >= 1 and int(m["col"]) >= 1, m[0]
+    errors = sum(1 for m in problems if m is not None and m["severity"] == "error")
+    if result.exit_code == 0:
+        assert errors == 0 and (not lines or VERDICT.fullmatch(lines[-1])), result.stderr
+        return "passed"
+    assert errors >= 1 and VERDICT.fullmatch(lines[-1]) and lines[-1].endswith("failed"), result.stderr
+    return "user error"
+
+
+def _assert_reported_only(root: Path) -> str:
     try:
-        outcome = check(root)  # must return, whatever the content
-        for p in outcome.report.problems:
-            assert p.severity in ("error", "warning")
-            assert isinstance(p.pos.path, str) and p.pos.path, p
-            assert not Path(p.pos.path).is_absolute() and ".." not in Path(p.pos.path).parts, p
-            assert (root / p.pos.path).exists(), p
-            assert isinstance(p.pos.line, int) and p.pos.line >= 1, p
-            assert isinstance(p.pos.col, int) and p.pos.col >= 1, p
-            assert p.message.strip(), p
-        event(f"briefings checked: {len(outcome.checked)}")
-        event(f"citations matched: {'some' if any(c.matches for c in outcome.checked) else 'none'}")
-        event(f"problems: {'none' if not outcome.report.problems else 'some'}")
-        # Nothing was written: check builds nothing.
-        assert not (root / "site").exists()
-        return outcome.report
+        kind = classify(root)
+        event(f"outcome: {kind}")
+        # Nothing was written: check builds nothing (and --no-cache keeps no parse cache).
+        assert sorted(p.name for p in root.iterdir()) == ["content", "mkdocs.yml"]
+        return kind
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -223,3 +252,16 @@ def test_symlinks_never_let_a_file_outside_the_folder_in(links, files) -> None:
     finally:
         outside.unlink()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_the_classifier_tells_a_pass_from_a_user_error() -> None:
+    """The two outcomes, on hand-made projects, so the classification above can say either."""
+    good = _dump({"title": "Λιμάνι", "as_of": datetime.date(2024, 11, 6),
+                  "summary": [{"text": "x", "cite": [{"ledger": "Αποβάθρα έκλεισε"}]}]})
+    ledger = {"ledger.md": "---\ntitle: T\noutlet: O\n---\n\nΗ Αποβάθρα έκλεισε τη Δευτέρα.\n"}
+    for briefing, expected in ((good, "passed"), (good.replace("Αποβάθρα έκλεισε", "Порт закрыт"), "user error")):
+        root = _project(briefing, ledger)
+        try:
+            assert classify(root) == expected
+        finally:
+            shutil.rmtree(root, ignore_errors=True)

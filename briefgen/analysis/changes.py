@@ -8,7 +8,7 @@ Everything here is pure: no files, no git, no HTML (templates and the feed word 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,7 +127,8 @@ def _pair(old: list[Row], new: list[Row]) -> tuple[list[tuple[Row, Row | None]],
             pairs.append((r, fixed.pop(r.id, None)))
     new_loose = [r for r in new if _POSITIONAL.match(r.id)]
     taken: set[int] = set()  # positions in new_loose already paired
-    for key in (lambda r: r.label, lambda r: r.id):
+    keys: tuple[Callable[[Row], str], ...] = (lambda r: r.label, lambda r: r.id)
+    for key in keys:
         free: dict[str, list[int]] = {}  # key -> positions in new_loose, first first
         for i in range(len(new_loose) - 1, -1, -1):
             if i not in taken:

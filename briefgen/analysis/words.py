@@ -35,8 +35,8 @@ class Part:
     date: bool = False  # before and after are ISO dates (pages print them as they print dates)
 
 
-def short(text: Any, limit: int = 90) -> str:
-    text = " ".join(str(text).split())
+def short(value: object, limit: int = 90) -> str:
+    text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 

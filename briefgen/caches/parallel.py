@@ -19,13 +19,13 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 # Set in the worker only, by its initializer: the work it was forked with (never in the parent).
-_work: tuple[Callable, Sequence] | None = None
+_work: tuple[Callable[..., object], Sequence[object]] | None = None
 
 
 def jobs_for_this_machine() -> int:
@@ -35,12 +35,12 @@ def jobs_for_this_machine() -> int:
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
-def _start(fn: Callable, items: Sequence) -> None:
+def _start(fn: Callable[..., object], items: Sequence[object]) -> None:
     global _work
     _work = (fn, items)
 
 
-def _run(indices: list[int]) -> list:
+def _run(indices: list[int]) -> list[object]:
     assert _work is not None
     fn, items = _work
     return [fn(items[i]) for i in indices]
@@ -51,16 +51,15 @@ def map_in_two(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     if jobs < 2 or len(items) < 2 or threading.active_count() > 1:
         return [fn(x) for x in items]
     theirs = list(range(1, len(items), 2))
-    results: list = [None] * len(items)
+    results: dict[int, R] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=(fn, items)) as pool:
         future = pool.submit(_run, theirs)
         for i in range(0, len(items), 2):
             results[i] = fn(items[i])
         try:
-            done = future.result()
+            done = cast(list[R], future.result())  # the worker's fn is ours: it returns R
         except Exception:  # the worker died or raised: do its share here, errors and all
             done = [fn(items[i]) for i in theirs]
-    for i, r in zip(theirs, done):
-        results[i] = r
-    return results
+    results.update(zip(theirs, done))
+    return [results[i] for i in range(len(items))]

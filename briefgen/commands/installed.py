@@ -62,7 +62,7 @@ def _public_url(url: object) -> str | None:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
 
 
-def _from_direct_url(direct: dict) -> Origin:
+def _from_direct_url(direct: dict[str, object]) -> Origin:
     url = _public_url(direct.get("url"))
     vcs = direct.get("vcs_info")
     subdirectory = direct.get("subdirectory")
@@ -101,7 +101,7 @@ FORMAT_FALLBACK = "CONTENT-FORMAT.md in briefgen's source"
 def content_format_url() -> str:
     """The "Content format" project URL of the installed briefgen (pyproject's [project.urls])."""
     try:
-        urls = metadata.metadata(NAME).get_all("Project-URL") or []
+        urls: list[str] = metadata.metadata(NAME).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
         urls = []
     for entry in urls:

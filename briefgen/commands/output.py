@@ -86,7 +86,7 @@ def say(line: str) -> None:
     click.echo(line, err=True, color=colour)
 
 
-def _paint_summary(m: re.Match) -> str:
+def _paint_summary(m: re.Match[str]) -> str:
     if m[3]:
         return _sgr(m[3], m[3])
     return m[0] if m[1] == "0" else _sgr(m[0], m[2])

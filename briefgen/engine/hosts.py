@@ -18,7 +18,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from typing import Any
 
-Wsgi = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
@@ -63,7 +63,7 @@ def only_own_host(app: Wsgi, host: str, port: int) -> Wsgi:
     """`app`, answering 421 (400 without a Host header) unless Host names this server."""
     own = f"{host_name(host)}:{port}"
 
-    def guarded(environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         header = environ.get("HTTP_HOST")
         if allows(header, host, port):
             return app(environ, start_response)

@@ -179,13 +179,14 @@ def nav_limit(extra: Any, config_file: str) -> int:
     return limit
 
 
-def settings_of(config: Any) -> Settings:
-    """The same settings, read from MkDocs' loaded config (the plugin's view)."""
+def settings_of(config: Any, nav_briefings: int = NAV_BRIEFINGS) -> Settings:
+    """The same settings, read from MkDocs' loaded config (the plugin's view, which knows its
+    own options)."""
     docs = Path(config.docs_dir)
     return Settings(site_dir=Path(config.site_dir), docs_dir=docs if docs.is_dir() else None,
                     use_directory_urls=bool(config.use_directory_urls), site_name=str(config.site_name),
                     site_url=config.site_url or None,
-                    nav_briefings=nav_limit(config.extra, Path(config.config_file_path or "mkdocs.yml").name))
+                    nav_briefings=nav_briefings)
 
 
 def configure(config: Any, project: Path, settings: Settings, pages: list[Page], urls: Urls,
@@ -209,8 +210,9 @@ def configure(config: Any, project: Path, settings: Settings, pages: list[Page],
     config.validation.nav.omitted_files = logging.DEBUG  # sources are reached from briefings
 
 
-def site_nav(settings: Settings, user_nav: list | None, pages: list[Page], urls: Urls,
-             excluded: Callable[[str], bool] = lambda path: False, nav_path: Callable[[str], str] = str) -> list:
+def site_nav(settings: Settings, user_nav: list[str | dict[str, object]] | None, pages: list[Page], urls: Urls,
+             excluded: Callable[[str], bool] = lambda path: False,
+             nav_path: Callable[[str], str] = str) -> list[str | dict[str, object]]:
     """User nav (or the user's pages, each named as `nav_path` says), then the newest briefings,
     each with its own three pages. A nav this made before (i18n builds each language with the
     same config) is the user's nav with our entries, which are left out of it here.
@@ -218,7 +220,7 @@ def site_nav(settings: Settings, user_nav: list | None, pages: list[Page], urls:
     Material renders the whole nav into every page, so a nav that grows with the content makes
     the build quadratic (design.md: 21.5 s for 1,000 pages with a flat nav). The index lists all
     briefings; the nav lists a fixed number."""
-    nav: list = [{"Briefings": urls.src("index")}]
+    nav: list[str | dict[str, object]] = [{"Briefings": urls.src("index")}]
     ours = {urls.src(p.name) for p in pages}
     if user_nav:
         nav += [item for item in user_nav if item != "index.md" and not _only_ours(item, ours)]

@@ -59,7 +59,7 @@ class MkDocsRun:
             return cast(Outcome, plugin.outcome), False
         except MkDocsException as exc:
             if plugin.outcome is not None and plugin.outcome.report.failed(self.strict):
-                return cast(Outcome, plugin.outcome), False
+                return plugin.outcome, False
             raise UserError(f"the site could not be built: {exc}") from None
         return cast(Outcome, plugin.outcome), True  # a build that ran had its check
 

@@ -71,7 +71,7 @@ def answering(app: Wsgi, strategy: Strategy | None) -> Wsgi:
     if last is None:
         return app
 
-    def wrapped(environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not str(environ.get("PATH_INFO", "")).endswith(PATH):
             return app(environ, start_response)
         data = last.body()

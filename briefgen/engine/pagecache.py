@@ -19,7 +19,7 @@ TEMPLATE = "briefgen-cached.html"  # in templates/theme: prints the kept output 
 KNOWN_PLUGINS = frozenset({"search", "material/search", "briefgen"})
 
 
-def _nav_signature(items: Any) -> list:
+def _nav_signature(items: Any) -> list[tuple[object, ...]]:
     return [(type(i).__name__, str(i.title), getattr(i, "url", None), _nav_signature(i.children or []))
             for i in items]
 

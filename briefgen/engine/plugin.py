@@ -1,12 +1,10 @@
-"""The MkDocs plugin (`plugins: [briefgen]`): a normal MkDocs build of a briefing site.
-
-`mkdocs build`, `mkdocs serve`, `mkdocs gh-deploy`, ProperDocs and `briefgen build` all run it
-the same way. on_config loads, checks and renders the content (a problem fails the build with
-its `path:line:col` line before MkDocs touches site_dir) and adds the nav, CSS, JavaScript and
-theme overrides; on_files hands MkDocs the rendered pages. Under `briefgen build` and `briefgen
-serve` the command sets `strategy` and `driven` before on_startup: it prints the report itself
-and guards and replaces site_dir; run by MkDocs alone, the plugin logs the problems and guards
-site_dir here.
+"""The MkDocs plugin (`plugins: [briefgen]`): a normal MkDocs build of a briefing site, run the same
+way by `mkdocs build`/`serve`/`gh-deploy`, ProperDocs and `briefgen build`. on_config loads, checks
+and renders the content (a problem fails the build with its `path:line:col` line before MkDocs
+touches site_dir) and adds the nav, CSS, JavaScript and theme overrides; on_files hands MkDocs the
+pages. Under `briefgen build`/`serve` the command sets `strategy` and `driven` before on_startup:
+it prints the report and guards and replaces site_dir; run by MkDocs alone, the plugin logs the
+problems and guards site_dir here.
 """
 
 from __future__ import annotations
@@ -29,9 +27,8 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import beside, guard, mkdocs_engine, navigation, overlay, projectfiles, searchindex
+from . import beside, guard, mkdocs_engine, navigation, options, overlay, projectfiles, searchindex
 from .hosts import only_own_host
-from .options import BriefgenConfig, select_to_cite
 from .pagecache import TEMPLATE, PageOutputCache
 from .projectfiles import project_of
 
@@ -63,7 +60,7 @@ class RenderedPage(MkDocsPage):
         self.toc = []  # type: ignore[assignment]  # pages hide the toc; headings carry their ids
 
 
-class BriefgenPlugin(BasePlugin[BriefgenConfig]):
+class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-untyped-call]  # MkDocs is untyped
     def __init__(self) -> None:
         super().__init__()
         self.strategy: Strategy | None = None  # briefgen's commands set it; else on_startup picks
@@ -73,6 +70,10 @@ class BriefgenPlugin(BasePlugin[BriefgenConfig]):
         self.outcome: pipeline.Outcome | None = None
         self._claimed: Path | None = None  # the site_dir this run has claimed (_guard)
         self._start_build()
+
+    def load_config(self, options_: dict[str, Any], config_file_path: str | None = None) -> options.Loaded:
+        return options.unknown_as_errors(*super().load_config(options_, config_file_path),
+                                         [key for key, _ in self.config_scheme])
 
     def _start_build(self) -> None:
         self.pages: dict[str, Page] = {}
@@ -103,11 +104,12 @@ class BriefgenPlugin(BasePlugin[BriefgenConfig]):
         strategy = self.strategy or Strategy()
         try:
             self._guard(config, project)
-            settings = mkdocs_engine.settings_of(config)
+            settings = mkdocs_engine.settings_of(config, options.nav_briefings(self.config, config))
         except UserError as exc:
             raise PluginError(str(exc)) from None
         strict = self.strict if self.driven else bool(config.strict)
         outcome = self.outcome = pipeline.check(project, strategy)
+        options.note_deprecated(self.config, config, outcome.report)
         projectfiles.refuse_unreadable(config, project, outcome.report)  # before MkDocs walks docs_dir
         log.info(f"Checked {outcome.counts()} in {time.perf_counter() - started:.2f} seconds")
         urls = Urls(settings.use_directory_urls)
@@ -147,7 +149,7 @@ class BriefgenPlugin(BasePlugin[BriefgenConfig]):
 
         try:
             self.extra = pipeline.render(project, outcome, urls, site_name, strategy, site_url,
-                                         select_to_cite(self.config, self.command))
+                                         options.select_to_cite(self.config, self.command))
         except TemplateError as exc:
             outcome.report.error(*template_problem(exc, project))
             return

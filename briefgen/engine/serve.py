@@ -116,7 +116,7 @@ def serve(project: Path, host: str, port: int, strategy: Strategy,
             _watch(server, project, config_file, settings.docs_dir)
         try:
             # MkDocs' own --open: webbrowser opens the URL (honouring $BROWSER) once it serves.
-            server.serve(open_in_browser=open_browser)
+            server.serve(open_in_browser=open_browser)  # type: ignore[no-untyped-call]  # MkDocs' server is untyped
         except KeyboardInterrupt:
             log.info("Shutting down...")
     finally:

@@ -22,7 +22,7 @@ from markdown.preprocessors import Preprocessor
 MARK = "<!-- briefgen: rendered page -->"  # the first line of every page briefgen stages
 
 
-class _Take(Preprocessor):
+class _Take(Preprocessor):  # type: ignore[misc]  # Python-Markdown ships no type hints
     def run(self, lines: list[str]) -> list[str]:
         if not lines or lines[0] != MARK:
             return lines
@@ -30,14 +30,14 @@ class _Take(Preprocessor):
         return [MARK]
 
 
-class _Put(Preprocessor):
+class _Put(Preprocessor):  # type: ignore[misc]  # Python-Markdown ships no type hints
     def run(self, lines: list[str]) -> list[str]:
         if lines and lines[0] == MARK and not any(line.strip() for line in lines[1:]):
             return [self.md.htmlStash.get_placeholder(0)]
         return lines
 
 
-class RenderedPages(Extension):
+class RenderedPages(Extension):  # type: ignore[misc]  # Python-Markdown ships no type hints
     def extendMarkdown(self, md: Markdown) -> None:
         # Before normalize_whitespace (30), which would change the text; after it, before
         # html_block (20), the placeholder alone.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -143,12 +143,12 @@ def _without_docs(settings: Settings) -> Settings:
     return replace(settings, docs_dir=None)
 
 
-def _staged_nav(nav: list, pages: list[Page], urls: Urls) -> list:
+def _staged_nav(nav: Sequence[object], pages: list[Page], urls: Urls) -> list[object]:
     """MkDocs' nav of the site with our pages at their staged names. Appended to the user's own
     nav when there is one (INHERIT merges lists by appending)."""
     names = {urls.src(p.name): staged_src(p.name, urls) for p in pages}
 
-    def staged(item: Any) -> Any:
+    def staged(item: object) -> object:
         if isinstance(item, str):
             return names.get(item, item)
         if isinstance(item, list):
@@ -157,7 +157,7 @@ def _staged_nav(nav: list, pages: list[Page], urls: Urls) -> list:
             return {k: staged(v) for k, v in item.items()}
         return item
 
-    return staged(nav)
+    return [staged(item) for item in nav]
 
 
 def unsafe_features(settings: Settings) -> list[str]:

@@ -19,8 +19,9 @@ from briefgen.importer.extract import Meta, from_html, from_txt, plain_text, req
 from briefgen.importer.fetch import MAX_BYTES, check_http_url, fetch, is_url, read_file
 from briefgen.importer.place import briefing_folder, sources_folder
 from briefgen.loading.paths import read_bounded, resolve_inside
+from briefgen.loading.source import FRONT_MATTER
 from briefgen.loading.yamlfields import is_slug
-from briefgen.stages.load import FRONT_MATTER, RESERVED_SOURCES
+from briefgen.stages.load import RESERVED_SOURCES
 
 MAX_ID_LEN = 50
 NEW_ID = "pass --id to choose another id"
@@ -119,7 +120,7 @@ def _check_free(bdir: Path, source_id: str, url: str | None) -> None:
             raise UserError(f"{yml}: source {key!r} already has the url {url}")
 
 
-def _yaml_mapping(path: Path, home: Path, key: str | None = None) -> dict:
+def _yaml_mapping(path: Path, home: Path, key: str | None = None) -> dict[str, object]:
     """A .md file's front matter or a .yml file's `key` mapping; {} if unreadable (check's job).
     Only a regular file inside the briefing folder `home` is read, and only its first
     FRONT_BYTES (a .md file) or MAX_BYTES: a link to /dev/zero or a FIFO is never opened."""

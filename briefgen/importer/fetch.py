@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 from briefgen.diagnostics import UserError
@@ -164,7 +165,7 @@ class _Deadline:
             pass  # already closed by its owner: nothing left to stop
 
 
-def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline):
+def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline) -> type[http.client.HTTPConnection]:
     """A connection class whose connect waits only for what is left of the deadline and hands
     its socket to the deadline, to be shut down when the caller stops waiting."""
 
@@ -199,7 +200,8 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     """Follows a redirect only to http(s): the stock handler also follows ftp://."""
 
-    def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001 (urllib's signature)
+    def http_error_302(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                       headers: http.client.HTTPMessage) -> Any:  # urllib's own return type is Any
         location = headers.get("location") or headers.get("uri")
         if location:
             target = urljoin(req.full_url, location.strip())

@@ -13,6 +13,7 @@ from ..model import (
     BEARINGS,
     CONFIDENCE,
     STATUSES,
+    Bearing,
     Citation,
     Evidence,
     Fact,
@@ -73,7 +74,7 @@ class AnnotationReader:
         return Citation(source, quote, f.text("origin"), f.flag("disputes"), f.text("note"),
                         self.doc.pos(node), source_pos, quote_pos)
 
-    def _short_form(self, node: Node, items: dict) -> tuple[str | None, Pos, str | None, Pos]:
+    def _short_form(self, node: Node, items: dict[str, tuple[Node, Node]]) -> tuple[str | None, Pos, str | None, Pos]:
         candidates = [k for k in items if k not in CITE_KEYS]
         known = [k for k in candidates if k in self.source_ids]
         if len(known) == 1:
@@ -180,7 +181,7 @@ class AnnotationReader:
             out.append(Evidence(self.anchor_id(f, what) or f"q-{qid}-e{n}", text or "", cites, bears, f.pos))
         return tuple(out)
 
-    def bears(self, f: Fields, what: str) -> tuple:
+    def bears(self, f: Fields, what: str) -> tuple[tuple[str, Bearing, Pos], ...]:
         node = f.value_node("bears")
         if node is None:
             return ()

@@ -19,7 +19,8 @@ from markupsafe import Markup
 from ..analysis import words
 from ..analysis.changes import Snapshot, Story, compare, row_key
 from ..text.citeview import Marker, Preview
-from .render import Page, Renderer, day, split_apparatus
+from .markers import day
+from .render import Page, Renderer, split_apparatus
 from .resolve import Resolved
 from .versions_view import badge_words, change_href
 
@@ -37,8 +38,9 @@ def earlier_summary(renderer: Renderer, r: Resolved, current: Story, sources_now
     b = r.briefing
     as_of = b.as_of.isoformat()
     here = earlier_name(b.id, as_of)
-    ctx = renderer._context(r, here, current)
-    link, markers, previews = ctx["link"], ctx["markers"], ctx["previews"]
+    ctx = renderer._context(r, here, "summary", current)
+    link: Callable[..., str] = ctx["link"]
+    markers, previews = ctx["markers"], ctx["previews"]
     gone = _gone(b, sources_now, lambda: link("changes", f"v-{as_of}"))
     moved: dict[str, str] = {}  # a marker's href to a source page that no longer exists -> elsewhere
 

@@ -4,58 +4,22 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 import stat
-import unicodedata
 from pathlib import Path
-from typing import Literal
 
 from ..diagnostics import Pos, Report
 from ..loading import keys
 from ..loading.paths import fix_for, refusal, resolve_inside, special_kind
+from ..loading.source import load_source, read_text, rel
 from ..loading.sourcefiles import claimed_files
 from ..loading.statements import AnnotationReader
 from ..loading.yamlfields import Fields, is_slug, language
 from ..loading.yamlnodes import YamlDoc
-from ..model import RELIABILITY, Briefing, Source
+from ..model import Briefing, Source
 
 RESERVED_BRIEFINGS = {"assets", "search", "stylesheets", "javascripts", "404"}
 RESERVED_SOURCES = set(keys.CITATION)  # a source id that is a citation key would be read as one
-SOURCE_KEYS = tuple(keys.SOURCE)
 BRIEFING_KEYS = tuple(keys.BRIEFING)
-# Also read by the importer, so both agree on where front matter ends.
-FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-
-
-def rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def read_text(root: Path, path: Path, report: Report) -> str | None:
-    """A user file as text: UTF-8 with or without BOM, CRLF or LF; None (reported) otherwise."""
-    name = rel(root, path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        report.error(Pos(name), "file not found")
-        return None
-    except OSError as exc:
-        report.error(Pos(name), f"cannot read file: {exc.strerror or exc}")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        offset = exc.start + bom
-        line = data.count(b"\n", 0, offset) + 1
-        col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-        report.error(Pos(name, line, col), f"not valid UTF-8 (byte {offset} is 0x{data[offset]:02x});"
-                     " save the file as UTF-8")
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_project(root: Path, report: Report) -> list[Briefing]:
@@ -156,7 +120,7 @@ def load_sources(root: Path, folder: Path, doc: YamlDoc, f: Fields,
     files, stems = _source_files(root, folder, doc, entries, report)
     out = {}
     for sid, path in files.items():
-        source = _load_source(root, sid, path, entries.get(sid), report)
+        source = load_source(root, sid, path, entries.get(sid), report)
         if source is not None:
             out[sid] = source
     return out, (set(entries) | set(files) | stems) - set(out)
@@ -234,58 +198,3 @@ def _found_sources(root: Path, src_dir: Path, home: Path, report: Report) -> lis
     return found
 
 
-def _load_source(root: Path, sid: str, path: Path, entry: Fields | None, report: Report) -> Source | None:
-    name = rel(root, path)
-    text = read_text(root, path, report)
-    if text is None:
-        return None
-    # Composed (NFC), as quotes are: text pasted from a PDF or typed on some keyboards spells
-    # "é" as "e" + a combining accent, which looks the same and would never match.
-    text = unicodedata.normalize("NFC", text)
-    kind: Literal["md", "txt"] = "md" if path.suffix == ".md" else "txt"
-    front, body, body_line = None, text, 1
-    m = FRONT_MATTER.match(text) if kind == "md" else None
-    if m:
-        doc = YamlDoc(name, report, line_offset=1)
-        before = len(report.problems)
-        node = doc.compose(m.group(1) or "")
-        if len(report.problems) > before:
-            return None  # reported; guessing its title and outlet would only add noise
-        if node is not None:
-            front = Fields(doc, node, "front matter", SOURCE_KEYS)
-        body, body_line = text[m.end():], text.count("\n", 0, m.end()) + 1
-    layers = [x for x in (entry, front) if x is not None and x.ok]  # the entry wins key by key
-
-    def pick(key: str) -> Fields | None:
-        return next((x for x in layers if x.has(key)), None)
-
-    def where_of(key: str) -> Pos:
-        layer = pick(key)
-        return layer.pos_of(key) if layer is not None else where
-
-    def get(key: str, how: str = "text", *args):
-        layer = pick(key)
-        return getattr(layer, how)(key, *args) if layer else None
-
-    where = entry.pos if entry is not None else Pos(name)
-    title, outlet = get("title"), get("outlet")
-    for key, value in (("title", title), ("outlet", outlet)):
-        if value is None and pick(key) is None:
-            report.error(where, f"source '{sid}' needs '{key}' (in its front matter or its `sources:` entry)")
-    if title is None or outlet is None:
-        return None
-    reliability = get("reliability")
-    if reliability is not None and reliability.upper() not in RELIABILITY:
-        report.error(where_of("reliability"),
-                     f"'reliability' of source '{sid}' must be an Admiralty grade A-F, not {reliability!r}")
-        reliability = None
-    drop_layer = pick("drop")
-    return Source(
-        id=sid, path=name, kind=kind, body=body, body_line=body_line, title=title, outlet=outlet,
-        author=get("author"), published=get("published", "date"), url=get("url", "url"),
-        accessed=get("accessed", "date"), reliability=reliability.upper() if reliability else None,
-        drop=tuple(drop_layer.texts("drop")) if drop_layer else (),
-        publish=get("publish", "choice", ("full", "excerpts"), "full") or "full",
-        paraphrased=bool(get("paraphrased", "flag")), pos=where,
-        lang=language(pick("lang"), f"source '{sid}'", report),
-    )

@@ -6,7 +6,6 @@ can override any page by name. Autoescape is on: article and annotation text is 
 
 from __future__ import annotations
 
-import datetime
 import os
 import traceback
 from collections.abc import Callable
@@ -14,18 +13,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from ..diagnostics import Pos
 from ..loading.paths import fix_for, refusal
-from ..model import RELIABILITY, Briefing, Citation, Source
+from ..model import RELIABILITY, Briefing
 from ..text import citeview
-from ..text.citeview import Marker, Preview
 from ..text.direction import direction
 from ..text.fragments import fragment_context, original_link
 from ..text.markup import inline, plain
+from .markers import day, page_markers
 from .searchable import SearchEntry
 from .versions_view import history_context
 
@@ -126,13 +132,6 @@ def template_problem(exc: TemplateError, project: Path) -> tuple[Pos, str]:
     return Pos(str(path), line or 1, 1), f"template error: {exc.message or type(exc).__name__}"
 
 
-def day(d: datetime.date | str | None) -> str:
-    """14 Dec 2024: the one way pages print a date (of a date, or of an ISO date as versions keep it)."""
-    if isinstance(d, str):
-        d = datetime.date.fromisoformat(d[:10]) if d else None
-    return f"{d.day} {d:%b %Y}" if d else ""
-
-
 class Renderer:
     def __init__(self, project: Path, urls: Urls, md: MarkdownIt, site_name: str = "",
                  bytecode_cache: Any = None):
@@ -156,45 +155,14 @@ class Renderer:
             return self.urls.rel(here, target, fragment)
         return link
 
-    def markers(self, r: Resolved, here: str, cites: tuple[Citation, ...] | list[Citation],
-                refs: dict[tuple, Preview], numbers: dict[str, int]) -> list[Marker]:
-        """Numbered markers for all of one statement's citations (a template picks the ones it
-        shows, so a label never depends on which); their previews are collected in refs."""
-        b, out = r.briefing, []
-        for c, label in zip(cites, citeview.labels(cites, numbers)):
-            s, anchor = b.sources[c.source], r.anchor_of.get(c, "")
-            origin = r.analysis.origins[c]
-            origin = "" if origin.casefold() == s.outlet.strip().casefold() else origin
-            href = self.urls.rel(here, page_of(b.id, "source", c.source), anchor)
-            key = (c.source, anchor, label, origin, c.note or "", c.disputes)
-            if key not in refs:
-                refs[key] = self._preview(r, c, s, anchor, f"r{len(refs) + 1}", label, href, origin)
-            out.append(citeview.Marker(refs[key].key, label, href, c.source, s.outlet, origin, c.quote,
-                                       c.disputes))
-        return out
-
-    def _preview(self, r: Resolved, c: Citation, s: Source, anchor: str, key: str, label: str, href: str,
-                 origin: str) -> Preview:
-        p = r.by_anchor.get((c.source, anchor))
-        words = p.words if p else c.quote
-        # An excerpts-only source publishes its quoted words and nothing around them.
-        block_text = r.docs[c.source].blocks[p.block].text if p else ""
-        before, after = (citeview.context(block_text, words) if p and s.publish != "excerpts" else ("", ""))
-        around = fragment_context(block_text, words, r.docs[c.source].blocks) if p else ("", "")
-        return Preview(key, label, href, original_link(s, words, around) or s.url or "", before, words, after,
-                       s.outlet, s.title, origin, day(s.published),
-                       plain(self.md, c.note) if c.note else "", c.disputes, s.lang or "",
-                       r.directions[c.source])
-
-    def _context(self, r: Resolved, here: str, story: Story | None) -> dict[str, Any]:
+    def _context(self, r: Resolved, here: str, kind: str, story: Story | None) -> dict[str, Any]:
         b = r.briefing
-        refs: dict[tuple, Preview] = {}  # this page's previews, filled as its markers render
         link = self._linker(here, b)
         # Numbers kept across committed versions when history was read, else this version's own.
         numbers = story.numbers if story is not None and story.numbers else citeview.source_numbers(b)
+        shown = page_markers(self.urls, self.md, r, here, kind, numbers)
         return {"b": b, "r": r, "analysis": r.analysis, "here": here, "link": link,
-                "markers": lambda cites: self.markers(r, here, cites, refs, numbers),
-                "previews": lambda: list(refs.values()),
+                "markers": shown.of, "previews": lambda: shown.previews,
                 "numbers": numbers, "site_name": self.site_name,
                 # the sources list and the matrix's columns, in number order
                 "numbered": sorted(b.sources.values(), key=lambda src: numbers.get(src.id, 0)),
@@ -213,7 +181,7 @@ class Renderer:
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
                                       ("questions", "questions.html", f"Questions · {b.title}")):
             here = page_of(b.id, kind)
-            ctx = {**self._context(r, here, story), "earlier": earlier}
+            ctx = {**self._context(r, here, kind, story), "earlier": earlier}
             # Links shared from earlier versions to rows of this page that moved or were removed.
             ctx["moved"] = story.moves.get(kind, {}) if story is not None else {}
             html, apparatus = split_apparatus(self._page(template, **ctx))
@@ -223,7 +191,7 @@ class Renderer:
                                "empty": kind != "summary" and not getattr(b, kind)}, apparatus))
         if story is not None and story.steps:
             here = page_of(b.id, "changes")
-            ctx = {**self._context(r, here, story), "earlier": earlier}
+            ctx = {**self._context(r, here, "changes", story), "earlier": earlier}
             html, apparatus = split_apparatus(self._page("changes.html", **ctx))
             pages.append(Page(here, f"Versions · {b.title}", html, f"What changed in “{b.title}”, version by version",
                               "changes", {"briefing": b.id}, apparatus))
@@ -244,7 +212,7 @@ class Renderer:
     def source_page(self, r: Resolved, sid: str, story: Story | None = None) -> Page:
         b, doc = r.briefing, r.docs[sid]
         here = page_of(b.id, "source", sid)
-        ctx = self._context(r, here, story)
+        ctx = self._context(r, here, "source", story)
         link = ctx["link"]
         macros: Any = self.env.get_template("_macros.html").module  # its macros are its attributes
         keys: dict[tuple[str, bool], citeview.BackLink] = {}  # one preview per statement and relation
@@ -255,8 +223,8 @@ class Renderer:
                                        lambda text: plain(self.md, text), day) for st in p.cited_by]
             backs = [keys.setdefault((x.href, x.disputes), replace(x, key=f"b{len(keys) + 1}")) for x in backs]
             around = fragment_context(doc.blocks[p.block].text, meta["words"], doc.blocks)
-            return macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
-                                   ctx["bdir"])
+            return Markup(macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
+                                   ctx["bdir"]))
 
         if doc.source.publish == "excerpts":
             body = self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by)

@@ -34,7 +34,9 @@ def _width(t: Token) -> int:
     if t.type in ("softbreak", "hardbreak"):
         return 1
     if t.type == PIECE:
-        return t.meta["end"] - t.meta["start"]
+        start: int = t.meta["start"]  # set where the piece was made (split below)
+        end: int = t.meta["end"]
+        return end - start
     return len(t.content) if t.type in _WIDE else 0
 
 

@@ -6,6 +6,7 @@ images from articles are shown as their description rather than loaded from a st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, cast
@@ -15,18 +16,20 @@ from markupsafe import Markup
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.renderer import RendererHTML
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 
 def _http_only(url: str) -> bool:
     return url.strip().lower().startswith(("http://", "https://"))
 
 
-def _image_as_text(self, tokens, idx, options, env) -> str:
+def _image_as_text(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
     return f'<span class="bg-image">[image{": " + escape(alt) if alt else ""}]</span>'
 
 
-def _link_open(self, tokens, idx, options, env) -> str:
+def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     # Links lead off-site to pages nobody here vouches for. Said on a copy: the token stream is
     # check's (serve keeps it between rebuilds), and rendering changes nothing it reads.
     token = tokens[idx]
@@ -56,7 +59,7 @@ def inline(md: MarkdownIt, text: str) -> Markup:
     return Markup(md.renderInline(text))
 
 
-def _text_piece(self, tokens, idx, options, env) -> str:
+def _text_piece(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     # A stretch of a source's text that a mark split (marks.PIECE): sliced only now.
     from markdown_it.common.utils import escapeHtml
 
@@ -64,7 +67,7 @@ def _text_piece(self, tokens, idx, options, env) -> str:
     return escapeHtml(meta["text"][meta["start"]:meta["end"]])
 
 
-def _cited_by(self, tokens, idx, options, env) -> str:
+def _cited_by(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     # The page renderer decides what follows a highlighted passage (back-links, original link).
     hook = env.get("bg_cited_by")
     return str(hook(tokens[idx].meta)) if hook else ""

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..diagnostics import Pos
 from ..model import Source
 from .markup import markdown
-from .quotes import SourceIndex, normalised
+from .normalise import normalised
+from .quotes import SourceIndex
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -199,7 +200,7 @@ def _blocks(tokens: list[Token], source: Source) -> list[Block]:
     return blocks
 
 
-def _cached_block(row: list, body_line: int) -> Block:
+def _cached_block(row: list[object], body_line: int) -> Block:
     tok, el, anchor, text, rel, norm = row
     if not (isinstance(tok, int) and isinstance(el, int) and isinstance(rel, int)
             and isinstance(anchor, str) and isinstance(text, str) and isinstance(norm, str)):

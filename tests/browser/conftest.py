@@ -376,10 +376,48 @@ def screenshot_dir() -> Path:
     return where
 
 
-def settle(page) -> None:
-    """Wait until no transition or animation runs (Material fades its drawer's sections in), so
-    axe sees colours at rest, not halfway through a fade."""
-    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+# True once three animation frames in a row ran no transition or animation and moved nothing:
+# the scroll position and the box of `selector` (or the body) unchanged; false if the page is
+# still moving after `frames` frames.
+_STILL = """([selector, frames]) => new Promise(resolve => {
+    let last = null, still = 0, n = 0;
+    const tick = () => {
+        const el = (selector && document.querySelector(selector)) || document.body;
+        const r = el.getBoundingClientRect();
+        const now = [scrollX, scrollY, r.top, r.left, r.width, r.height].join();
+        const moving = document.getAnimations().some(a => a.playState === 'running');
+        still = !moving && now === last ? still + 1 : 0;
+        last = now;
+        if (still >= 3) resolve(true);
+        else if (++n > frames) resolve(false);
+        else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+})"""
+
+
+def settle(page, selector: str | None = None, frames: int = 600) -> None:
+    """Wait until the page is at rest: no transition or animation runs (Material fades its
+    drawer's sections in and swaps the header's title with a fade as the page scrolls), and a
+    scroll to a fragment has ended. So axe sees colours at rest, and a test measures where
+    things stopped, not where they were halfway."""
+    assert page.evaluate(_STILL, [selector, frames]), f"the page was still moving after {frames} frames"
+
+
+def next_frames(page, count: int = 2) -> None:
+    """Wait until the browser has drawn `count` more frames: whatever a hover or a tap set off
+    in this frame (a handler, a style change) has run and been painted."""
+    page.evaluate("""(count) => new Promise(resolve => {
+        const step = n => n ? requestAnimationFrame(() => step(n - 1)) : resolve();
+        step(count);
+    })""", count)
+
+
+def wait_until_wired(page) -> None:
+    """Wait until briefgen.js has started on this page (its `wire`, run when Material's document$
+    emits): the copy buttons are wired, and a link to a moved or removed row has been followed,
+    in the same step."""
+    page.wait_for_function("() => document.querySelector('button.bg-copy[data-wired]') !== null")
 
 
 # WCAG 2.2 A and AA: these tags switch on axe's target-size rule (24x24 CSS px, or room around),

@@ -14,13 +14,15 @@ javascript: URL may appear in the DOM afterwards.
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PHONE, Site, _context, _served_project, require_chromium
+from .conftest import DESKTOP, PHONE, Site, _context, _served_project, next_frames, require_chromium, settle
 
 pytestmark = pytest.mark.browser
 
@@ -105,12 +107,14 @@ def _new_page(chromium, site: Site, viewport: dict, touch: bool):
         context.close()
 
 
-def _visit(page, url: str) -> None:
+def _visit(page, url: str, links_stay: bool = True) -> None:
     page.goto(url, wait_until="load")
-    page.wait_for_timeout(300)  # Material titles cut-off labels once it has measured them
+    settle(page)  # Material titles cut-off labels once it has measured them (on a later frame)
     # Links stay on this page (taps are what is tested, not where they lead). A listener on the
     # window runs after the page's own (on document), so previews still open on the first tap.
-    page.evaluate("() => window.addEventListener('click', e => e.preventDefault())")
+    # (It also undoes every click on a checkbox, Material's toggles among them.)
+    if links_stay:
+        page.evaluate("() => window.addEventListener('click', e => e.preventDefault())")
 
 
 def _drive(page, touch: bool) -> int:
@@ -131,7 +135,7 @@ def _drive(page, touch: bool) -> int:
                 el.tap(timeout=1000, force=True)
             else:
                 el.hover(timeout=1000, force=True)
-                page.wait_for_timeout(20)
+                next_frames(page)  # what the hover set off has run
         except PlaywrightError as exc:  # e.g. a control inside the closed search overlay
             if "outside of the viewport" not in str(exc):
                 raise
@@ -163,23 +167,39 @@ def test_nothing_hostile_runs_on_hover_focus_or_tap(chromium, hostile_site: Site
 
 def test_search_results_stay_inert(chromium, hostile_site: Site):
     with _new_page(chromium, hostile_site, DESKTOP, False) as (page, dialogs):
-        _visit(page, hostile_site.url + "harbour/")
+        _visit(page, hostile_site.url + "harbour/", links_stay=False)  # results are hovered, never clicked
+        page.keyboard.press("/")  # Material's shortcut: opens the search as a reader would
+        expect(page.locator(".md-search__input")).to_be_focused()
+        meta = page.locator(".md-search-result__meta")
+        hovered = 0
+        search = page.locator(".md-search__input")
         for query in ("alert", "img", "svg onload", "script", "Port"):
-            page.locator(".md-search__input").fill(query)
-            page.wait_for_timeout(400)
-            results = page.locator(".md-search-result__link")
+            # Material searches on a key press (fill() alone never started a search, and this
+            # test once hovered no results at all): the whole query set, then one key, so the
+            # answer that comes is the answer to the whole query, not to its first letters.
+            search.fill("")
+            search.press("End")
+            expect(meta).to_have_text(re.compile("Type to start searching"))
+            search.fill(query)
+            search.press("End")
+            expect(meta).to_have_text(re.compile(r"[Mm]atching document"))  # the worker answered
+            results = page.locator(".md-search-result__link:visible")  # not those folded under "more"
+            if not meta.inner_text().startswith("No matching"):
+                expect(results.first).to_be_visible()  # listed just after the count is shown
             for i in range(min(results.count(), 10)):
                 results.nth(i).hover()
+                hovered += 1
             assert page.evaluate(DOM_CHECK, hostile_site.url) == [], f"search {query!r}: live markup"
         assert dialogs == [], f"a dialog fired: {dialogs}"
+        assert hovered >= 5, f"only {hovered} search results were hovered"
 
 
 def test_the_dialog_check_would_see_an_attack(chromium, hostile_site: Site):
     """Self-test: the same hooks catch script that does run (else the tests above prove nothing)."""
     with _new_page(chromium, hostile_site, DESKTOP, False) as (page, dialogs):
         _visit(page, hostile_site.url + "harbour/")
-        page.evaluate("""(html) => { const d = document.createElement('div'); d.title = html;
-                         document.body.appendChild(d); d.innerHTML = d.title; }""", IMG)
-        page.wait_for_timeout(300)
+        with page.expect_event("dialog"):
+            page.evaluate("""(html) => { const d = document.createElement('div'); d.title = html;
+                             document.body.appendChild(d); d.innerHTML = d.title; }""", IMG)
         assert dialogs == ["1"]
         assert page.evaluate(DOM_CHECK, hostile_site.url) == ["<img onerror>"]

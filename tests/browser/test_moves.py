@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from test_moves import moves_project
 
-from .conftest import DESKTOP, Site, _context, _served_project
+from .conftest import DESKTOP, Site, _context, _served_project, wait_until_wired
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_a_link_without_a_version_is_looked_up_when_its_row_is_gone(browse):
     page.wait_for_function("() => location.hash === '#summary-2'", timeout=5000)
     assert "Cranes were damaged." in _target_text(page)
     page = browse("port/#summary-1")  # exists today: left alone
-    page.wait_for_timeout(0)
+    wait_until_wired(page)  # the moved-link lookup has run
     assert page.evaluate("() => location.hash") == "#summary-1"
     assert page.locator("#bg-removed").count() == 0
 

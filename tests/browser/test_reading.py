@@ -10,8 +10,9 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from .conftest import AXE_OPTIONS, DESKTOP, PAGE_KINDS, PHONE, Site, _context
+from .conftest import AXE_OPTIONS, DESKTOP, PAGE_KINDS, PHONE, Site, _context, settle
 
 pytestmark = pytest.mark.browser
 
@@ -134,12 +135,10 @@ def test_share_controls_appear_on_hover_and_focus(page, site: Site):
     share = page.locator("#summary-2 .bg-share")
     assert share.evaluate("e => getComputedStyle(e).opacity") == "0"
     page.locator("#summary-2 .bg-text").hover()
-    page.wait_for_timeout(250)
-    assert share.evaluate("e => getComputedStyle(e).opacity") == "1"
+    expect(share).to_have_css("opacity", "1")  # once its fade-in has run
     page.mouse.move(0, 0)
     page.locator("#summary-3 .bg-permalink").focus()
-    page.wait_for_timeout(250)
-    assert page.locator("#summary-3 .bg-share").evaluate("e => getComputedStyle(e).opacity") == "1"
+    expect(page.locator("#summary-3 .bg-share")).to_have_css("opacity", "1")
 
 
 # The controls a reader can see: inside a share box that is not clipped down to a pixel (as it
@@ -293,12 +292,12 @@ def test_axe_with_the_preview_and_a_phone_list_open(chromium, site: Site, scheme
         open_page(page, site.page("source"))
         page.locator("a.bg-count-link").first.click()
         page.locator("a.bg-count-link--disputes").first.click()
-        page.wait_for_timeout(600)  # Material's header swaps its title with a fade as the page scrolls
+        settle(page)  # Material's header swaps its title with a fade as the page scrolls
         problems += [v for v in Axe().run(page, options=AXE_OPTIONS).response["violations"] if v["impact"] in ("serious", "critical")]
         open_page(page, site.page("facts"))
         page.locator("a.bg-cite--disputes").first.focus()
         pop_text(page)
-        page.wait_for_timeout(600)
+        settle(page)
         problems += [v for v in Axe().run(page, options=AXE_OPTIONS).response["violations"] if v["impact"] in ("serious", "critical")]
         assert not problems, [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in problems]
     finally:

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from .conftest import DESKTOP, PAGE_KINDS, PHONE, Site, chromium_problem, cite_of
+from .conftest import DESKTOP, PAGE_KINDS, PHONE, Site, chromium_problem, cite_of, settle
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def open_page(page, url: str, status: int = 200):
 def target_in_view(page) -> dict:
     """Where the :target element sits in the viewport, and how far the sticky header reaches."""
     page.wait_for_function("() => document.querySelector(':target') !== null", timeout=3000)
-    page.wait_for_timeout(150)  # let the browser (and Material) finish scrolling to the fragment
+    settle(page, ":target")  # the browser (and Material) have finished scrolling to the fragment
     return page.evaluate("""() => {
         const t = document.querySelector(':target'), r = t.getBoundingClientRect();
         const header = document.querySelector('.md-header');
