@@ -105,6 +105,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     from .history.versions import history_for
     from .stages.feed import site_feed
     from .stages.render import Renderer
+    from .stages.searchable import searchable
 
     reuse = strategy.reuse
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
@@ -127,7 +128,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
             outcome.resolved.append(r)
         outcome.pages += pages
         files.update(own)
-    outcome.pages.append(renderer.index_page(outcome.checked))
+    outcome.pages.append(searchable(renderer.index_page(outcome.checked)))
     files.update(_assets(renderer))
     titles = [c.briefing.title for c in outcome.checked]  # results are in the order of outcome.checked
     files["feed.xml"] = site_feed([(s, t) for (_, _, _, s), t in zip(results, titles)], urls, site_url, site_name)
@@ -159,13 +160,16 @@ class _BriefingRenderer:
         from .stages.export import briefing_json
         from .stages.feed import briefing_feed
         from .stages.resolve import resolve
+        from .stages.searchable import searchable
 
         s = self.story(c) if s is None else s
         r = resolve(c)
         b = r.briefing
         earlier, since = _earlier(self.project, self.history, self.renderer, c, r, s, self.stamp, self.cache)
         own = self.renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier))
-        pages = [_with_cite_data(p, r) if self.cite else p for p in own] + earlier
+        # Search entries are read here, in the worker, from the content (not the apparatus);
+        # earlier versions are never a search hit.
+        pages = [searchable(_with_cite_data(p, r) if self.cite else p) for p in own] + earlier
         files = {f"{b.id}/briefing.json": briefing_json(r, self.urls, s),
                  f"{b.id}/feed.xml": briefing_feed(s, b.title, self.urls, self.site_url, self.site_name), **since}
         _release([c])

@@ -112,7 +112,7 @@ def test_disputing_citation_is_kept_apart(built: Path) -> None:
     assert f["origins"] == ["Diplomats"] and f["outlets"] == ["The Herald"]
     assert f["disputed_by"] == ["Officials"]
     html = (built / "site" / "test" / "facts" / "index.html").read_text()
-    row = re.search(r'<tr id="fact-contested">(.*?)</tr>', html, re.S).group(1)
+    row = re.search(r'<tr id="fact-contested"[^>]*>(.*?)</tr>', html, re.S).group(1)
     disputed = re.search(r'class="bg-disputed">(.*?)</div>', row, re.S).group(1)
     assert "wire" in disputed and "herald" not in disputed
     assert "disputed by Officials" in row
@@ -120,7 +120,7 @@ def test_disputing_citation_is_kept_apart(built: Path) -> None:
 
 def test_facts_page_names_origins_per_row(built: Path) -> None:
     html = (built / "site" / "test" / "facts" / "index.html").read_text()
-    row = re.search(r'<tr id="fact-single-origin">(.*?)</tr>', html, re.S).group(1)
+    row = re.search(r'<tr id="fact-single-origin"[^>]*>(.*?)</tr>', html, re.S).group(1)
     assert "2 outlets, 1 origin: Orbital" in row
     assert "bg-badge--single-origin" in row
 
@@ -156,7 +156,7 @@ def test_summary_of_an_open_question_counts_evidence_and_names_no_leaning(built:
 
 def test_assessment_is_marked_as_judgment_with_legend(built: Path) -> None:
     html = (built / "site" / "test" / "index.html").read_text()
-    item = re.search(r'<li id="summary-2" class="([^"]+)">(.*?)</li>', html, re.S)
+    item = re.search(r'<li id="summary-2" class="([^"]+)"[^>]*>(.*?)</li>', html, re.S)
     assert "bg-statement--assessment" in item.group(1)
     assert "low confidence" in item.group(2)
     assert "Assessments are the analyst’s judgment" in html

@@ -604,11 +604,11 @@ def annotated(tmp_path, make_project, **pages_wanted):
 def test_markdown_in_annotation_text_is_rendered_inline(tmp_path, make_project):
     _, pages, _ = annotated(tmp_path, make_project)
     summary = pages["port/index"].html
-    assert ('<span class="bg-text">Cranes <em>stopped</em> on <strong>Tuesday</strong>, see '
+    assert ('<span class="bg-text" data-bg-text>Cranes <em>stopped</em> on <strong>Tuesday</strong>, see '
             '<a href="https://example.com/x"') in summary
     assert "<code>code</code>" in summary
     # inline: no paragraph wrapped around the statement text
-    assert '<span class="bg-text"><p>' not in summary
+    assert '<span class="bg-text" data-bg-text><p>' not in summary
     assert "since <em>Tuesday</em>" in pages["port/facts"].html
 
 

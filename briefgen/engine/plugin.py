@@ -10,7 +10,6 @@ problems and guards site_dir here.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from html import escape as html_escape
 from pathlib import Path
@@ -28,9 +27,10 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import beside, guard, mkdocs_engine, navigation, options, overlay, projectfiles
+from . import beside, guard, mkdocs_engine, navigation, options, overlay, projectfiles, searchindex
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache, kept_in
+from .projectfiles import project_of
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
@@ -43,16 +43,16 @@ class CheckFailed(Exception):
 class RenderedPage(MkDocsPage):
     """A page whose HTML briefgen has rendered: MkDocs gets its meta and content as they are.
 
-    Nothing to read and no Markdown to convert, so no front matter is written out and parsed
-    back, and no Python-Markdown instance is made per page. MkDocs uses a page a plugin sets
-    on `File.page` (as Material's blog plugin does)."""
+    Nothing to read and no Markdown to convert: no front matter written out and parsed back, no
+    Python-Markdown instance per page. MkDocs uses a page a plugin sets on `File.page` (as Material's blog does)."""
 
     def __init__(self, ours: Page, tags: tuple[str, ...], label: str | None, file: File, config: Any) -> None:
         super().__init__(label, file, config)
         self.ours, self.tags = ours, tags
 
     def read_source(self, config: Any) -> None:
-        self.markdown, self.meta = "", beside.page_meta(self.ours, self.tags)
+        # Its search entries go in after the build (searchindex.py): the search plugin skips it.
+        self.markdown, self.meta = "", {**beside.page_meta(self.ours, self.tags), "search": {"exclude": True}}
 
     def render(self, config: Any, files: Files) -> None:
         self.content = self.ours.html
@@ -79,6 +79,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         self.extra: dict[str, str | bytes] = {}
         self.origins: dict[str, str] = {}  # src -> the file a page is made from
         self.tags: dict[str, tuple[str, ...]] = {}
+        self.indexed: dict[str, searchindex.Indexed] = {}  # URL -> a page's entries for the search index
         self.page_cache: PageOutputCache | None = None
         self._caching = False
         self._reused: dict[str, str] = {}  # src -> output kept from the last rebuild
@@ -207,7 +208,8 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
             # source), so plugins that date a page by its file (git log) and MkDocs' dirty
             # rebuilds see its changes; MkDocs never reads it (read_source is ours).
             file = beside.localized(beside.page_file(config, src, self.origins.get(src)), config)
-            RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
+            made = RenderedPage(page, self.tags.get(page.name.split("/", 1)[0], ()), labels.get(src), file, config)
+            searchindex.keep(self.indexed, made)
             files.append(file)
         for src, content in self.extra.items():
             existing = files.get_file_from_path(src)
@@ -280,17 +282,13 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         return output
 
     @event_priority(-200)  # last: the marker lists what every plugin wrote (feeds, i18n's languages)
-    def on_post_build(self, *, config: Any) -> None:
+    def _on_post_build(self, *, config: Any) -> None:
         if self._caching and self.page_cache is not None:
             self.page_cache.finish()
             log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")
         guard.write_marker(Path(config.site_dir))
 
-
-def project_of(config: Any) -> Path:
-    """The folder that holds the config file. Its own link is not followed: a mkdocs.yml that
-    links elsewhere does not make that place the project (it is refused, projectfiles.py)."""
-    return Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent.resolve()
+    on_post_build = CombinedEvent(searchindex.on_post_build, _on_post_build)
 
 
 def _log_report(report: Report) -> None:

@@ -102,3 +102,9 @@ def watch_safely(server: Any, project: Path) -> None:
     server.observer = link_safe_observer(project, server.observer.timeout)
     for path in watched:
         server.watch(path)
+
+
+def project_of(config: Any) -> Path:
+    """The folder that holds the config file. Its own link is not followed: a mkdocs.yml that
+    links elsewhere does not make that place the project (it is refused, above)."""
+    return Path(os.path.abspath(config.config_file_path or "mkdocs.yml")).parent.resolve()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from ..text.direction import direction
 from ..text.fragments import fragment_context, original_link
 from ..text.markup import inline, plain
 from .markers import day, page_markers
+from .searchable import SearchEntry
 from .versions_view import history_context
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ class Page:
     # the preview data and the versions log; nothing a reader searches for, and a quarter of the
     # indexer's work.
     apparatus: str = ""
+    # What a search finds on it: the page and each of its rows (stages/searchable.py).
+    search: tuple[SearchEntry, ...] = ()
 
 
 # A template writes this between a page's content and its apparatus. Text from content cannot
@@ -213,11 +216,13 @@ class Renderer:
         ctx = self._context(r, here, "source", story)
         link = ctx["link"]
         macros: Any = self.env.get_template("_macros.html").module  # its macros are its attributes
+        keys: dict[tuple[str, bool], citeview.BackLink] = {}  # one preview per statement and relation
 
         def cited_by(meta: dict[str, Any]) -> Markup:
             p = r.passage(sid, meta["anchor"])
             backs = [citeview.backlink(st, link(st.page, st.anchor), citeview.disputing(st, sid, p.anchor, r.anchor_of),
                                        lambda text: plain(self.md, text), day) for st in p.cited_by]
+            backs = [keys.setdefault((x.href, x.disputes), replace(x, key=f"b{len(keys) + 1}")) for x in backs]
             around = fragment_context(doc.blocks[p.block].text, meta["words"], doc.blocks)
             return Markup(macros.cited_by(meta["anchor"], backs, original_link(doc.source, meta["words"], around),
                                    ctx["bdir"]))
@@ -231,7 +236,8 @@ class Renderer:
         # into a Markup, copied again by autoescape and once more into the page (a 20 MB source:
         # 120 MB more at once). Content cannot forge the placeholder: autoescape turns its "<"
         # into "&lt;".
-        page = self._page("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid], **ctx)
+        page = self._page("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid],
+                          backlinks=list(keys.values()), **ctx)
         html = page.replace(BODY, body)
         return Page(here, f"{doc.source.outlet}: {doc.source.title}", html,
                     f"Source of the briefing “{b.title}”: {doc.source.title} ({doc.source.outlet})",

@@ -67,6 +67,9 @@ class BackLink:
     where: str  # "bottom line", "fact", "evidence", "event of 13 Dec 2024"
     topic: str  # a fact's name; "" for the others
     words: str  # the statement's first words (a fact: its value's), plain text
+    text: str = ""  # all its words (a fact: its value), plain text, for its preview
+    about: str = ""  # what it is about: a fact's name, the question of a piece of evidence
+    key: str = ""  # id of its preview data on the page, e.g. "b2"
 
 
 _WHERE = {"summary": "bottom line", "fact": "fact", "evidence": "evidence"}
@@ -83,7 +86,9 @@ def backlink(st: Statement, href: str, disputes: bool, plain: Callable[[str], st
     """`plain`: Markdown to the words a reader sees; `day`: a date as pages print it."""
     where = _WHERE.get(st.kind) or f"event of {day(st.date)}"
     fact = st.kind == "fact"  # its name says most; a few words of the value follow it
-    return BackLink(href, disputes, where, st.topic if fact else "", gist(plain(st.text), 4 if fact else GIST_WORDS))
+    text = plain(st.text)
+    return BackLink(href, disputes, where, st.topic if fact else "", gist(text, 4 if fact else GIST_WORDS), text,
+                    st.topic)
 
 
 def source_numbers(b: Briefing) -> dict[str, int]:

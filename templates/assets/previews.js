@@ -1,5 +1,6 @@
 /* Citation previews: hovering, focusing or tapping a marker [2] shows the quote with a few words
-   around it, the outlet, origin, date and note. Without JavaScript a marker is a plain link.
+   around it, the outlet, origin, date and note. On a source page, a back-link beside a passage
+   previews the same way the statement it names, whole. Without JavaScript both are plain links.
 
    Security: text from articles and annotations is only ever read with textContent and written
    with createElement/textContent, never as HTML. The preview data sits in an inert <template>;
@@ -37,7 +38,32 @@
     return a;
   }
 
+  // A back-link's statement: whether the passage supports or disputes it, what it is, all its words.
+  function fillStatement(data) {
+    var box = make("div", "bg-pop__inner");
+    var disputes = data.hasAttribute("data-disputes");
+    box.appendChild(make("p", disputes ? "bg-pop__disputes" : "bg-pop__supports",
+                         disputes ? "✕ This passage disputes" : "This passage supports"));
+    var where = field(data, "where"), about = field(data, "about");
+    var head = make("p", "bg-pop__meta");
+    head.appendChild(make("strong", "", where.charAt(0).toUpperCase() + where.slice(1) + (about ? ": " : "")));
+    if (about) head.appendChild(make("bdi", "", about));
+    box.appendChild(head);
+    var text = make("p", "bg-pop__statement", field(data, "text"));
+    // Its own direction, from its first letters: an Arabic statement in an English briefing reads
+    // right to left, its full stop at its end.
+    text.dir = "auto";
+    if (data.getAttribute("data-lang")) text.lang = data.getAttribute("data-lang");
+    box.appendChild(text);
+    var links = make("p", "bg-pop__links");
+    var href = safeHref(data.getAttribute("data-href"));
+    if (href) links.appendChild(link(href, "Go to the statement →", false));
+    box.appendChild(links);
+    return box;
+  }
+
   function fill(data) {
+    if (data.getAttribute("data-kind") === "statement") return fillStatement(data);
     var box = make("div", "bg-pop__inner");
     var disputes = data.hasAttribute("data-disputes");
     if (disputes) box.appendChild(make("p", "bg-pop__disputes", "✕ This source disputes the statement"));
@@ -117,6 +143,7 @@
     ensurePop();
     if (current && current !== marker) current.removeAttribute("aria-describedby");
     pop.replaceChildren(fill(data));
+    pop.setAttribute("aria-label", data.getAttribute("data-kind") === "statement" ? "Statement preview" : "Citation preview");
     pop.classList.toggle("bg-pop--disputes", data.hasAttribute("data-disputes"));
     pop.hidden = false;
     current = marker;

@@ -1,0 +1,61 @@
+"""Search in headless Chromium (issue 23): typing in Material's search box finds a fact, a piece of
+evidence or a statement as a hit of its own, whose snippet is the row's own words, and clicking it
+lands on the row (its anchor, highlighted as :target), in English, Greek and Arabic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from search_project import fill
+
+from .conftest import DESKTOP, Site, _context, _served_project
+
+pytestmark = pytest.mark.browser
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory: pytest.TempPathFactory, chromium) -> Iterator[Site]:
+    with _served_project(tmp_path_factory.mktemp("search"), fill) as (project, url):
+        yield Site(project, project / "site", url, "harbour", "greek", {})
+
+
+@pytest.fixture
+def search_page(chromium, search_site: Site):
+    context = _context(chromium, search_site, viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+def _search(page, site: Site, words: str) -> None:
+    page.goto(site.url + "harbour/", wait_until="load")
+    page.wait_for_function("() => !/Initializing/i.test(document.querySelector('.md-search-result__meta').textContent)")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially(words, delay=20)
+    # Playwright inserts Greek and Arabic letters as text, without the key events a keyboard
+    # sends; Material searches on those, so one key that sends them follows.
+    page.keyboard.press("End")
+
+
+# (words typed, the row's anchor, the page it is on, the words its snippet shows, where the page shows them)
+HITS = [
+    ("weekend", "fact-ships", "harbour/facts/", "Left the port before the weekend", "#fact-ships td[data-label='What is known']"),
+    ("Δευτέρα", "fact-port", "harbour/facts/", "Κλειστό από τη Δευτέρα", "#fact-port td[data-label='What is known']"),
+    ("متوقفة", "q-reopen-e1", "harbour/questions/", "قالت السلطات إن الرافعات متوقفة", "#q-reopen-e1 .bg-text"),
+    ("αρχές", "summary-2", "harbour/", "Οι αρχές λένε ότι το λιμάνι είναι κλειστό.", "#summary-2 .bg-text"),
+]
+
+
+@pytest.mark.parametrize(("words", "anchor", "page_url", "snippet", "shown"), HITS, ids=[h[1] for h in HITS])
+def test_a_search_hit_lands_on_its_row(search_page, search_site: Site, words, anchor, page_url, snippet, shown):
+    page = search_page
+    _search(page, search_site, words)
+    hit = page.locator(f".md-search-result__item a[href$='#{anchor}']")
+    hit.wait_for(state="visible")
+    # The snippet is the row's words: no table header, no badges, no screen-reader words.
+    assert " ".join(hit.inner_text().split()[-len(snippet.split()):]) == snippet
+    hit.click()
+    page.wait_for_function("id => location.hash === '#' + id && document.querySelector(':target')?.id === id", arg=anchor)
+    assert page.url == search_site.url + page_url + "#" + anchor
+    assert page.locator(shown).inner_text().strip() == snippet, "the snippet is not what the row shows"
+    box = page.locator(f"#{anchor}").bounding_box()
+    assert box is not None and 0 <= box["y"] < DESKTOP["height"], "the row is not in view"
