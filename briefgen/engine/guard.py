@@ -60,7 +60,10 @@ def _refuse(setting: str, shown: str, why: str) -> UserError:
 
 
 def check_docs_dir(project: Path, docs_dir: Path, shown: str) -> None:
-    """MkDocs would render and copy whatever docs_dir holds: never the content folder."""
+    """MkDocs would render and copy whatever docs_dir holds: never the content folder. A content/
+    that is a link is refused where content is read, with its own line (loading/paths.py)."""
+    if (project / "content").is_symlink():
+        return
     if _inside(_real(project / "content"), _real(docs_dir)):
         raise _refuse("docs_dir", shown, "is or contains content/; MkDocs would publish the "
                       "sources as they are (use a separate folder such as docs/)")
