@@ -256,6 +256,7 @@ def _render_keeping(checked: list[Checked], render_one: Callable[[Checked, Story
     from dataclasses import asdict
 
     from .stages.render import Page
+    from .stages.searchable import SearchEntry
 
     stories = [story_of(c) for c in checked]
     keys = [memo.key(c.briefing, s) for c, s in zip(checked, stories)]
@@ -263,7 +264,8 @@ def _render_keeping(checked: list[Checked], render_one: Callable[[Checked, Story
     for i, key in enumerate(keys):
         kept = memo.get(key)
         if kept is not None:
-            results[i] = (None, [Page(**p) for p in kept["pages"]], kept["files"], stories[i])
+            pages = [Page(**{**p, "search": tuple(SearchEntry(**e) for e in p["search"])}) for p in kept["pages"]]
+            results[i] = (None, pages, kept["files"], stories[i])
     missing = [i for i, r in enumerate(results) if r is None]
     for i, done in zip(missing, map_in_two(lambda i: render_one(checked[i], stories[i]), missing, jobs)):
         results[i] = done

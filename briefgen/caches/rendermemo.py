@@ -30,7 +30,16 @@ log = logging.getLogger("briefgen")
 _FORMAT = 2  # bump when what a kept briefing holds changes
 _NAME = re.compile(r"[0-9a-f]{32}\.briefing")
 _PAGE_FIELDS = {"name": str, "title": str, "html": str, "description": str, "kind": str, "meta": dict,
-                "apparatus": str}
+                "apparatus": str, "search": list}
+_ENTRY_FIELDS = {"anchor", "title", "text"}
+_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+def _relative(name: str) -> bool:
+    """A page or file name as render makes them (`khmeimim/facts`, `khmeimim/feed.xml`): relative,
+    of plain segments, none `..`; a name read back from a kept file becomes a path under
+    site_dir or the staged docs folder, so nothing else is taken from it."""
+    return all(_SEGMENT.fullmatch(part) and part != ".." for part in name.split("/"))
 
 
 def _well_formed(kept: Any) -> bool:
@@ -47,7 +56,11 @@ def _well_formed(kept: Any) -> bool:
             return False
         if not all(isinstance(k, str) and isinstance(v, (str, bool)) for k, v in page["meta"].items()):
             return False
-    return all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+        if not _relative(page["name"]) or not all(
+                isinstance(e, dict) and set(e) == _ENTRY_FIELDS and all(isinstance(v, str) for v in e.values())
+                for e in page["search"]):
+            return False
+    return all(isinstance(k, str) and _relative(k) and isinstance(v, str) for k, v in files.items())
 
 
 class RenderMemo:

@@ -65,15 +65,16 @@ class _Kept:
         except (OSError, ValueError, AttributeError, RecursionError):
             self.read = {}
 
-    def get(self, key: str) -> tuple[bool, Page | None]:
+    def get(self, key: str, name: str) -> tuple[bool, Page | None]:
         """(known, its page): a version known to have no page (it did not pass check then) is
-        not loaded again either."""
+        not loaded again either. A page kept under another name than `name` is a miss: the name
+        becomes a path (Zensical stages docs/<name>/index.md), and the seal is no secret."""
         fields = self.read.get(key)
         if fields == []:
             self.used[key] = fields
             return True, None
         if not (isinstance(fields, list) and len(fields) == 6 and all(isinstance(f, str) for f in fields[:5])
-                and isinstance(fields[5], dict)):
+                and isinstance(fields[5], dict) and fields[0] == name):
             return False, None
         self.used[key] = fields
         name, title, html, description, apparatus, meta = fields
@@ -103,7 +104,7 @@ def earlier_pages(project: Path, briefing: str, trees: dict[str, str], render: C
     same = json.dumps(depends, sort_keys=True, ensure_ascii=False)
     keys = {as_of: hashlib.blake2b(f"{tree}\0{as_of}\0{same}".encode(), digest_size=16).hexdigest()
             for as_of, tree in trees.items()}
-    known = {as_of: kept.get(key) for as_of, key in keys.items()}
+    known = {as_of: kept.get(key, f"{briefing}/versions/{as_of}") for as_of, key in keys.items()}
     pages = {as_of: page for as_of, (_, page) in known.items() if page is not None}
     missing = {trees[as_of]: as_of for as_of, (seen, _) in known.items() if not seen}
     if missing:
