@@ -254,10 +254,10 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
                 page.meta["template"] = TEMPLATE
         # A page's nav label ("Key facts") is its title to MkDocs, and its meta holds escaped
         # text for the theme, which does not escape. Plugins that list pages in this event
-        # (feeds, which escape what they print) get its own title and description as plain
-        # text; after it, its title escaped (tag listings, in on_env); its label in on_env.
+        # (feeds) get its own title as plain text, its description escaped (RSS <description> and
+        # JSON Feed's content_html are HTML); after it, its title escaped (tag listings); label in on_env.
         self._labels.append((page, page.title))
-        page.title, page.meta["description"] = page.ours.title, page.ours.description
+        page.title, page.meta["description"] = page.ours.title, html_escape(page.ours.description)
         return html
 
     @event_priority(-200)  # after every plugin's on_page_content
