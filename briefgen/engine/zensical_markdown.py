@@ -18,15 +18,21 @@ from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
+from markdown.util import HTML_PLACEHOLDER
 
 MARK = "<!-- briefgen: rendered page -->"  # the first line of every page briefgen stages
+_PLACEHOLDER_START = HTML_PLACEHOLDER.split("%s")[0]  # "\x02wzxhzdk:"
 
 
 class _Take(Preprocessor):  # type: ignore[misc]  # Python-Markdown ships no type hints
     def run(self, lines: list[str]) -> list[str]:
         if not lines or lines[0] != MARK:
             return lines
-        self.md.htmlStash.store("\n".join(lines[1:]))
+        # Markdown puts the stash back by its placeholders (STX "wzxhzdk:<n>" ETX) until none is
+        # left: one in the page (a YAML "\u0002" escape) would recurse without end. Its STX goes
+        # in as a character reference, which a browser reads as the same character.
+        html = "\n".join(lines[1:]).replace(_PLACEHOLDER_START, "&#2;" + _PLACEHOLDER_START[1:])
+        self.md.htmlStash.store(html)
         return [MARK]
 
 
