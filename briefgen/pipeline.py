@@ -25,11 +25,10 @@ from .strategy import Strategy
 from .text.markup import markdown
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
-    from collections.abc import Callable
-
     from .analysis.changes import Story
     from .caches.rendermemo import RenderMemo
     from .caches.reuse import Reuse
+    from .caches.spool import Held, InMemory, Spool
     from .history.versions import History
     from .stages.render import Page, Renderer
     from .stages.resolve import Resolved
@@ -101,6 +100,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
     with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
+    from .caches.spool import InMemory, Spool
     from .history.earlier import render_stamp
     from .history.versions import history_for
     from .stages.feed import site_feed
@@ -116,8 +116,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     one = _BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)
     if reuse is None:
         memo = _memo(project, outcome, (urls.directory_urls, site_name, site_url, cite))
-        results = (_render_keeping(outcome.checked, one.render, one.story, memo, strategy.jobs) if memo is not None
-                   else map_in_two(one.render, outcome.checked, strategy.jobs))  # jobs=1: this process
+        spool = Spool(outcome.cache) if strategy.spool else InMemory()
+        results = _render_keeping(outcome.checked, one, memo, spool, strategy.jobs)
         _release(outcome.checked)
     else:
         base = (reuse.render_stamp(project, urls.directory_urls, site_name), site_url)  # feeds use site_url
@@ -249,26 +249,43 @@ def _memo(project: Path, outcome: Outcome, settings: tuple[object, ...]) -> Rend
     return RenderMemo(folder, project / "templates", settings) if folder is not None else None
 
 
-def _render_keeping(checked: list[Checked], render_one: Callable[[Checked, Story], Rendered],
-                    story_of: Callable[[Checked], Story], memo: RenderMemo, jobs: int) -> list[Rendered]:
+def _render_keeping(checked: list[Checked], one: _BriefingRenderer, memo: RenderMemo | None,
+                    spool: Spool | InMemory, jobs: int) -> list[Rendered]:
     """A one-shot build: a briefing whose content, story and templates are those of a kept one
-    is read back; the others are rendered (in two processes when `jobs` says so) and kept."""
+    is read back; the others are rendered (in two processes when `jobs` says so) and kept. Each
+    briefing's pages go into the spool as they are rendered or read back (caches/spool.py)."""
     from dataclasses import asdict
 
+    stories = [one.story(c) for c in checked] if memo is not None else []  # without a memo: where it renders
+    keys = [memo.key(c.briefing, s) for c, s in zip(checked, stories)] if memo is not None else []
+    results: list[Rendered | None] = [None] * len(checked)
+    for i, key in enumerate(keys):
+        kept = _kept(memo, key) if memo is not None else None
+        if kept is not None:
+            results[i] = None, [spool.page(spool.put(p)) for p in kept[0]], kept[1], stories[i]
+
+    def render_and_keep(i: int) -> tuple[Resolved | None, list[Held], dict[str, str], Story]:
+        r, pages, files, s = one.render(checked[i], stories[i] if stories else None)  # in the worker for every other
+        if memo is not None:
+            memo.put(keys[i], {"pages": [asdict(p) for p in pages], "files": files})
+        return r, [spool.put(p) for p in pages], files, s
+
+    missing = [i for i, r in enumerate(results) if r is None]
+    for i, (r, held, files, s) in zip(missing, map_in_two(render_and_keep, missing, jobs)):
+        if memo is not None:
+            memo.keep(keys[i])  # written by the worker, perhaps: this process removes the others
+        results[i] = r, [spool.page(h) for h in held], files, s
+    if memo is not None:
+        memo.finish()
+    return [r for r in results if r is not None]
+
+
+def _kept(memo: RenderMemo, key: str) -> tuple[list[Page], dict[str, str]] | None:
+    """A kept briefing's pages and files, or None."""
     from .stages.render import Page
     from .stages.searchable import SearchEntry
 
-    stories = [story_of(c) for c in checked]
-    keys = [memo.key(c.briefing, s) for c, s in zip(checked, stories)]
-    results: list[Rendered | None] = [None] * len(checked)
-    for i, key in enumerate(keys):
-        kept = memo.get(key)
-        if kept is not None:
-            pages = [Page(**{**p, "search": tuple(SearchEntry(**e) for e in p["search"])}) for p in kept["pages"]]
-            results[i] = (None, pages, kept["files"], stories[i])
-    missing = [i for i, r in enumerate(results) if r is None]
-    for i, done in zip(missing, map_in_two(lambda i: render_one(checked[i], stories[i]), missing, jobs)):
-        results[i] = done
-        memo.put(keys[i], {"pages": [asdict(p) for p in done[1]], "files": done[2]})
-    memo.finish()
-    return [r for r in results if r is not None]
+    kept = memo.get(key)
+    if kept is None:
+        return None
+    return [Page(**{**p, "search": tuple(SearchEntry(**e) for e in p["search"])}) for p in kept["pages"]], kept["files"]

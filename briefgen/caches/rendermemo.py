@@ -109,6 +109,10 @@ class RenderMemo:
         write_sealed(self.folder / f"{key}.briefing", f"briefing/{_FORMAT}/{key}",
                      *pack({"pages": pages, "files": list(kept["files"])}, texts))
 
+    def keep(self, key: str) -> None:
+        """A briefing this build put, perhaps from the forked worker: not removed by `finish`."""
+        self._used.add(key)
+
     def finish(self) -> None:
         """Keep only this build's briefings, so the cache never outgrows the site."""
         try:

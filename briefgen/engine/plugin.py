@@ -19,7 +19,6 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page as MkDocsPage
 
 from .. import pipeline
 from ..caches.reuse import serving
@@ -31,6 +30,7 @@ from . import beside, guard, mkdocs_engine, navigation, options, overlay, projec
 from .hosts import only_own_host
 from .pagecache import TEMPLATE, PageOutputCache, kept_in
 from .projectfiles import project_of
+from .renderedpage import RenderedPage
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
@@ -38,25 +38,6 @@ log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen
 
 class CheckFailed(Exception):
     """The check failed under briefgen build/serve, which report the problems themselves."""
-
-
-class RenderedPage(MkDocsPage):
-    """A page whose HTML briefgen has rendered: MkDocs gets its meta and content as they are.
-
-    Nothing to read and no Markdown to convert: no front matter written out and parsed back, no
-    Python-Markdown instance per page. MkDocs uses a page a plugin sets on `File.page` (as Material's blog does)."""
-
-    def __init__(self, ours: Page, tags: tuple[str, ...], label: str | None, file: File, config: Any) -> None:
-        super().__init__(label, file, config)
-        self.ours, self.tags = ours, tags
-
-    def read_source(self, config: Any) -> None:
-        # Its search entries go in after the build (searchindex.py): the search plugin skips it.
-        self.markdown, self.meta = "", {**beside.page_meta(self.ours, self.tags), "search": {"exclude": True}}
-
-    def render(self, config: Any, files: Files) -> None:
-        self.content = self.ours.html
-        self.toc = []  # type: ignore[assignment]  # pages hide the toc; headings carry their ids
 
 
 class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-untyped-call]  # MkDocs is untyped
