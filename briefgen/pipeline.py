@@ -11,6 +11,7 @@ Each stage is a function of what the one before returned, and changes none of it
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -268,9 +269,10 @@ def _render_keeping(checked: list[Checked], one: _BriefingRenderer, memo: Render
         r, pages, files, s = one.render(checked[i], stories[i] if stories else None)  # in the worker for every other
         if memo is not None:
             memo.put(keys[i], {"pages": [asdict(p) for p in pages], "files": files})
-        return r, [spool.put(p) for p in pages], files, s
+        # The worker's Resolved stays there: pickled, it carried its briefing back (a second copy).
+        return r if os.getpid() == here else None, [spool.put(p) for p in pages], files, s
 
-    missing = [i for i, r in enumerate(results) if r is None]
+    missing, here = [i for i, r in enumerate(results) if r is None], os.getpid()
     for i, (r, held, files, s) in zip(missing, map_in_two(render_and_keep, missing, jobs)):
         if memo is not None:
             memo.keep(keys[i])  # written by the worker, perhaps: this process removes the others
