@@ -175,9 +175,9 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         for page, label in self._labels:
             page.title = label
         self._labels = []
-        # MkDocs makes a new theme environment every build; `serve` keeps compiled templates.
-        if self.strategy is not None and self.strategy.reuse is not None:
-            env.bytecode_cache = self.strategy.reuse.templates
+        # MkDocs makes a new theme environment every build; compiled templates are kept.
+        if self.theming.templates is not None:
+            env.bytecode_cache = self.theming.templates
         doc_files = files.documentation_pages()  # last: every page read, every global set
         self.theming.fork([f.page for f in doc_files if isinstance(f.page, RenderedPage)], env, config, doc_files)
         return env

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..caches.templatecache import kept_templates
 from ..strategy import Strategy
 from .pagecache import TEMPLATE, PageOutputCache, kept_in
 from .paralleltheme import ParallelTheming, parallel_safe
@@ -25,10 +26,12 @@ class Theming:
     def __init__(self, strategy: Strategy | None = None, cache: Path | None = None) -> None:
         """`cache`: the run's cache folder (a one-shot build keeps its pages there)."""
         self.page_cache: PageOutputCache | None = None
+        self.templates: Any = None  # compiled templates: serve's in memory, a build's in the cache folder
         if strategy is not None and strategy.reuse is not None:
             self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
+            self.templates = strategy.reuse.templates
         elif cache is not None:
-            self.page_cache = kept_in(cache)
+            self.page_cache, self.templates = kept_in(cache), kept_templates(cache)
         parallel = strategy is not None and strategy.jobs >= 2 and strategy.reuse is None
         self._worker = ParallelTheming() if parallel else None
         self._caching = False
