@@ -87,6 +87,8 @@ class Theming:
         pruned to this build's."""
         if self._worker is not None:
             self._worker.finish()
+        if self.page_cache is not None:
+            self.page_cache.close()
         if succeeded and self._caching and self.page_cache is not None:
             self.page_cache.finish()
             log.debug(f"kept {self.page_cache.hits} of {pages} pages from the last build")
