@@ -73,5 +73,5 @@ def test_no_spool_is_left_behind_by_a_build_or_a_failed_build(tmp_path: Path, mo
     failed = build_site(project, strategy=Strategy(parse_cache=cache))
     assert failed.report.errors
     assert list(temporary.iterdir()) == []
-    kept = sorted(p.name for p in (project / ".briefgen-cache").iterdir()) if cache else []
-    assert kept == (["briefings", "pages", "sources.json"] if cache else [])
+    kept = {p.name for p in (project / ".briefgen-cache").iterdir()} if cache else set()
+    assert kept <= {"briefings", "pages", "sources.json", "templates"}  # the cache's own, nothing spooled
