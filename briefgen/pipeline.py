@@ -101,6 +101,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
     with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
+    from .caches.templatecache import kept_templates
     from .history.earlier import render_stamp
     from .history.versions import history_for
     from .stages.feed import site_feed
@@ -110,7 +111,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     reuse = strategy.reuse
     history = history_for(project, [c.briefing for c in outcome.checked],  # read at the edge, like content
                           outcome.cache, strategy.jobs)
-    renderer = Renderer(project, urls, markdown(), site_name, reuse.templates if reuse else None)
+    compiled = reuse.templates if reuse else kept_templates(outcome.cache)  # templates compiled before
+    renderer = Renderer(project, urls, markdown(), site_name, compiled)
     # Earlier versions' pages are kept by what they are rendered with; read once, before workers fork.
     stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
     one = _BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)

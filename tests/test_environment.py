@@ -235,10 +235,10 @@ def test_a_read_only_project_or_site_dir_is_one_line(project, tmp_path):
     assert re.fullmatch(r"error: ro/\S*: the file system is read-only; make it writable, "
                         r"or write elsewhere", line), line
     # The project was writable the second time: the build kept its cache (the parse cache, and
-    # the briefings and pages it rendered, each valid whatever became of the site), nothing else.
+    # the briefings and pages it rendered, the templates it compiled, each valid whatever became of the site), nothing else.
     kept = [e for e in entries(project) if e.startswith(".briefgen-cache/")]
-    assert all(re.fullmatch(r"\.briefgen-cache/(sources\.json|briefings|pages|briefings/[0-9a-f]{32}\.briefing"
-                            r"|pages/[0-9a-f]{32}\.page)", e) for e in kept), kept
+    assert all(re.fullmatch(r"\.briefgen-cache/(sources\.json|briefings|pages|templates|briefings/[0-9a-f]{32}"
+                            r"\.briefing|pages/[0-9a-f]{32}\.page|templates/[0-9a-f]{40}\.code)", e) for e in kept), kept
     assert [e for e in entries(project) if not e.startswith(".briefgen-cache/")] == sorted([
                                        ".briefgen-cache",
                                        "content", "content/khmeimim", "content/khmeimim/briefing.yml",

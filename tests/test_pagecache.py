@@ -200,3 +200,27 @@ def test_a_damaged_kept_briefing_is_a_miss(tmp_path):
     build_ok(project)
     assert _site_bytes(project / "site") == first
     assert all(b"Khmeimin" not in p.read_bytes() for p in (project / ".briefgen-cache/briefings").iterdir())
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_anew(tmp_path):
+    project = _project(tmp_path / "p")
+    build_ok(project)
+    first = _site_bytes(project / "site")
+    kept = sorted((project / ".briefgen-cache/templates").glob("*.code"))
+    assert len(kept) > 10  # Material's base.html and partials, our main.html override, briefgen's own
+    kept[0].write_bytes(kept[0].read_bytes()[:-7] + b"garbage")  # seal broken
+    kept[1].write_bytes(b"")
+    shutil.rmtree(project / ".briefgen-cache/pages")
+    build_ok(project)
+    assert _site_bytes(project / "site") == first
+    assert len(kept[0].read_bytes()) > 100 and kept[1].read_bytes()  # written again
+
+
+def test_a_linked_templates_cache_is_not_followed(tmp_path):
+    project = _project(tmp_path / "p")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".briefgen-cache").mkdir()
+    (project / ".briefgen-cache/templates").symlink_to(elsewhere)
+    build_ok(project)
+    assert list(elsewhere.iterdir()) == []

@@ -135,3 +135,82 @@ def test_a_template_error_is_located_with_two_processes(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.splitlines()[-2].startswith("templates/facts.html:2:1: error: template error"), result.stderr
     assert not (root / "site").exists()
+
+
+# Theming (engine/paralleltheme.py): a worker forked at on_env themes part of the pages.
+
+_THEMED_IN_TWO = """
+import os, sys
+from pathlib import Path
+import mkdocs.commands.build as mkbuild
+import briefgen.engine.paralleltheme as pt
+main, fail_after = os.getpid(), int(sys.argv[3])
+real_context, real_work = mkbuild.get_context, pt._work
+themed = []
+def get_context(nav, files, config, page=None, base_url=""):
+    if os.getpid() != main and page is not None:  # the worker: record its pages, and fail after `fail_after` of them
+        themed.append(page.file.src_uri)
+        Path(sys.argv[2]).write_text("\\n".join(themed))
+        if 0 <= fail_after < len(themed):
+            raise RuntimeError("the worker fails")
+    return real_context(nav, files, config, page, base_url)
+mkbuild.get_context = get_context
+from briefgen.engine.site import build_site
+from briefgen.strategy import Strategy
+outcome = build_site(Path(sys.argv[1]), strategy=Strategy(parse_cache=False, jobs=2))
+assert not outcome.report.errors, outcome.report.sorted()
+"""
+
+
+def _theme_in_two(project: Path, tmp_path: Path, fail_after: int = -1) -> tuple[list[str], list[str]]:
+    """Build with the theming worker; the pages it themed (it may fail after `fail_after`) and
+    what it left in the temporary folder."""
+    marker, tmp = tmp_path / "themed.txt", tmp_path / "tmp"
+    tmp.mkdir(exist_ok=True)
+    proc = subprocess.run([sys.executable, "-c", _THEMED_IN_TWO, str(project), str(marker), str(fail_after)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)})
+    assert proc.returncode == 0, proc.stderr
+    left = [*tmp.iterdir(), *project.rglob(".briefgen-theme-*")]
+    return (marker.read_text().splitlines() if marker.exists() else []), sorted(p.name for p in left)
+
+
+def test_a_theming_worker_builds_the_same_site_as_one_process(tmp_path: Path) -> None:
+    one, two = _project(tmp_path / "one"), _project(tmp_path / "two")
+    assert _build(one, "1").returncode == 0
+    themed, left = _theme_in_two(two, tmp_path)
+    _same_sites(one, two)
+    # 11 pages (the index; two briefings of summary, facts, questions and 2 sources): the worker
+    # themes 55% of them, interleaved (SHARE), so 6, and never the same page twice.
+    assert len(set(themed)) == len(themed) == 6, themed
+    assert left == [], "the spool is removed"
+
+
+def test_pages_a_failed_theming_worker_did_not_deliver_are_themed_here(tmp_path: Path) -> None:
+    one, two = _project(tmp_path / "one"), _project(tmp_path / "two")
+    assert _build(one, "1").returncode == 0
+    themed, left = _theme_in_two(two, tmp_path, fail_after=2)
+    assert len(themed) == 3  # two delivered, the third failed: the worker stopped there
+    _same_sites(one, two)
+    assert left == []
+
+
+def test_a_build_that_fails_while_theming_leaves_no_worker_or_spool(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p")
+    (root / "templates/theme").mkdir(parents=True)
+    (root / "templates/theme/main.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}{{ page.no_such.thing }}{% endblock %}\n')
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    result = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(root), "build", "--no-cache"],
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "BRIEFGEN_JOBS": "2", "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)})
+    assert result.returncode != 0 and not (root / "site").exists()
+    assert list(tmp.iterdir()) == [] and not list(root.rglob(".briefgen-theme-*")), "the spool is removed"
+
+
+def test_the_worker_takes_its_share_interleaved() -> None:
+    from briefgen.engine.paralleltheme import shares
+
+    assert shares(6, 0.5) == [False, True, False, True, False, True]
+    assert sum(shares(20, 0.55)) == 11 and shares(3, 0.0) == [False] * 3

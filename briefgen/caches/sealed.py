@@ -1,6 +1,7 @@
 """One way to keep a cache file: written whole and atomically, sealed to the code that wrote it,
 and checked before a byte of it is trusted. sources.json (parsecache.py), history.json
-(history/cache.py) and the themed pages (engine/pagecache.py) all go through here.
+(history/cache.py), the kept briefings (rendermemo.py), the compiled templates
+(templatecache.py) and the themed pages (engine/pagecache.py) all go through here.
 
 A sealed file is a header line of JSON, `{"stamp": ..., "digest": ...}`, then the body. The
 stamp names the format and code that wrote it; the digest is blake2b over the body's exact

@@ -24,6 +24,7 @@ import hashlib
 import logging
 import os
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,8 @@ class PageOutputCache:
         self._reused: dict[str, list[Any] | None] = {}  # key -> entries of a page kept, until indexed
         self._page_keys: dict[str, str] = {}  # page's file -> its key: how the index finds its entries
         self.hits = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[bool]] = []
 
     def start(self, config: Any, nav: Any) -> bool:
         """Begin a build; False if some plugin or hook makes this cache unsafe to use for it."""
@@ -155,18 +158,32 @@ class PageOutputCache:
         return kept if _well_formed(kept) else None
 
     def put(self, key: str, output: str) -> None:
-        kept = {"output": output, "search": self._pending.pop(key, None) if self._index is not None else None}
+        search = self._pending.pop(key, None) if self._index is not None else None
+        kept: dict[str, Any] = {"output": output, "search": search}
         self._used.add(key)
         if self.folder is None:
             self._kept[key] = kept
             return
-        write_sealed(self.folder / f"{key}.page", f"page/{_FORMAT}/{key}", *pack(kept["search"], [output]))
+        # Written by a thread while MkDocs themes the next page: a write is mostly system calls,
+        # which leave the interpreter to the theming (started after the worker forked, on_env).
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="briefgen-pages")
+        self._writes.append(self._writer.submit(_write, self.folder / f"{key}.page", key, search, output))
+
+    def close(self) -> None:
+        """Every kept page written (a failed write was logged); an error of the writer is raised."""
+        writer, writes, self._writer, self._writes = self._writer, self._writes, None, []
+        if writer is not None:
+            writer.shutdown(wait=True)
+            for done in writes:
+                done.result()
 
     def finish(self) -> None:
         """After a build that succeeded: keep only its pages, so the cache never outgrows the site."""
         if self.folder is None:
             self._outputs = self._kept
             return
+        self.close()
         try:
             names = os.listdir(self.folder)
         except OSError:
@@ -177,3 +194,7 @@ class PageOutputCache:
                     (self.folder / name).unlink()
                 except OSError as exc:
                     log.debug(f"could not remove {self.folder / name}: {exc}")
+
+
+def _write(path: Path, key: str, search: list[Any] | None, output: str) -> bool:
+    return write_sealed(path, f"page/{_FORMAT}/{key}", *pack(search, [output]))

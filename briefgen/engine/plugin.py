@@ -15,7 +15,6 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
@@ -29,8 +28,8 @@ from ..strategy import Strategy
 from ..urls import Urls
 from . import beside, guard, mkdocs_engine, navigation, options, overlay, projectfiles, searchindex
 from .hosts import only_own_host
-from .pagecache import TEMPLATE, PageOutputCache, kept_in
 from .projectfiles import project_of
+from .theming import Theming
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.briefgen")
@@ -80,10 +79,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         self.origins: dict[str, str] = {}  # src -> the file a page is made from
         self.tags: dict[str, tuple[str, ...]] = {}
         self.indexed: dict[str, searchindex.Indexed] = {}  # URL -> a page's entries for the search index
-        self.page_cache: PageOutputCache | None = None
-        self._caching = False
-        self._reused: dict[str, str] = {}  # src -> output kept from the last rebuild
-        self._keys: dict[str, str] = {}  # src -> key of a page rendered this time
+        self.theming = Theming()  # kept pages, a worker theming some (set in on_config)
         self._labels: list[tuple[Any, str]] = []  # (page, nav label) while its own title stands in
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -123,10 +119,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
             raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
         overlay.add_script(config, self.extra, self.command)
-        if strategy.reuse is not None:
-            self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
-        elif outcome.cache is not None:  # a one-shot build keeps its pages in .briefgen-cache/
-            self.page_cache = kept_in(outcome.cache)
+        self.theming = Theming(strategy, outcome.cache)
         return config
 
     def _guard(self, config: Any, project: Path) -> None:
@@ -182,9 +175,11 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         for page, label in self._labels:
             page.title = label
         self._labels = []
-        # MkDocs makes a new theme environment every build; `serve` keeps compiled templates.
-        if self.strategy is not None and self.strategy.reuse is not None:
-            env.bytecode_cache = self.strategy.reuse.templates
+        # MkDocs makes a new theme environment every build; compiled templates are kept.
+        if self.theming.templates is not None:
+            env.bytecode_cache = self.theming.templates
+        doc_files = files.documentation_pages()  # last: every page read, every global set
+        self.theming.fork([f.page for f in doc_files if isinstance(f.page, RenderedPage)], env, config, doc_files)
         return env
 
     def _on_files(self, files: Files, *, config: Any) -> Files:
@@ -234,24 +229,14 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
                           "may not be read; nothing was built")
 
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
-        if self.page_cache is not None:
-            self._caching = self.page_cache.start(config, nav)
+        self.theming.on_nav(config, nav)
         return nav
 
     @event_priority(100)  # first, so feed plugins (which read titles here) see the switch below
     def _on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
         if not isinstance(page, RenderedPage):
             return html
-        # The theme template is picked before on_page_context, so a kept page is decided here.
-        cache = self.page_cache
-        if self._caching and cache is not None:
-            key = cache.key(page)
-            output = cache.get(key)
-            if output is None:
-                self._keys[page.file.src_uri] = key
-            else:
-                self._reused[page.file.src_uri] = output
-                page.meta["template"] = TEMPLATE
+        self.theming.choose(page)
         # A page's nav label ("Key facts") is its title to MkDocs, and its meta holds escaped
         # text for the theme, which does not escape. Plugins that list pages in this event
         # (feeds) get its own title as plain text, its description escaped (RSS <description> and
@@ -268,27 +253,31 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
 
     on_page_content = CombinedEvent(_on_page_content, _on_page_content_late)
 
-    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+    def _on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         context["briefgen_page"] = self.pages.get(page.file.src_uri)
-        reused = self._reused.pop(page.file.src_uri, None)  # held no longer than its page
-        if reused is not None:
-            context["briefgen_cached"] = Markup(reused)
+        self.theming.context(page, context)
         return context
 
+    @event_priority(-1000)  # last: themed here if the worker failed, with every plugin's context
+    def _on_page_context_late(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        self.theming.context_late(page, context)
+        return context
+
+    on_page_context = CombinedEvent(_on_page_context, _on_page_context_late)
+
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        key = self._keys.get(page.file.src_uri)
-        if key is not None and self.page_cache is not None:
-            self.page_cache.put(key, output)
+        self.theming.themed(page, output)
         return output
 
     @event_priority(-200)  # last: the marker lists what every plugin wrote (feeds, i18n's languages)
     def _on_post_build(self, *, config: Any) -> None:
-        if self._caching and self.page_cache is not None:
-            self.page_cache.finish()
-            log.debug(f"kept {self.page_cache.hits} of {len(self.pages)} pages from the last rebuild")
+        self.theming.finish(True, len(self.pages))
         guard.write_marker(Path(config.site_dir))
 
     on_post_build = CombinedEvent(searchindex.on_post_build, _on_post_build)
+
+    def on_build_error(self, *, error: Exception | None) -> None:
+        self.theming.finish(False, len(self.pages))  # the worker reaped, its spool removed
 
 
 def _log_report(report: Report) -> None:

@@ -39,8 +39,11 @@ def direction(lang: str | None, text: str = "") -> str:
         if any(len(s) == 4 and s.isalpha() for s in subtags[1:]):
             return "ltr"  # another script named: Latin, Cyrillic...
         return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
+    sample = text[:_SAMPLE]
+    if sample.isascii():  # no right-to-left letter, without asking about each character
+        return "ltr"
     rtl = ltr = 0
-    for ch in text[:_SAMPLE]:
+    for ch in sample:
         kind = unicodedata.bidirectional(ch)
         if kind in ("R", "AL"):
             rtl += 1

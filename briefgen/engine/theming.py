@@ -1,0 +1,94 @@
+"""How briefgen's pages get their theme in one MkDocs build: themed by Material as usual, kept
+from an earlier build (pagecache.py), or themed by a forked worker (paralleltheme.py). The last
+two print an output made elsewhere through `briefgen-cached.html`, so every plugin still sees
+every page here, once. The plugin calls in at MkDocs' events; the choices are the edge's (the
+strategy: serve keeps pages in memory, a one-shot build in `.briefgen-cache/`, and forks only
+when its `jobs` say so).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..caches.templatecache import kept_templates
+from ..strategy import Strategy
+from .pagecache import TEMPLATE, PageOutputCache, kept_in
+from .paralleltheme import ParallelTheming, parallel_safe
+
+log = logging.getLogger("briefgen")
+
+
+class Theming:
+    def __init__(self, strategy: Strategy | None = None, cache: Path | None = None) -> None:
+        """`cache`: the run's cache folder (a one-shot build keeps its pages there)."""
+        self.page_cache: PageOutputCache | None = None
+        self.templates: Any = None  # compiled templates: serve's in memory, a build's in the cache folder
+        if strategy is not None and strategy.reuse is not None:
+            self.page_cache = strategy.reuse.engine.setdefault("pages", PageOutputCache())
+            self.templates = strategy.reuse.templates
+        elif cache is not None:
+            self.page_cache, self.templates = kept_in(cache), kept_templates(cache)
+        parallel = strategy is not None and strategy.jobs >= 2 and strategy.reuse is None
+        self._worker = ParallelTheming() if parallel else None
+        self._caching = False
+        self._reused: dict[str, str] = {}  # src -> output kept from the last build
+        self._keys: dict[str, str] = {}  # src -> key of a page themed this time
+        self._nav: Any = None
+        self._env: Any = None
+
+    def on_nav(self, config: Any, nav: Any) -> None:
+        self._nav = nav
+        if self.page_cache is not None:
+            self._caching = self.page_cache.start(config, nav)
+
+    def choose(self, page: Any) -> None:
+        """Whether a kept output stands in for the page (its template is picked before
+        on_page_context, so in on_page_content)."""
+        cache = self.page_cache
+        if not self._caching or cache is None:
+            return
+        key = cache.key(page)
+        output = cache.get(key)
+        if output is None:
+            self._keys[page.file.src_uri] = key
+        else:
+            self._reused[page.file.src_uri] = output
+            page.meta["template"] = TEMPLATE
+
+    def fork(self, pages: list[Any], env: Any, config: Any, doc_files: list[Any]) -> None:
+        """At on_env, after every plugin's: a worker themes part of the pages not kept."""
+        if self._worker is not None and parallel_safe(config):
+            self._env = env
+            self._worker.start([p for p in pages if p.meta.get("template") != TEMPLATE], env, config, self._nav,
+                               doc_files)
+
+    def context(self, page: Any, context: Any) -> None:
+        reused = self._reused.pop(page.file.src_uri, None)  # held no longer than its page
+        if reused is not None:
+            context["briefgen_cached"] = Markup(reused)
+
+    def context_late(self, page: Any, context: Any) -> None:
+        """After every plugin's on_page_context: the worker's output, or the page themed here
+        with that context when the worker did not deliver it."""
+        if self._worker is not None and self._worker.owns(page):
+            context["briefgen_cached"] = Markup(self._worker.output(page, self._env, context))
+
+    def themed(self, page: Any, output: str) -> None:
+        key = self._keys.pop(page.file.src_uri, None)
+        if key is not None and self.page_cache is not None:
+            self.page_cache.put(key, output)
+
+    def finish(self, succeeded: bool, pages: int) -> None:
+        """After the build (or its failure): the worker reaped; after a success, the kept pages
+        pruned to this build's."""
+        if self._worker is not None:
+            self._worker.finish()
+        if self.page_cache is not None:
+            self.page_cache.close()
+        if succeeded and self._caching and self.page_cache is not None:
+            self.page_cache.finish()
+            log.debug(f"kept {self.page_cache.hits} of {pages} pages from the last build")
