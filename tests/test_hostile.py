@@ -378,8 +378,10 @@ def test_briefing_json_keeps_text_verbatim(site: Path) -> None:
 def test_no_file_outside_site(site: Path) -> None:
     root = site.parent
     files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-    # Besides the site: the project's files and the cache (parse cache, kept briefings and pages).
-    kept = re.compile(r"\.briefgen-cache/(briefings/[0-9a-f]{32}\.briefing|pages/[0-9a-f]{32}\.page)")
+    # Besides the site: the project's files and the cache (parse cache, kept briefings, pages and
+    # compiled templates).
+    kept = re.compile(r"\.briefgen-cache/(briefings/[0-9a-f]{32}\.briefing|pages/[0-9a-f]{32}\.page"
+                      r"|templates/[0-9a-f]{40}\.code)")
     others = {f for f in files if not f.startswith("site/") and not kept.fullmatch(f)}
     assert others == {"mkdocs.yml", "content/harbour/briefing.yml", "content/harbour/sources/evil.md",
                       "content/harbour/sources/wire.txt", ".briefgen-cache/sources.json"}
