@@ -20,6 +20,7 @@ from conftest import build_ok, make_project
 from search_project import CAFE_NFD, FILES
 from test_hostile import write_project
 
+from briefgen.stages import searchable
 from briefgen.stages.searchable import BLOCKS, HEADINGS, UNSEEN, VOID, entries
 from briefgen.text.htmlscan import Attributes, Unsure, read_attributes, scan
 
@@ -310,4 +311,17 @@ def test_a_tricky_snippet_is_read_by_the_tokenizer_as_html_parser_reads_it(html)
 @pytest.mark.parametrize("html", list(REPAIRED.values()), ids=list(REPAIRED))
 def test_markup_html_parser_repairs_is_left_to_it(html):
     assert tokenizer_events(html) is None
+    assert read(html, "P") == reference(html, "P")
+
+
+# A long text is cleaned a chunk at a time (searchable._CHUNK characters, cut at whitespace):
+# with tiny chunks, every snippet crosses many cuts, words split across tags and runs of every
+# kind of space among them, and must read as it does in one piece.
+LONG = ROW.format("  ".join(f"w{i}<b>o</b>rd\u00a0\n{'x' * (i % 9)}\u2028\x1c\t" for i in range(300)))
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 64])
+@pytest.mark.parametrize("html", [*READ.values(), LONG], ids=[*READ, "long"])
+def test_a_text_cleaned_in_chunks_reads_as_in_one_piece(html, chunk, monkeypatch):
+    monkeypatch.setattr(searchable, "_CHUNK", chunk)
     assert read(html, "P") == reference(html, "P")
