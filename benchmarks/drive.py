@@ -63,6 +63,19 @@ def twin_build(project: Path) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Projects:
+    """What one size builds: briefgen's project and the plain-MkDocs twins of it."""
+
+    bg: Path
+    twin: Path  # the same pages as Markdown (tables, lists, links, emphasis)
+    plain: Path | None = None  # the same words as plain paragraphs only
+    full: Path | None = None  # like `twin`, listing every briefing in its nav
+
+    def paths(self) -> list[Path]:
+        return [p for p in (self.bg, self.twin, self.plain, self.full) if p is not None]
+
+
+@dataclass(frozen=True)
 class Driver:
     """How this benchmark run builds: the time limit of one build and the twin's nav bound."""
 
@@ -96,19 +109,22 @@ class Driver:
         return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024)
 
     def make_pair(self, work: Path, name: str, briefings: int, sources: int, seed: int,
-                  full_nav: bool = False) -> tuple[Path, Path, Path | None]:
-        """The briefgen project, its twin, and (full_nav) a twin listing every briefing in its nav."""
+                  full_nav: bool = False, with_plain: bool = True) -> Projects:
+        """The briefgen project, its twin, (with_plain) the twin with plain paragraphs only, and
+        (full_nav) a twin listing every briefing in its nav."""
         started = time.perf_counter()
-        bg, twin = work / f"{name}-briefgen", work / f"{name}-twin"
-        generate(bg, briefings, sources, seed)
-        generate_twin(twin, briefings, sources, seed, nav_briefings=self.twin_nav)
-        full = None
-        if full_nav:
-            full = work / f"{name}-twin-fullnav"
-            generate_twin(full, briefings, sources, seed, nav_briefings=None)
+        made = Projects(work / f"{name}-briefgen", work / f"{name}-twin",
+                        work / f"{name}-twin-plain" if with_plain else None,
+                        work / f"{name}-twin-fullnav" if full_nav else None)
+        generate(made.bg, briefings, sources, seed)
+        generate_twin(made.twin, briefings, sources, seed, nav_briefings=self.twin_nav)
+        if made.plain is not None:
+            generate_twin(made.plain, briefings, sources, seed, nav_briefings=self.twin_nav, plain=True)
+        if made.full is not None:
+            generate_twin(made.full, briefings, sources, seed, nav_briefings=None)
         say(f"generated {name}: {briefings} x {sources} = {briefings * sources} sources "
-            f"(briefgen project and twin) in {time.perf_counter() - started:.1f} s")
-        return bg, twin, full
+            f"(briefgen project and {len(made.paths()) - 1} twins) in {time.perf_counter() - started:.1f} s")
+        return made
 
 
 def briefgen_nav_bound() -> int | None:

@@ -1,8 +1,8 @@
-"""Both engines side by side (#26): briefgen with MkDocs against the plain twin built by MkDocs,
-and briefgen with Zensical against the same twin built by Zensical, in the same run.
+"""Both engines side by side (#26): briefgen with MkDocs against its (Markdown) twin built by
+MkDocs, and briefgen with Zensical against the same twin built by Zensical, in the same run.
 
-Each engine is compared with its own plain twin, so the ratio says what briefgen costs on that
-engine; the two engines' times say what choosing one costs. Zensical keeps a cache in the
+Each engine is compared with its own build of that twin, so the ratio says what briefgen costs
+on that engine; the two engines' times say what choosing one costs. Zensical keeps a cache in the
 project it builds (`.cache/`): its twin is timed cold (`zensical build --clean`) and again from
 the cache that build left. briefgen stages a fresh project for Zensical on every build, so its
 builds are cold; the twin's cold time is its fair baseline.
@@ -54,7 +54,7 @@ def engine_lines(m: dict[str, Series], n_sources: int, repeat: int) -> tuple[lis
 
     rows = [("MkDocs + Material", "bg_mkdocs", "twin_mkdocs"), ("Zensical", "bg_zensical", "twin_zensical")]
     lines = ["", f"engines, {n_sources} sources, median of {repeat} (wall, CPU user+sys):",
-             f"  {'engine':<20} {'briefgen':>16} {'plain twin':>16} {'ratio':>7}"]
+             f"  {'engine':<20} {'briefgen':>16} {'twin':>16} {'ratio':>7}"]
     for label, b, t in rows:
         lines.append(f"  {label:<20} {num(m[b].median(), 6, ' s')} {num(m[b].median('cpu'), 5, ' s')}"
                      f" {num(m[t].median(), 6, ' s')} {num(m[t].median('cpu'), 5, ' s')} {num(ratio(b, t), 6, 'x')}")

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from drive import ENV, Driver, Run, Series, bg_build, bg_check, say, twin_build
+from drive import ENV, Driver, Projects, Run, Series, bg_build, bg_check, say, twin_build
 from generate import generate
 
 
@@ -89,16 +89,28 @@ def measure_incremental(drv: Driver, bg: Path, repeat: int) -> tuple[Series, Ser
     return full, edited, same
 
 
-def measure_pair(drv: Driver, bg: Path, twin: Path, repeat: int,
-                 with_check: bool) -> tuple[Series, Series, Series, Series]:
-    """Builds of both, interleaved; with_check, also two checks per run: cold (--no-cache: every
-    source parsed) and, as while writing, after one source was edited (the others from the cache
-    the build left). The edit is undone after, so every build sees the same content."""
-    b, t, cold, edit = Series(), Series(), Series(), Series()
+def _twin_runs(drv: Driver, projects: Projects, twin: Series, plain: Series) -> str:
+    """One build of the twin and one of the plain-paragraphs twin (if there is one), after
+    briefgen's; what they took, for the progress line."""
+    twin.runs.append(drv.run(twin_build(projects.twin)))
+    if projects.plain is None:
+        return f"twin {twin.runs[-1].wall:.2f} s"
+    plain.runs.append(drv.run(twin_build(projects.plain)))
+    return f"twin {twin.runs[-1].wall:.2f} s, plain twin {plain.runs[-1].wall:.2f} s"
+
+
+def measure_pair(drv: Driver, projects: Projects, repeat: int,
+                 with_check: bool) -> tuple[Series, Series, Series, Series, Series]:
+    """Builds of briefgen, its twin and its plain-paragraphs twin, interleaved; with_check, also
+    two checks per run: cold (--no-cache: every source parsed) and, as while writing, after one
+    source was edited (the others from the cache the build left). The edit is undone after, so
+    every build sees the same content. Returns briefgen, twin, plain twin, cold and edit checks."""
+    b, t, plain, cold, edit = Series(), Series(), Series(), Series(), Series()
+    bg = projects.bg
     sources = sorted(bg.glob("content/*/sources/*.md"))
     for i in range(repeat):
         b.runs.append(full_build(drv, bg))
-        t.runs.append(drv.run(twin_build(twin)))
+        twins = _twin_runs(drv, projects, t, plain)
         if with_check:
             cold.runs.append(drv.run(bg_check(bg, "--no-cache")))
             path = sources[i * 7 % len(sources)]
@@ -108,31 +120,31 @@ def measure_pair(drv: Driver, bg: Path, twin: Path, repeat: int,
                 edit.runs.append(drv.run(bg_check(bg)))
             finally:
                 path.write_bytes(original)
-        say(f"  run {i + 1}/{repeat}: briefgen {b.runs[-1].wall:.2f} s, twin {t.runs[-1].wall:.2f} s"
+        say(f"  run {i + 1}/{repeat}: briefgen {b.runs[-1].wall:.2f} s, {twins}"
             + (f", check cold {cold.runs[-1].wall:.2f} s, after an edit {edit.runs[-1].wall:.2f} s"
                if with_check else ""))
-    return b, t, cold, edit
+    return b, t, plain, cold, edit
 
 
-def measure_scale(drv: Driver, projects: tuple[Path, Path, Path | None],
-                  repeat: int) -> tuple[Series, Series, Series]:
-    """`repeat` interleaved builds of briefgen, the twin and (if there is one) the full-nav twin."""
-    bgk, twk, fnk = projects
-    bk, tk, fk = Series(), Series(), Series()
+def measure_scale(drv: Driver, projects: Projects, repeat: int) -> tuple[Series, Series, Series, Series]:
+    """`repeat` interleaved builds of briefgen, the twin, the plain-paragraphs twin and (if there
+    is one) the full-nav twin."""
+    bk, tk, pk, fk = Series(), Series(), Series(), Series()
     for i in range(repeat):
-        bk.runs.append(full_build(drv, bgk))
-        tk.runs.append(drv.run(twin_build(twk)))
-        if fnk is not None:
-            fk.runs.append(drv.run(twin_build(fnk)))
-        say(f"  run {i + 1}: briefgen {bk.runs[-1].wall:.2f} s, twin {tk.runs[-1].wall:.2f} s"
+        bk.runs.append(full_build(drv, projects.bg))
+        twins = _twin_runs(drv, projects, tk, pk)
+        if projects.full is not None:
+            fk.runs.append(drv.run(twin_build(projects.full)))
+        say(f"  run {i + 1}: briefgen {bk.runs[-1].wall:.2f} s, {twins}"
             + (f", full nav {fk.runs[-1].wall:.2f} s" if fk.runs else ""))
-    return bk, tk, fk
+    return bk, tk, pk, fk
 
 
 def measure_memory(drv: Driver, work: Path, briefings: int, sources: int,
                    seed: int) -> tuple[Run, Run, float]:
     """One build of each at a larger size: (briefgen run, twin run, median source page KB)."""
-    bgm, twm, _ = drv.make_pair(work, "mem", briefings, sources, seed)
+    made = drv.make_pair(work, "mem", briefings, sources, seed, with_plain=False)
+    bgm, twm = made.bg, made.twin
     rb, rt = full_build(drv, bgm), drv.run(twin_build(twm))
     kb = median_kb(source_pages(bgm / "site"))
     shutil.rmtree(bgm, ignore_errors=True)

@@ -91,6 +91,7 @@ def header(briefings: int, sources: int, repeat: int, twin_nav: int | None) -> l
     return ["", f"briefgen benchmark: {briefings} briefings x {sources} sources = {briefings * sources} "
             f"sources, median of {repeat}",
             f"twin: the same pages as plain Markdown; its nav lists {nav}, each with its 3 pages",
+            "plain twin: the same pages and nav, each page the same words as plain paragraphs only",
             f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {versions()}",
             f"briefgen commit: {revision()}",
             f"load average at start: {load()} (other processes may share the CPUs: wall times are "
@@ -102,21 +103,33 @@ def _timed_line(label: str, s: Series, key: str | None = None) -> str:
     return line + (f"   target {limits(key, ' s')}   {mark(key, s.median())}" if key else "")
 
 
-def first_scale(b1: Series, t1: Series, cold: Series, chk: Series, z: Sizes,
+def _ratio_line(label: str, b: Series, t: Series) -> str:
+    ratio = b.median() / t.median()
+    return (f"{label:<{W}} {ratio:7.2f} x   (cpu {b.median('cpu') / t.median('cpu'):.2f} x)   target "
+            f"{limits('ratio', 'x')}   {mark('ratio', ratio)}")
+
+
+def first_scale(b1: Series, twins: tuple[Series, Series], cold: Series, chk: Series, z: Sizes,
                 sources: int) -> tuple[list[str], dict[str, float], list[str]]:
-    """The lines for the 1x builds and checks, the numbers for the JSON line, and the verdicts."""
+    """The lines for the 1x builds (briefgen, the twin, the plain-paragraphs twin) and checks,
+    the numbers for the JSON line, and the verdicts."""
+    t1, p1 = twins
     ratio, ratio_cpu = b1.median() / t1.median(), b1.median("cpu") / t1.median("cpu")
+    plain, plain_cpu = b1.median() / p1.median(), b1.median("cpu") / p1.median("cpu")
     results = dict(briefgen_s=b1.median(), twin_s=t1.median(), ratio=ratio, ratio_cpu=ratio_cpu,
+                   plain_twin_s=p1.median(), ratio_plain=plain, ratio_plain_cpu=plain_cpu,
                    check_s=chk.median(), check_cold_s=cold.median(), source_page_kb=z.src_kb)
     verdicts = [f"build ratio briefgen/twin {ratio:.2f}x (cpu {ratio_cpu:.2f}x): {mark('ratio', ratio)}",
+                f"build ratio briefgen/plain twin {plain:.2f}x (cpu {plain_cpu:.2f}x): {mark('ratio', plain)}",
                 f"briefgen check after a one-source edit {chk.median():.2f} s: {mark('check', chk.median())}",
                 f"briefgen check cold (--no-cache) {cold.median():.2f} s: {mark('check', cold.median())}",
                 f"median source page {z.src_kb:.1f} KB: {mark('page_kb', z.src_kb)}"]
-    lines = ["", _timed_line("briefgen build", b1), _timed_line("plain MkDocs twin build", t1),
-             f"{'ratio briefgen/twin':<{W}} {ratio:7.2f} x   (cpu {ratio_cpu:.2f} x)   target "
-             f"{limits('ratio', 'x')}   {mark('ratio', ratio)}",
+    lines = ["", _timed_line("briefgen build", b1), _timed_line("MkDocs twin build (tables, lists, links)", t1),
+             _timed_line("MkDocs plain twin build (paragraphs only)", p1),
+             _ratio_line("ratio briefgen/twin", b1, t1), _ratio_line("ratio briefgen/plain twin", b1, p1),
              f"{'pages/s briefgen (' + str(z.pages_bg) + ' pages)':<{W}} {z.pages_bg / b1.median():7.1f}",
-             f"{'pages/s twin (' + str(z.pages_twin) + ' pages)':<{W}} {z.pages_twin / t1.median():7.1f}",
+             f"{'pages/s twin (' + str(z.pages_twin) + ' pages)':<{W}} {z.pages_twin / t1.median():7.1f}"
+             f"   (plain twin {z.pages_twin / p1.median():.1f})",
              _timed_line("briefgen check, one source edited", chk, "check"),
              _timed_line("briefgen check, cold (--no-cache)", cold, "check"),
              f"{'peak memory briefgen / twin at ' + str(sources) + ' sources':<{W}} {b1.peak():7.0f} MB / "
@@ -155,17 +168,22 @@ def memory_lines(n: int, rb_mb: float, rt_mb: float, rb_wall: float, rt_wall: fl
 
 
 def scaling_header(sources: int, repeat: int, full: bool) -> list[str]:
-    return ["", f"scaling: more briefings of {sources} sources each; {repeat} run(s) per scale"
+    return ["", f"scaling: more briefings of {sources} sources each; {repeat} run(s) per scale; "
+            "'plain' = the twin with plain paragraphs only"
             + ("; 'full nav' = twin listing every briefing in its nav" if full else ""),
-            f"  {'scale':<6} {'sources':>7} {'briefgen':>9} {'twin':>9} {'full nav':>9} {'bg/twin':>8} "
-            f"{'bg vs 1x':>9} {'twin vs 1x':>10} {'full vs 1x':>10} {'bg MB':>6} {'twin MB':>8} {'bg page KB':>10}"]
+            f"  {'scale':<6} {'sources':>7} {'briefgen':>9} {'twin':>9} {'plain':>9} {'full nav':>9} "
+            f"{'bg/twin':>8} {'bg/plain':>8} {'bg vs 1x':>9} {'twin vs 1x':>10} {'plain vs 1x':>11} "
+            f"{'full vs 1x':>10} {'bg MB':>6} {'twin MB':>8} {'bg page KB':>10}"]
 
 
-def scaling_row(k: int, n_sources: int, bk: Series, tk: Series, fk: Series, kb: float,
+def scaling_row(k: int, n_sources: int, runs: tuple[Series, Series, Series, Series], kb: float,
                 base: dict[str, float]) -> str:
+    """One scale's line: its builds of briefgen, the twin, the plain twin and the full-nav twin."""
+    bk, tk, pk, fk = runs
     return (f"  {str(k) + 'x':<6} {n_sources:7d} {num(bk.median(), 8, 's')} {num(tk.median(), 8, 's')} "
-            f"{num(fk.median(), 8, 's')} {num(bk.median() / tk.median(), 7, 'x')} "
-            f"{num(bk.median() / base['bg'], 8, 'x')} {num(tk.median() / base['twin'], 9, 'x')} "
+            f"{num(pk.median(), 8, 's')} {num(fk.median(), 8, 's')} {num(bk.median() / tk.median(), 7, 'x')} "
+            f"{num(bk.median() / pk.median(), 7, 'x')} {num(bk.median() / base['bg'], 8, 'x')} "
+            f"{num(tk.median() / base['twin'], 9, 'x')} {num(pk.median() / base['plain'], 10, 'x')} "
             f"{num(fk.median() / base['full'], 9, 'x')} {num(bk.peak(), 6, '', 0)} "
             f"{num(tk.peak(), 8, '', 0)} {num(kb, 10, '', 1)}")
 

@@ -21,6 +21,7 @@ runs the sections in order.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import shutil
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engines  # noqa: E402
 import report  # noqa: E402
 import stages  # noqa: E402
-from drive import TIMEOUT, Driver, Series, bg_build, briefgen_nav_bound, say, twin_build  # noqa: E402
+from drive import TIMEOUT, Driver, Projects, Series, bg_build, briefgen_nav_bound, say, twin_build  # noqa: E402
 from measure import (  # noqa: E402
     measure_incremental,
     measure_memory,
@@ -108,15 +109,17 @@ def main(argv: list[str] | None = None) -> int:
 def bench(args: argparse.Namespace, drv: Driver, scales: list[int], work: Path) -> int:
     B, S, n = args.briefings, args.sources, args.repeat
     emit(report.header(B, S, n, drv.twin_nav))
-    bg, twin, _ = drv.make_pair(work, "x1", B, S, args.seed)
+    made = drv.make_pair(work, "x1", B, S, args.seed)
+    bg, twin = made.bg, made.twin
     if not args.no_warmup:
         say("warm-up builds (not counted)")
         drv.run(bg_build(bg))
-        drv.run(twin_build(twin))
+        for each_twin in made.paths()[1:]:
+            drv.run(twin_build(each_twin))
     say(f"1x: {B * S} sources, {n} interleaved runs")
-    b1, t1, cold, chk = measure_pair(drv, bg, twin, n, with_check=True)
+    b1, t1, p1, cold, chk = measure_pair(drv, made, n, with_check=True)
     sizes = site_sizes(bg, twin)
-    lines, results, verdicts = report.first_scale(b1, t1, cold, chk, sizes, B * S)
+    lines, results, verdicts = report.first_scale(b1, (t1, p1), cold, chk, sizes, B * S)
     emit(lines)
     diagnose(args, bg, twin)
     verdicts += incremental_section(args, drv, bg, results)
@@ -129,7 +132,7 @@ def bench(args: argparse.Namespace, drv: Driver, scales: list[int], work: Path) 
         verdicts += serve_section(args, drv, work, results)
     if args.memory_sources:
         verdicts += memory_section(args, drv, work, results)
-    verdicts += scaling_section(args, drv, work, scales, (bg, twin, b1, t1, sizes.src_kb), results)
+    verdicts += scaling_section(args, drv, work, scales, (made, (b1, t1, p1), sizes.src_kb), results)
     emit(report.footer(verdicts, B, S))
     clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in results.items()}
     emit("json: " + json.dumps(clean))
@@ -178,29 +181,35 @@ def memory_section(args: argparse.Namespace, drv: Driver, work: Path, results: d
     return [f"peak memory at {mb * S} sources {rb.rss_mb:.0f} MB: {ok}"]
 
 
+# The 1x projects, their builds in the first comparison (briefgen, twin, plain twin), and the
+# median source page there.
+First = tuple[Projects, tuple[Series, Series, Series], float]
+
+
 def one_scale(args: argparse.Namespace, drv: Driver, work: Path, k: int,
-              first: tuple[Path, Path, Series, Series, float]) -> tuple[Series, Series, Series, float]:
-    """Builds at k times the content: briefgen, twin, full-nav twin, median source page KB."""
-    bg, twin, b1, t1, src_kb = first
+              first: First) -> tuple[tuple[Series, Series, Series, Series], float]:
+    """Builds at k times the content (briefgen, twin, plain twin, full-nav twin) and the median
+    source page KB."""
+    made, (b1, t1, p1), src_kb = first
     B, S, full = args.briefings, args.sources, args.full_nav_twin
     if k == 1 and args.scale_repeat == args.repeat and not full:
-        return b1, t1, Series(), src_kb  # 1x was measured with as many runs already
-    bgk, twk, fnk = ((bg, twin, None) if k == 1
-                     else drv.make_pair(work, f"x{k}", B * k, S, args.seed, full_nav=full))
-    if k == 1 and full:
-        fnk = drv.make_pair(work, "x1f", B, S, args.seed, full_nav=True)[2]
-    say(f"{k}x: {B * k * S} sources")
-    bk, tk, fk = measure_scale(drv, (bgk, twk, fnk), args.scale_repeat)
-    kb = median_kb(source_pages(bgk / "site")) if (bgk / "site").is_dir() else float("nan")
+        return (b1, t1, p1, Series()), src_kb  # 1x was measured with as many runs already
     if k != 1:
-        for pth in (bgk, twk, fnk):
-            if pth is not None:
-                shutil.rmtree(pth, ignore_errors=True)
-    return bk, tk, fk, kb
+        made = drv.make_pair(work, f"x{k}", B * k, S, args.seed, full_nav=full)
+    elif full:
+        made = dataclasses.replace(made, full=drv.make_pair(work, "x1f", B, S, args.seed, full_nav=True,
+                                                            with_plain=False).full)
+    say(f"{k}x: {B * k * S} sources")
+    runs = measure_scale(drv, made, args.scale_repeat)
+    kb = median_kb(source_pages(made.bg / "site")) if (made.bg / "site").is_dir() else float("nan")
+    if k != 1:
+        for pth in made.paths():
+            shutil.rmtree(pth, ignore_errors=True)
+    return runs, kb
 
 
 def scaling_section(args: argparse.Namespace, drv: Driver, work: Path, scales: list[int],
-                    first: tuple[Path, Path, Series, Series, float], results: dict) -> list[str]:
+                    first: First, results: dict) -> list[str]:
     """More briefings of the same size. 1x is measured again here with the same repeat count as
     the other scales, so the ratios compare like with like."""
     B, S = args.briefings, args.sources
@@ -208,11 +217,11 @@ def scaling_section(args: argparse.Namespace, drv: Driver, work: Path, scales: l
     base: dict[str, float] = {}
     scale_times: dict[int, float] = {}
     for k in scales:
-        bk, tk, fk, kb = one_scale(args, drv, work, k, first)
+        runs, kb = one_scale(args, drv, work, k, first)
         if k == 1:
-            base = {"bg": bk.median(), "twin": tk.median(), "full": fk.median()}
-        scale_times[k] = bk.median()
-        emit(report.scaling_row(k, B * k * S, bk, tk, fk, kb, base))
+            base = dict(zip(("bg", "twin", "plain", "full"), (r.median() for r in runs)))
+        scale_times[k] = runs[0].median()
+        emit(report.scaling_row(k, B * k * S, runs, kb, base))
     results["scales"] = scale_times
     lines, verdicts = report.scale_growth(scale_times, base["bg"])
     for line in lines:
