@@ -135,6 +135,10 @@ class PageOutputCache:
         self._page_keys[page.file.src_uri] = key = h.hexdigest()
         return key
 
+    def has(self, key: str) -> bool:
+        """Whether a page of this key may be kept (read, and checked, only when it is printed)."""
+        return key in self._outputs if self.folder is None else (self.folder / f"{key}.page").is_file()
+
     def get(self, key: str) -> str | None:
         """A kept page's output, or None; its search entries wait for the index to ask."""
         kept = self._outputs.get(key) if self.folder is None else self._read(key)

@@ -234,6 +234,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
 
     on_page_content = CombinedEvent(_on_page_content, _on_page_content_late)
 
+    @event_priority(100)  # first: a kept page is read before the search plugin indexes it
     def _on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         context["briefgen_page"] = self.pages.get(page.file.src_uri)
         self.theming.context(page, context)

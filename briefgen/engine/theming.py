@@ -35,8 +35,9 @@ class Theming:
         parallel = strategy is not None and strategy.jobs >= 2 and strategy.reuse is None
         self._worker = ParallelTheming() if parallel else None
         self._caching = False
-        self._reused: dict[str, str] = {}  # src -> output kept from the last build
+        self._kept: dict[str, tuple[str, str]] = {}  # src -> (key, template) of a page kept from the last build
         self._keys: dict[str, str] = {}  # src -> key of a page themed this time
+        self._unreadable: dict[str, str] = {}  # src -> template of a kept page that could not be read
         self._nav: Any = None
         self._env: Any = None
 
@@ -52,30 +53,39 @@ class Theming:
         if not self._caching or cache is None:
             return
         key = cache.key(page)
-        output = cache.get(key)
-        if output is None:
-            self._keys[page.file.src_uri] = key
-        else:
-            self._reused[page.file.src_uri] = output
+        if cache.has(key):  # read when printed: a build holds one kept page at a time
+            self._kept[page.file.src_uri] = (key, page.meta.get("template", "main.html"))
             page.meta["template"] = TEMPLATE
+        else:
+            self._keys[page.file.src_uri] = key
 
     def fork(self, pages: list[Any], env: Any, config: Any, doc_files: list[Any]) -> None:
         """At on_env, after every plugin's: a worker themes part of the pages not kept."""
+        self._env = env
         if self._worker is not None and parallel_safe(config):
-            self._env = env
             self._worker.start([p for p in pages if p.meta.get("template") != TEMPLATE], env, config, self._nav,
                                doc_files)
 
     def context(self, page: Any, context: Any) -> None:
-        reused = self._reused.pop(page.file.src_uri, None)  # held no longer than its page
-        if reused is not None:
-            context["briefgen_cached"] = Markup(reused)
+        """Before the search plugin indexes the page: a kept page is read, with its entries."""
+        src = page.file.src_uri
+        if src not in self._kept or self.page_cache is None:
+            return
+        key, template = self._kept.pop(src)
+        output = self.page_cache.get(key)
+        if output is not None:
+            context["briefgen_cached"] = Markup(output)
+        else:  # damaged or gone since on_page_content: themed after all (context_late), and kept
+            self._keys[src], self._unreadable[src] = key, template
 
     def context_late(self, page: Any, context: Any) -> None:
         """After every plugin's on_page_context: the worker's output, or the page themed here
         with that context when the worker did not deliver it."""
         if self._worker is not None and self._worker.owns(page):
             context["briefgen_cached"] = Markup(self._worker.output(page, self._env, context))
+        elif page.file.src_uri in self._unreadable:
+            template = self._unreadable.pop(page.file.src_uri)
+            context["briefgen_cached"] = Markup(self._env.get_template(template).render(context))
 
     def themed(self, page: Any, output: str) -> None:
         key = self._keys.pop(page.file.src_uri, None)
