@@ -88,6 +88,9 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
         checked.append(check_briefing(b, report, cache))
         if reuse is not None:
             reuse.keep_checked(b, checked[-1], report.problems[before:])
+        else:  # a first build parses every source: holding their tokens until render doubled its peak
+            for doc in checked[-1].docs.values():
+                doc.forget_tokens()
     cache.save()
     return Outcome(report, checked, cache=folder)
 

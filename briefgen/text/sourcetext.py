@@ -104,6 +104,11 @@ class SourceDoc:
         self._blocks = _blocks(self._tokens, self.source)
         self._index = None  # it holds the blocks replaced; made again from these if asked for
 
+    def forget_tokens(self) -> None:
+        """Checked: the blocks say all a check needs; the tokens, several times the text, are
+        parsed again when the source is rendered, as they are when the blocks came from the cache."""
+        self._tokens = None
+
     def release(self) -> None:
         """Rendered: only the HTML is needed from here on. The text of a large source is held
         by its blocks, its index and its tokens; forgetting them before MkDocs builds the pages
