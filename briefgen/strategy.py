@@ -3,7 +3,8 @@
 The stages do the same thing whatever the strategy; it only decides what they may keep and
 reuse: the parse cache in `.briefgen-cache/` (off with `--no-cache`), under `serve` what one
 rebuild can take over from the last (briefgen/caches/reuse.py), and for a one-shot `build`
-whether a forked worker renders half of the briefings (briefgen/caches/parallel.py), and
+whether forked workers render half of the briefings and theme part of the pages
+(briefgen/caches/parallel.py, briefgen/engine/paralleltheme.py), and
 whether rendered pages wait on disk for the engine (briefgen/caches/spool.py).
 """
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:  # reuse.py needs Jinja2, which `check` does not import
 @dataclass(frozen=True)
 class Strategy:
     """`parse_cache`: read and update .briefgen-cache/; `reuse`: serve's kept work, or None;
-    `jobs`: 2 renders every other briefing in a forked worker (caches/parallel.py); `spool`:
+    `jobs`: 2 renders every other briefing in a forked worker (caches/parallel.py) and themes
+    part of the pages in another (engine/paralleltheme.py); `spool`:
     a one-shot build keeps its rendered pages' HTML in a temporary file until the engine prints
     them, not in memory (caches/spool.py; serve's reuse keeps them in memory)."""
 
