@@ -28,7 +28,7 @@ from ..diagnostics import Pos
 from ..loading.paths import fix_for, refusal
 from ..model import RELIABILITY, Briefing
 from ..text import citeview
-from ..text.direction import direction
+from ..text.direction import direction, language_of
 from ..text.fragments import fragment_context, original_link
 from ..text.markup import inline, plain
 from .markers import day, page_markers
@@ -144,6 +144,11 @@ class Renderer:
         self.env.filters["md"] = lambda text: inline(self.md, text)
         self.env.filters["plain"] = lambda text: plain(self.md, text)  # Markdown as the words a reader sees
         self.env.filters["day"] = day
+        # A name the stylesheet sets in capitals is capitalised by its language's rules: Greek
+        # capitals drop the accents ("ΚΑΘΗΜΕΡΙΝΗ", not "ΚΑΘΗΜΕΡΙΝΉ"), but only under lang="el".
+        # Other scripts' capitals do not depend on the language, so no other language is claimed.
+        self.env.filters["caps_lang"] = lambda text: "el" if not text.isascii() and language_of(None, text) == "el" \
+            else ""
         self.env.globals.update(reliability=RELIABILITY)
 
     def _page(self, template: str, **ctx: Any) -> str:

@@ -95,3 +95,11 @@ def test_search_finds_one_word_in_each_script(open_in, word, source):
     hit.click()
     page.wait_for_url(f"**/sea/sources/{source}/**")
     assert page.locator("article.bg-source").inner_text().count(word) >= 1
+
+
+def test_a_greek_outlet_in_capitals_drops_its_accents_as_greek_does(open_in):
+    # kathimerini.md: `outlet: Καθημερινή`; the stylesheet sets outlets in capitals, and Greek
+    # capitals carry no accent. The Russian and Arabic outlets claim no language for it.
+    assert open_in("sea/sources/kathimerini/").locator("p.bg-outlet").inner_text() == "ΚΑΘΗΜΕΡΙΝΗ"
+    assert open_in("sea/sources/rbc/").locator("p.bg-outlet").inner_text() == "РБК"
+    assert open_in("sea/sources/rbc/").locator("p.bg-outlet bdi").get_attribute("lang") is None
