@@ -102,22 +102,22 @@ def test_a_kept_earlier_page_under_another_name_writes_nothing_outside(tmp_path:
     # (render_stamp: the code, the templates, two settings). A page kept there under the name
     # ../../../x was staged by the Zensical engine at docs/../../../x/index.md: outside the project.
     pytest.importorskip("zensical")
-    from briefgen.caches.sealed import digest, write_atomically
+    from briefgen.caches.sealed import read_sealed, write_sealed
     from briefgen.history.earlier import render_stamp
 
     root = _git_project(tmp_path / "p")
     assert build(root, "--engine", "zensical").exit_code == 0
     kept = root / ".briefgen-cache" / "earlier" / "harbour.json"
-    stamp = render_stamp(root.resolve(), True, "Hostile")
-    header, _, body = kept.read_bytes().partition(b"\n")
-    assert json.loads(header)["digest"] == digest(stamp, body)
-    pages = json.loads(body)
+    stamp = f"earlier/2/{render_stamp(root.resolve(), True, 'Hostile')}"
+    sealed = read_sealed(kept, stamp)
+    assert sealed is not None  # the forger's seal is the one the build checks
+    pages = json.loads(bytes(sealed))
     outside = tmp_path / "outside"
     for fields in pages.values():
         if fields:
             fields[0] = "../" * 12 + outside.as_posix().lstrip("/")
     body = json.dumps(pages).encode()
-    write_atomically(kept, json.dumps({"digest": digest(stamp, body)}).encode(), b"\n", body)
+    assert write_sealed(kept, stamp, body)
     for memo in (root / ".briefgen-cache" / "briefings").glob("*"):
         memo.unlink()  # so that the briefing is rendered and its earlier pages read
     assert build(root, "--engine", "zensical").exit_code == 0

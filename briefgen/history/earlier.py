@@ -6,20 +6,19 @@ An old version never changes, so its page is kept in .briefgen-cache/earlier/<br
 under the git tree id of its folder and everything else it was rendered with (the code, the
 templates, the site's settings, the source numbers and which sources the current version still
 has): a build loads and renders only the versions whose page it has not kept. One file per
-briefing, because briefings render in two workers. As history.json, the file is sealed with a
-digest bound to this code; a cut or stale file is ignored and rewritten.
+briefing, because briefings render in two workers. Sealed as every cache file is
+(caches/sealed.py); a cut or stale file is ignored and rewritten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..caches.sealed import digest, write_atomically
+from ..caches.sealed import read_sealed, write_sealed
 from ..diagnostics import Report
 from ..model import Briefing
 from ..stages.check import check_briefing
@@ -27,8 +26,6 @@ from ..stages.render import Page, package_templates
 from ..stages.resolve import Resolved, resolve
 from .checkout import load_versions
 from .gitcli import batch
-
-log = logging.getLogger("briefgen")
 
 
 def render_stamp(project: Path, *settings: object) -> str:
@@ -52,18 +49,17 @@ class _Kept:
 
     def __init__(self, cache_dir: Path | None, briefing: str, stamp: str) -> None:
         self.path = cache_dir / "earlier" / f"{briefing}.json" if cache_dir else None
-        self.stamp = stamp
+        self.stamp = f"earlier/2/{stamp}"
         self.read: dict[str, Any] = {}
         self.used: dict[str, list[Any]] = {}
-        if self.path is None:
+        body = read_sealed(self.path, self.stamp) if self.path is not None else None
+        if body is None:
             return
         try:
-            header, _, body = self.path.read_bytes().partition(b"\n")
-            if json.loads(header).get("digest") == digest(stamp, body):
-                read = json.loads(body)
-                self.read = read if isinstance(read, dict) else {}
-        except (OSError, ValueError, AttributeError, RecursionError):
-            self.read = {}
+            read = json.loads(bytes(body))
+        except (ValueError, RecursionError):
+            return
+        self.read = read if isinstance(read, dict) else {}
 
     def get(self, key: str, name: str) -> tuple[bool, Page | None]:
         """(known, its page): a version known to have no page (it did not pass check then) is
@@ -87,12 +83,7 @@ class _Kept:
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.read.keys():
             return
-        body = json.dumps(self.used, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, json.dumps({"digest": digest(self.stamp, body)}).encode("utf-8"), b"\n", body)
-        except OSError as exc:
-            log.debug(f"earlier pages not kept: {exc}")
+        write_sealed(self.path, self.stamp, json.dumps(self.used, ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 def earlier_pages(project: Path, briefing: str, trees: dict[str, str], render: Callable[[Resolved], Page],
