@@ -103,3 +103,10 @@ def test_a_greek_outlet_in_capitals_drops_its_accents_as_greek_does(open_in):
     assert open_in("sea/sources/kathimerini/").locator("p.bg-outlet").inner_text() == "ΚΑΘΗΜΕΡΙΝΗ"
     assert open_in("sea/sources/rbc/").locator("p.bg-outlet").inner_text() == "РБК"
     assert open_in("sea/sources/rbc/").locator("p.bg-outlet bdi").get_attribute("lang") is None
+
+
+def test_the_origins_chip_names_its_origins_as_the_annotations_spell_them(open_in):
+    # sea's bottom line rests on three origins; the chip reads "3 origins" in capitals, but the
+    # names it gives screen readers are the outlets as written: Καθημερινή keeps its accent.
+    chip = open_in("sea/").locator(".bg-support").first
+    assert chip.locator(".bg-sr").inner_text() == ": Port officials, РБК, Καθημερινή"
