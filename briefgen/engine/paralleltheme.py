@@ -58,7 +58,7 @@ def shares(count: int, share: float = SHARE) -> list[bool]:
 
 
 class ParallelTheming:
-    """One build's worker: start() at on_env, output() per page it themed, finish() after."""
+    """One build's worker: start() at on_env, delivered() per page it themed, finish() after."""
 
     def __init__(self) -> None:
         self._pid = 0
@@ -94,20 +94,20 @@ class ParallelTheming:
     def owns(self, page: Any) -> bool:
         return page.file.src_uri in self._number
 
-    def output(self, page: Any, env: Any, context: Any) -> str:
-        """The page's themed output: the worker's, or rendered here if the worker did not deliver it."""
+    def delivered(self, page: Any) -> tuple[str | None, str]:
+        """The worker's output for one of its pages, None if it did not deliver it (then this
+        process themes it); and the template the page is themed with."""
         src = page.file.src_uri
         number = self._number.pop(src)
         template = self._template.pop(src)
         while number not in self._arrived and not self._eof:
             self._read_note()
         place = self._arrived.pop(number, None)
-        if place is not None and self._spool is not None:
-            with open(self._spool / "pages", "rb") as f:
-                f.seek(place[0])
-                return f.read(place[1]).decode("utf-8", "surrogatepass")
-        output: str = env.get_template(template).render(context)
-        return output
+        if place is None or self._spool is None:
+            return None, template
+        with open(self._spool / "pages", "rb") as f:
+            f.seek(place[0])
+            return f.read(place[1]).decode("utf-8", "surrogatepass"), template
 
     def _read_note(self) -> None:
         note = b""
