@@ -382,3 +382,15 @@ def test_the_matcher_ignores_every_bidi_control_the_loader_removes():
     from briefgen.diagnostics import BIDI
 
     assert BIDI <= INVISIBLE
+
+
+def test_what_a_copied_quote_leaves_out_is_what_check_would_warn_about_and_soft_hyphens() -> None:
+    """Select-to-cite copies the page's own characters less `unquoted` (cite.js): every bidi
+    control check removes from a quote with a warning is among them, so a pasted quote never
+    warns; the marks it keeps on a last letter are invisible to matching, as they must be."""
+    from briefgen.diagnostics import BIDI
+    from briefgen.text.normalise import INVISIBLE, rules
+
+    r = rules()
+    assert set(r["unquoted"]) == BIDI | {"\u00ad"}
+    assert set(r["marks"]) <= INVISIBLE and "\u0651" in r["marks"] and "\u064f" in r["marks"]  # shadda, damma

@@ -26,9 +26,12 @@ from bisect import bisect_right
 # Arabic tatweel (a stretching stroke, like a soft hyphen) and the harakat (short-vowel marks,
 # shadda, sukun, superscript alef): present in one copy of a text and left out of another, so a
 # quote typed without them still matches.
-INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad"
-                      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-                      "\u0640" + "".join(map(chr, range(0x064B, 0x0660))) + "\u0670")
+# A quote copied from a page (select-to-cite) leaves out the bidi controls, which check would
+# remove with a warning, and soft hyphens, a line-breaking hint no reader sees; it keeps the
+# marks, which are written after their letter, of its last letter.
+_UNQUOTED = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u00ad"
+_MARKS = "\u0640" + "".join(map(chr, range(0x064B, 0x0660))) + "\u0670"
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff" + _UNQUOTED + _MARKS)
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # Typographic variants an analyst cannot be expected to type.
 FOLD = {
@@ -132,6 +135,8 @@ class OffsetMap:
 def rules() -> dict[str, object]:
     """The rules above as data, for a script that must normalise exactly as `normalised` does
     (select-to-cite, templates/assets/cite.js): what is removed, what folds to what, and what
-    counts as whitespace (Python's `\\s`, which is not JavaScript's)."""
+    counts as whitespace (Python's `\\s`, which is not JavaScript's); and, for the words it copies
+    as the page spells them, what they leave out and which marks follow a letter."""
     return {"invisible": "".join(sorted(INVISIBLE)), "fold": dict(sorted(FOLD.items())),
-            "spaces": "".join(c for c in map(chr, range(0x10000)) if c.isspace()), "dash": "-"}
+            "spaces": "".join(c for c in map(chr, range(0x10000)) if c.isspace()), "dash": "-",
+            "unquoted": _UNQUOTED, "marks": _MARKS}

@@ -24,6 +24,7 @@
   var make = window.briefgenDom.make;
   var INVISIBLE = new Set(data.rules.invisible), SPACES = new Set(data.rules.spaces);
   var FOLD = new Map(Object.entries(data.rules.fold)), DASH = data.rules.dash;
+  var UNQUOTED = new Set(data.rules.unquoted || ""), MARKS = new Set(data.rules.marks || "");
   var MAX_GROWTH = 80;  // words added at most: a stretch longer than that is no useful quote
 
   var blocks = data.blocks.map(function (b) { return { id: b[0], text: b[1], afterDrop: b[2] }; });
@@ -109,7 +110,8 @@
       }
       while (ns < ne && b.text[ns] === " ") ns++;
       while (ne > ns && b.text[ne - 1] === " ") ne--;
-      if (ne > ns) out.push({ k: k, start: ns, end: ne });
+      // With the page's own characters when they are check's (`raw`, `at`): the quote is copied as spelt.
+      if (ne > ns) out.push({ k: k, start: ns, end: ne, raw: norm.text === b.text ? raw : null, at: norm.at });
     });
     return out;
   }
@@ -158,9 +160,31 @@
         if (best && r - l >= best.end - best.start) continue;
         if (count(text.slice(l, r), 2) === 1) best = { start: l, end: r };
       }
-      if (best) return { words: text.slice(best.start, best.end), grown: n > 0, at: base + best.start };
+      if (best) return { words: text.slice(best.start, best.end), grown: n > 0, at: base + best.start,
+                         spelt: spelt(part, best.start, best.end, text.slice(best.start, best.end)) };
     }
     return { words: text.slice(part.start, part.end), times: count(text.slice(part.start, part.end), 1000) };
+  }
+
+  // The words as the page spells them: its curly quotes, dashes, guillemets and vowel marks, which
+  // check folds or leaves out when it matches, so an Arabic or Russian quote reads as its source
+  // printed it. Bidi controls (check would warn) and soft hyphens are left out, and a line break
+  // or run of spaces becomes one space. Only if it normalises back to the very words found once;
+  // else (a page whose text is not check's) the words as check reads them.
+  function spelt(part, start, end, words) {
+    if (!part.raw) return words;
+    var raw = part.raw, from = part.at[start], to = part.at[end - 1] + 1;
+    while (to < raw.length && MARKS.has(raw[to])) to++;  // the marks on the last letter
+    var out = "", run = "";
+    for (var i = from; i < to; i++) {
+      var ch = raw[i];
+      if (UNQUOTED.has(ch)) continue;
+      if (SPACES.has(ch)) { run += ch; continue; }
+      if (run) out += run.length === 1 && /^[ \u00a0\u2000-\u200a\u202f\u205f\u3000]$/.test(run) ? run : " ";
+      run = "";
+      out += ch;
+    }
+    return normalise(out).text === words ? out : words;
   }
 
   function yamlQuoted(text) {
@@ -210,7 +234,7 @@
     } else {
       if (quote.grown) notes.push("Grown to the shortest stretch around your selection that occurs once in this source.");
       button.disabled = false;
-      say(line, "- " + data.source + ": " + yamlQuoted(quote.words));
+      say(line, "- " + data.source + ": " + yamlQuoted(quote.spelt || quote.words));
     }
     say(note, notes.join(" "));
     say(status, "");

@@ -42,6 +42,8 @@ No comment.
 No comment.
 
 Капи\u00adтан порта – «пока»\u00a0молчит. Le cafe\u0301 du port reste ouvert.
+
+قال المسؤولُ\u200f إن الرصيف مغلق.
 """
 
 BRIEFING = """\
@@ -121,16 +123,20 @@ SELECTIONS = {
     "first of two": (("p1", "is closed", 0, "p1", "is closed"), '- agora: "is closed."', GROWN),
     # The second begins inside the mark of "port is closed to"; "to" makes it unique.
     "second of two, in a mark": (("p1", "is closed", 1, "p1", "is closed"), '- agora: "is closed to"', GROWN),
-    # Dash with spaces and typographic quotes, as check folds them; YAML's quote escaped.
-    "dash and quotes": (("p1", "to ships", 0, "p1", "now”"), '- agora: "to ships-\\"for now\\""', None),
+    # The words as the page spells them (a spaced em dash, curly quotes), which check folds.
+    "dash and quotes": (("p1", "to ships", 0, "p1", "now”"), '- agora: "to ships — “for now”"', None),
     "Greek": (("p3", "απεργούν", 0, "p3", "απεργούν"), '- agora: "απεργούν"', None),
-    # The shadda is one of the marks check leaves out.
-    "Arabic with a shadda": (("p4", "عمّال", 0, "p4", "الميناء"), '- agora: "عمال الميناء"', None),
+    # The shadda is one of the marks check leaves out; the copy keeps it.
+    "Arabic with a shadda": (("p4", "عمّال", 0, "p4", "الميناء"), '- agora: "عمّال الميناء"', None),
+    # Selected up to the letter under a damma: the mark comes with its letter.
+    "Arabic, the mark on the last letter": (("p8", "المسؤول", 0, "p8", "المسؤول"), '- agora: "المسؤولُ"', None),
+    # A right-to-left mark between the words: left out, as check would remove it with a warning.
+    "Arabic across a bidi mark": (("p8", "المسؤول", 0, "p8", "إن"), '- agora: "المسؤولُ إن"', None),
     "across the dropped block": (("p1", "officials", 0, "p3", "Οι λιμενεργάτες"), '- agora: "officials said."',
                                  ACROSS_DROP),
     "across a paragraph": (("p3", "Δευτέρα", 0, "p4", "أضرب"), '- agora: "Δευτέρα."', ACROSS),
-    # A soft hyphen (left out), a spaced en dash, guillemets and a no-break space.
-    "Cyrillic": (("p7", "Капи", 0, "p7", "молчит"), '- agora: "Капитан порта-\\"пока\\" молчит"', None),
+    # A soft hyphen (left out); the spaced en dash, guillemets and no-break space as printed.
+    "Cyrillic": (("p7", "Капи", 0, "p7", "молчит"), '- agora: "Капитан порта – «пока»\u00a0молчит"', None),
     # Written decomposed (NFD) in the file; the page, the quote and check read it composed.
     "NFD accent": (("p7", "caf\u00e9", 0, "p7", "port"), '- agora: "caf\u00e9 du port"', None),
 }
@@ -169,9 +175,9 @@ def test_check_agrees_with_every_line_the_page_copied(cite_site: Site, tmp_path:
     lines = "\n".join("      " + line for _, line, _ in SELECTIONS.values())
     briefing = tmp_path / "content" / "port" / "briefing.yml"
     briefing.write_text(BRIEFING + "  - text: Selected.\n    cite:\n" + lines + "\n", encoding="utf-8")
-    assert [len(c) for c in yaml.safe_load(briefing.read_text(encoding="utf-8"))["summary"][1]["cite"]] == [1] * 9
+    assert [len(c) for c in yaml.safe_load(briefing.read_text(encoding="utf-8"))["summary"][1]["cite"]] == [1] * len(SELECTIONS)
     report = pipeline.check(tmp_path).report
-    assert report.errors == [], "\n".join(map(str, report.sorted()))
+    assert report.errors == [] and report.warnings == [], "\n".join(map(str, report.sorted()))
     briefing.write_text(BRIEFING + '  - text: Twice.\n    cite:\n      - agora: "comment"\n', encoding="utf-8")
     (error,) = pipeline.check(tmp_path).report.errors
     assert "2 times" in error.message
