@@ -274,16 +274,15 @@ def test_the_plugin_options_are_documented() -> None:
 
 
 def test_links_between_the_docs_lead_to_files_in_the_repository() -> None:
-    """README and docs/ link to each other by relative paths, which work on GitHub and in a
-    clone (an address with a placeholder owner led nowhere until publishing): each is a file."""
-    pages = [REPO / "README.md", REPO / "CONTENT-FORMAT.md", *sorted((REPO / "docs").glob("*.md"))]
+    """CONTENT-FORMAT.md and docs/ link to each other by relative paths: each is a file. (README
+    links by address, as PyPI shows it away from the repository: test_packaging.py.)"""
+    pages = [REPO / "CONTENT-FORMAT.md", *sorted((REPO / "docs").glob("*.md"))]
     links = 0
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert "github.com/OWNER/briefgen/blob" not in text and "github.com/OWNER/briefgen/raw" not in text, page
         for target in re.findall(r"\]\(([^)\s]+)\)", text):
             if re.match(r"[a-z]+:|#", target):
                 continue
             links += 1
             assert (page.parent / target.split("#")[0]).is_file(), f"{page.name}: {target}"
-    assert links >= 15
+    assert links >= 5
