@@ -78,11 +78,18 @@
   // "you came here": beside the passage, or after its paragraph on a phone.
   function openArrived() {
     document.querySelectorAll(".bg-side--arrived").forEach(function (el) { el.classList.remove("bg-side--arrived"); });
-    document.querySelectorAll("mark.bg-hl--arrived").forEach(function (el) { el.classList.remove("bg-hl--arrived"); });
+    document.querySelectorAll("mark.bg-hl--arrived, mark.bg-hl--open-end").forEach(function (el) {
+      el.classList.remove("bg-hl--arrived", "bg-hl--open-end", "bg-hl--open-start", "bg-hl--open-both");
+    });
     var id = decodeURIComponent(location.hash.slice(1));
-    // A quote that overlaps another is marked in pieces; the later ones light up with the first.
-    if (id) document.querySelectorAll('mark[data-bg-of="' + CSS.escape(id) + '"]').forEach(function (el) {
-      el.classList.add("bg-hl--arrived");
+    // A quote that crosses an edge (emphasis, a link, another quote) is marked in pieces; the
+    // later ones light up with the first, and the outline is left open where one piece meets
+    // the next, so the passage reads as one (sources.css).
+    var pieces = id ? document.querySelectorAll('mark[data-bg-of="' + CSS.escape(id) + '"]') : [];
+    var first = pieces.length ? document.getElementById(id) : null;
+    if (first) first.classList.add("bg-hl--open-end");
+    pieces.forEach(function (el, i) {
+      el.classList.add("bg-hl--arrived", i === pieces.length - 1 ? "bg-hl--open-start" : "bg-hl--open-both");
     });
     var list = id && document.getElementById("bg-by-" + id);
     if (!list) return;

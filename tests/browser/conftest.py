@@ -455,3 +455,43 @@ def axe_results(chromium, site: Site) -> Iterator[dict]:
     yield Results()
     for context in contexts:
         context.close()
+
+
+def png_pixels(data: bytes) -> list[list[tuple[int, int, int]]]:
+    """The RGB rows of an 8-bit, non-interlaced PNG (what Chromium's screenshots are), for tests
+    that look at what was drawn. The five row filters undone as the PNG specification says."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks, head = 8, [], b""
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            head = body
+        elif kind == b"IDAT":
+            chunks.append(body)
+        pos += 12 + n
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", head)
+    assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
+    step = 3 if colour == 2 else 4
+    raw, stride, rows, prev = zlib.decompress(b"".join(chunks)), width * step, [], bytearray(width * step)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - step] if i >= step else 0
+            b, c = prev[i], prev[i - step] if i >= step else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([(line[i], line[i + 1], line[i + 2]) for i in range(0, stride, step)])
+        prev = line
+    return rows

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from test_references_last import references_project
 
-from .conftest import DESKTOP, Site, _context, _served_project
+from .conftest import DESKTOP, Site, _context, _served_project, png_pixels
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +75,27 @@ def test_a_quote_marked_in_pieces_lights_up_whole_on_arrival(browse):
         .map(m => [m.textContent, getComputedStyle(m).backgroundColor])""")
     assert "".join(text for text, _ in lit) == "The port closed on Monday"
     assert len({colour for _, colour in lit}) == 1, lit  # every piece in the arrival colour
+
+
+def _accent_pixels(page, box: dict, colour: tuple[int, int, int]) -> int:
+    rows = png_pixels(page.screenshot(clip=box))
+    return sum(1 for row in rows for px in row if sum(abs(a - b) for a, b in zip(px, colour)) < 60)
+
+
+def test_a_quote_marked_in_pieces_has_one_outline_open_where_the_pieces_meet(browse):
+    """Two outlines side by side read as two passages: the ring runs along the top across the
+    join, and nothing of it is drawn down the join (looked at in the pixels)."""
+    page = browse("ports/sources/wire/", "q-the-port-closed-on-monday")
+    page.wait_for_selector("mark.bg-hl--arrived", timeout=5000)
+    first, second = page.evaluate("""() => [document.querySelector(':target'),
+        document.querySelector('mark.bg-hl--arrived')].map(m => { const r = m.getClientRects()[0];
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })""")
+    accent = page.evaluate("""() => { const probe = document.createElement('span');
+        probe.style.color = 'var(--md-accent-fg-color)'; document.querySelector('.md-typeset').append(probe);
+        const rgb = getComputedStyle(probe).color.match(/\\d+/g).map(Number); probe.remove(); return rgb.slice(0, 3); }""")
+    join = first["right"]
+    assert abs(second["left"] - join) < 3 and abs(second["top"] - first["top"]) < 3  # side by side on one line
+    down_the_join = {"x": join - 7, "y": first["top"] + 1, "width": 14, "height": first["bottom"] - first["top"] - 2}
+    above_the_join = {"x": join - 7, "y": first["top"] - 6, "width": 14, "height": 5}
+    assert _accent_pixels(page, above_the_join, tuple(accent)) >= 14  # the ring's top line crosses it
+    assert _accent_pixels(page, down_the_join, tuple(accent)) == 0
