@@ -127,6 +127,36 @@ def test_without_a_search_plugin_no_index_is_written(tmp_path):
     assert not (project / "site/search").exists()
 
 
+# -- on Zensical: the same rows, in the index it writes (search.json, "items") ------------------
+
+
+@pytest.fixture(scope="module")
+def items(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    pytest.importorskip("zensical", reason="the test extra installs Zensical (briefgen[zensical])")
+    from briefgen.engine.site import build_site
+
+    project = make_project(tmp_path_factory.mktemp("zsearch"), {
+        **FILES, "docs/about.md": "# About\n\nWho writes these briefings.\n\n## Contact {#contact}\n\nWrite to the desk.\n",
+        "mkdocs.yml": "site_name: Test briefings\ntheme: material\nplugins: [search]\nmarkdown_extensions: [attr_list]\n"})
+    assert not build_site(project, engine="zensical").report.errors
+    return json.loads((project / "site/search.json").read_text(encoding="utf-8"))["items"]
+
+
+@pytest.mark.parametrize(("location", "title", "text"), ROWS, ids=[r[0] for r in ROWS])
+def test_on_zensical_each_row_is_a_hit_at_its_anchor_under_its_pages_breadcrumb(items, location, title, text):
+    item = _at(items, location)
+    assert (item["title"], item["text"], item["level"]) == (title, text, 2)
+    page = _at(items, location.split("#")[0])
+    assert page["level"] == 1 and item["path"] == page["path"] and page["path"][0] == "Harbour closes"
+
+
+def test_on_zensical_the_projects_own_pages_keep_zensicals_entries(items):
+    assert _at(items, "about/")["title"] == "About"
+    assert "Write to the desk." in _at(items, "about/#contact")["text"]
+    # Zensical's own items for our pages (a heading run together with its table) are gone.
+    assert not [i for i in items if i["location"].startswith("harbour/") and "What is known" in i["text"]]
+
+
 # -- the reader of marks, on hand-written pages ---------------------------------------------------
 
 def test_marks_make_rows_titles_and_texts():

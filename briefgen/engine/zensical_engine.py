@@ -28,6 +28,7 @@ from ..strategy import Strategy
 from ..urls import Urls
 from . import zensical_stage as stage
 from .mkdocs_engine import Settings
+from .zensical_search import index_for_search
 
 log = logging.getLogger("briefgen")
 
@@ -72,7 +73,7 @@ class ZensicalRun:
         data = stage.config(settings, self.project / self.config_file, staging, outcome.pages, urls)
         config_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         self._zensical(config_file, staging)
-        stage.drop_from_search(staging / "site", outcome.pages, urls)
+        index_for_search(staging / "site", outcome.pages, urls)
         return outcome, True
 
     def _render(self, project: Path, outcome: Outcome, urls: Urls, settings: Settings) -> dict[str, str | bytes] | None:

@@ -16,7 +16,6 @@ its templates/theme/ over briefgen's theme overrides.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -172,17 +171,3 @@ def custom_dir(settings: Settings, project: Path) -> Path | None:
     raw_theme = settings.raw.get("theme")
     value = raw_theme.get("custom_dir") if isinstance(raw_theme, dict) else None
     return (project / str(value)) if value else None
-
-
-def drop_from_search(site: Path, pages: list[Page], urls: Urls) -> None:
-    """Zensical indexes every page, `search: exclude` in its front matter or not: the pages of
-    earlier versions are taken out of its index (search.json) here, so a search lands on the
-    current version, as under MkDocs."""
-    index = site / "search.json"
-    hidden = tuple(urls.url(p.name) for p in pages if page_meta(p).get("search") == {"exclude": True})
-    if not hidden or not index.is_file():
-        return
-    data = json.loads(index.read_text(encoding="utf-8"))
-    data["items"] = [item for item in data.get("items", [])
-                     if not str(item.get("location", "")).startswith(hidden)]
-    index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -2,9 +2,9 @@
 example built by Zensical (#26). The tests are test_site.py's and test_reading.py's own,
 collected here a second time with this module's `site`: the example with its history, built
 with `--engine zensical`. The rest of the browser suite runs on MkDocs only; these are the
-behaviours a theme can break (its scripts, its CSS). Search is left out: Zensical's search
-dialog is its own (other markup than Material's that test_site.py drives); its index holds our
-pages (tests/test_engines.py).
+behaviours a theme can break (its scripts, its CSS). Search is tested apart: Zensical's search
+dialog is its own (other markup than Material's that test_site.py drives), and
+test_search_browser.py types in it on Zensical too.
 """
 
 from __future__ import annotations

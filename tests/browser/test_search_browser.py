@@ -59,3 +59,40 @@ def test_a_search_hit_lands_on_its_row(search_page, search_site: Site, words, an
     assert page.locator(shown).inner_text().strip() == snippet, "the snippet is not what the row shows"
     box = page.locator(f"#{anchor}").bounding_box()
     assert box is not None and 0 <= box["y"] < DESKTOP["height"], "the row is not in view"
+
+
+# -- on Zensical: its own search dialog, over the index briefgen rewrote (engine/zensical_search.py)
+
+def _fill_for_zensical(project) -> None:
+    fill(project)
+    yml = project / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "extra:\n  briefgen:\n    engine: zensical\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def zensical_search_site(tmp_path_factory: pytest.TempPathFactory, chromium) -> Iterator[Site]:
+    pytest.importorskip("zensical", reason="the test extra installs Zensical (briefgen[zensical])")
+    with _served_project(tmp_path_factory.mktemp("zsearch"), _fill_for_zensical) as (project, url):
+        assert (project / "site" / "search.json").is_file(), "not built by Zensical"
+        yield Site(project, project / "site", url, "harbour", "greek", {})
+
+
+@pytest.mark.parametrize(("words", "anchor", "page_url", "snippet", "shown"), HITS, ids=[h[1] for h in HITS])
+def test_on_zensical_a_search_hit_lands_on_its_row(chromium, zensical_search_site: Site, words, anchor, page_url,
+                                                  snippet, shown):
+    site = zensical_search_site
+    context = _context(chromium, site, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(site.url + "harbour/", wait_until="load")
+        page.locator("button.md-search__button").click()
+        page.keyboard.type(words)
+        hit = page.locator(f"a[href$='/{page_url}#{anchor}']")
+        hit.wait_for(state="visible")
+        assert snippet in " ".join(hit.inner_text().split())
+        hit.click()
+        page.wait_for_function("id => document.querySelector(':target')?.id === id", arg=anchor)
+        assert page.url == site.url + page_url + "#" + anchor
+        assert page.locator(shown).inner_text().strip() == snippet
+    finally:
+        context.close()

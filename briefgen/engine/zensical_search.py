@@ -1,0 +1,68 @@
+"""briefgen's pages in the search index Zensical writes (`search.json`: `{"config": ...,
+"items": [{location, level, title, text, path, tags}]}`), as searchindex.py does for MkDocs'.
+
+Zensical indexes each staged page itself, at headings with ids only, and every page, `search:
+exclude` or not. So after it built: the pages of earlier versions are taken out (a search lands
+on the current version), and our other pages' items are replaced by their entries from the
+render stage (stages/searchable.py): the page, then each statement, fact, question and evidence
+row at its anchor, a hit of its own as under MkDocs. Each keeps the breadcrumb (`path`) and tags
+Zensical gave the page. An index of another shape is left as it is, with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from ..stages.render import Page
+from ..urls import Urls
+from .pagemeta import page_meta
+from .searchindex import Indexed, docs_of
+
+log = logging.getLogger("mkdocs.briefgen")
+
+INDEX = "search.json"
+
+
+def _page_of(item: Any) -> str | None:
+    return str(item.get("location", "")).split("#")[0] if isinstance(item, dict) else None
+
+
+def index_for_search(site: Path, pages: list[Page], urls: Urls) -> bool:
+    """Rewrite Zensical's index for our pages; False if there is none of the known shape."""
+    path = site / INDEX
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:  # search is off
+        return False
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning(f"briefgen's rows are not in the search index: {INDEX} cannot be read ({exc})")
+        return False
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        log.warning(f"briefgen's rows are not in the search index: {INDEX} is not in the format known")
+        return False
+    hidden = {urls.url(p.name) for p in pages if page_meta(p).get("search") == {"exclude": True}}
+    ours = {urls.url(p.name): p for p in pages if p.search and urls.url(p.name) not in hidden}
+    kept: list[Any] = []
+    theirs: dict[str, dict[str, Any]] = {}  # our page's URL -> the first item Zensical made of it
+    for item in data["items"]:
+        at = _page_of(item)
+        if at in ours:
+            theirs.setdefault(at, item)
+        elif at not in hidden:
+            kept.append(item)
+    for url, page in ours.items():
+        first = theirs.get(url, {})
+        for doc in docs_of(Indexed(url, page.search)):
+            anchored = "#" in doc["location"]
+            kept.append({**doc, "level": 2 if anchored else 1,
+                         "path": first.get("path") or [doc["title"]], "tags": first.get("tags") or []})
+    data["items"] = kept
+    # Written beside it and moved over it: a reader of the folder never sees half an index.
+    temporary = path.with_name(f".{path.name}.briefgen")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
+    return True
