@@ -131,7 +131,7 @@ def test_without_a_search_plugin_no_index_is_written(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def items(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+def zensical_index(tmp_path_factory: pytest.TempPathFactory) -> dict:
     pytest.importorskip("zensical", reason="the test extra installs Zensical (briefgen[zensical])")
     from briefgen.engine.site import build_site
 
@@ -139,7 +139,12 @@ def items(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
         **FILES, "docs/about.md": "# About\n\nWho writes these briefings.\n\n## Contact {#contact}\n\nWrite to the desk.\n",
         "mkdocs.yml": "site_name: Test briefings\ntheme: material\nplugins: [search]\nmarkdown_extensions: [attr_list]\n"})
     assert not build_site(project, engine="zensical").report.errors
-    return json.loads((project / "site/search.json").read_text(encoding="utf-8"))["items"]
+    return json.loads((project / "site/search.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def items(zensical_index: dict) -> list[dict]:
+    return zensical_index["items"]
 
 
 @pytest.mark.parametrize(("location", "title", "text"), ROWS, ids=[r[0] for r in ROWS])
@@ -148,6 +153,12 @@ def test_on_zensical_each_row_is_a_hit_at_its_anchor_under_its_pages_breadcrumb(
     assert (item["title"], item["text"], item["level"]) == (title, text, 2)
     page = _at(items, location.split("#")[0])
     assert page["level"] == 1 and item["path"] == page["path"] and page["path"][0] == "Harbour closes"
+
+
+def test_on_zensical_the_index_is_told_the_contents_languages(zensical_index):
+    # English by default, then the Greek and Arabic of the sources (its search splits CJK text
+    # into words only for a language it is told of).
+    assert zensical_index["config"]["lang"] == ["en", "ar", "el"]
 
 
 def test_on_zensical_the_projects_own_pages_keep_zensicals_entries(items):

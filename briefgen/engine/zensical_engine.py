@@ -73,7 +73,7 @@ class ZensicalRun:
         data = stage.config(settings, self.project / self.config_file, staging, outcome.pages, urls)
         config_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         self._zensical(config_file, staging)
-        index_for_search(staging / "site", outcome.pages, urls)
+        index_for_search(staging / "site", outcome.pages, urls, outcome.languages())
         return outcome, True
 
     def _render(self, project: Path, outcome: Outcome, urls: Urls, settings: Settings) -> dict[str, str | bytes] | None:

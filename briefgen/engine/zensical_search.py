@@ -6,7 +6,9 @@ exclude` or not. So after it built: the pages of earlier versions are taken out 
 on the current version), and our other pages' items are replaced by their entries from the
 render stage (stages/searchable.py): the page, then each statement, fact, question and evidence
 row at its anchor, a hit of its own as under MkDocs. Each keeps the breadcrumb (`path`) and tags
-Zensical gave the page. An index of another shape is left as it is, with a warning.
+Zensical gave the page. The content's languages join the index's `lang`: Zensical's search
+splits Chinese, Japanese and Korean text into words only for a language it is told of. An index
+of another shape is left as it is, with a warning.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +34,8 @@ def _page_of(item: Any) -> str | None:
     return str(item.get("location", "")).split("#")[0] if isinstance(item, dict) else None
 
 
-def index_for_search(site: Path, pages: list[Page], urls: Urls) -> bool:
-    """Rewrite Zensical's index for our pages; False if there is none of the known shape."""
+def index_for_search(site: Path, pages: list[Page], urls: Urls, languages: Collection[str] = ()) -> bool:
+    """Rewrite Zensical's index for our pages and languages; False if there is none of the known shape."""
     path = site / INDEX
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -61,6 +64,9 @@ def index_for_search(site: Path, pages: list[Page], urls: Urls) -> bool:
             kept.append({**doc, "level": 2 if anchored else 1,
                          "path": first.get("path") or [doc["title"]], "tags": first.get("tags") or []})
     data["items"] = kept
+    config = data.get("config")
+    if isinstance(config, dict) and isinstance(config.get("lang"), list):
+        config["lang"] = config["lang"] + sorted(set(languages) - set(config["lang"]))
     # Written beside it and moved over it: a reader of the folder never sees half an index.
     temporary = path.with_name(f".{path.name}.briefgen")
     temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

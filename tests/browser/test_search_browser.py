@@ -96,3 +96,41 @@ def test_on_zensical_a_search_hit_lands_on_its_row(chromium, zensical_search_sit
         assert page.locator(shown).inner_text().strip() == snippet
     finally:
         context.close()
+
+
+JAPANESE_SOURCE = """\
+---
+title: 港の閉鎖
+outlet: 港湾新聞
+lang: ja
+---
+
+港湾当局によると、港は月曜日から閉鎖されており、船舶は北の港へ向かった。
+"""
+
+
+def _japanese_on_zensical(project) -> None:
+    (project / "content/port/sources").mkdir(parents=True)
+    (project / "content/port/sources/nhk.md").write_text(JAPANESE_SOURCE, encoding="utf-8")
+    (project / "content/port/briefing.yml").write_text(
+        "title: Port strike\nas_of: 2024-11-06\nsummary:\n  - text: The port has been closed since Monday.\n"
+        "    cite:\n      - nhk: \"港は月曜日から閉鎖されており\"\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: ja\ntheme:\n  name: material\n  font: false\nplugins: [search]\n"
+                                        "extra:\n  briefgen:\n    engine: zensical\n", encoding="utf-8")
+
+
+def test_on_zensical_a_word_inside_a_japanese_sentence_is_found(chromium, tmp_path_factory):
+    """Japanese is written without spaces: Zensical's search splits it into words only when its
+    index names the language, which briefgen adds from the source's `lang:`."""
+    pytest.importorskip("zensical", reason="the test extra installs Zensical (briefgen[zensical])")
+    with _served_project(tmp_path_factory.mktemp("zja"), _japanese_on_zensical) as (project, url):
+        site = Site(project, project / "site", url, "port", "nhk", {})
+        context = _context(chromium, site, viewport=DESKTOP)
+        try:
+            page = context.new_page()
+            page.goto(url + "port/", wait_until="load")
+            page.locator("button.md-search__button").click()
+            page.keyboard.type("船舶")  # "ships", in the middle of the sentence
+            page.locator("a[href$='/port/sources/nhk/']").wait_for(state="visible")
+        finally:
+            context.close()
