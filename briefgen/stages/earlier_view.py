@@ -38,7 +38,7 @@ def earlier_summary(renderer: Renderer, r: Resolved, current: Story, sources_now
     b = r.briefing
     as_of = b.as_of.isoformat()
     here = earlier_name(b.id, as_of)
-    ctx = renderer._context(r, here, "summary", current)
+    ctx = renderer.context(r, here, "summary", current)
     link: Callable[..., str] = ctx["link"]
     markers, previews = ctx["markers"], ctx["previews"]
     gone = _gone(b, sources_now, lambda: link("changes", f"v-{as_of}"))
@@ -66,7 +66,7 @@ def earlier_summary(renderer: Renderer, r: Resolved, current: Story, sources_now
     ctx.update(link=old_link, markers=old_markers, previews=old_previews, story=None, versions=0, moved={},
                change_badge=lambda anchor, kind="": Markup(""),
                old={"as_of": as_of, "current": link("summary"), "versions": link("changes", f"v-{as_of}")})
-    html, apparatus = split_apparatus(renderer._page("summary.html", **ctx))
+    html, apparatus = split_apparatus(renderer.page_html("summary.html", **ctx))
     return Page(here, f"{b.title} · version of {day(as_of)}", html,
                 f"The briefing “{b.title}” as it was on {day(as_of)}", "version",
                 {"briefing": b.id, "version": as_of}, apparatus)
@@ -86,7 +86,7 @@ def since_files(renderer: Renderer, r: Resolved, committed: tuple[tuple[Snapshot
     words. Plain text only (changes.js puts it in with textContent); hrefs are relative to the
     summary page, the only page whose box shows the list."""
     b = r.briefing
-    link = renderer._linker(f"{b.id}/index", b)
+    link = renderer.linker(f"{b.id}/index", b)
     plain = renderer.env.filters["plain"]
     out = {}
     for shot, _ in committed:

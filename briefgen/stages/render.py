@@ -151,19 +151,23 @@ class Renderer:
             else ""
         self.env.globals.update(reliability=RELIABILITY)
 
-    def _page(self, template: str, **ctx: Any) -> str:
+    def page_html(self, template: str, **ctx: Any) -> str:
+        """One of our templates rendered with `ctx` (the context of a page, made by `context`)."""
         return self.env.get_template(template).render(**ctx)
 
     # -- helpers handed to templates ----------------------------------------------------------
-    def _linker(self, here: str, b: Briefing) -> Callable[..., str]:
+    def linker(self, here: str, b: Briefing) -> Callable[..., str]:
+        """`link(kind, fragment, source)`: the URL of a page of briefing `b`, relative to `here`."""
         def link(kind: str, fragment: str = "", source: str | None = None) -> str:
             target = "index" if kind == "home" else page_of(b.id, kind, source)
             return self.urls.rel(here, target, fragment)
         return link
 
-    def _context(self, r: Resolved, here: str, kind: str, story: Story | None) -> dict[str, Any]:
+    def context(self, r: Resolved, here: str, kind: str, story: Story | None) -> dict[str, Any]:
+        """What every page template of a briefing is handed: the briefing, its links, markers and
+        previews, its numbers and directions, and what history says (earlier_view.py adds to it)."""
         b = r.briefing
-        link = self._linker(here, b)
+        link = self.linker(here, b)
         # Numbers kept across committed versions when history was read, else this version's own.
         numbers = story.numbers if story is not None and story.numbers else citeview.source_numbers(b)
         shown = page_markers(self.urls, self.md, r, here, kind, numbers)
@@ -187,18 +191,18 @@ class Renderer:
                                       ("facts", "facts.html", f"Key facts · {b.title}"),
                                       ("questions", "questions.html", f"Questions · {b.title}")):
             here = page_of(b.id, kind)
-            ctx = {**self._context(r, here, kind, story), "earlier": earlier}
+            ctx = {**self.context(r, here, kind, story), "earlier": earlier}
             # Links shared from earlier versions to rows of this page that moved or were removed.
             ctx["moved"] = story.moves.get(kind, {}) if story is not None else {}
-            html, apparatus = split_apparatus(self._page(template, **ctx))
+            html, apparatus = split_apparatus(self.page_html(template, **ctx))
             pages.append(Page(here, title, html, self.description(b, kind), kind,
                               {"briefing": b.id, "as_of": b.as_of.isoformat(),
                                # no facts or no questions: the page exists, but no tab or nav entry leads there
                                "empty": kind != "summary" and not getattr(b, kind)}, apparatus))
         if story is not None and story.steps:
             here = page_of(b.id, "changes")
-            ctx = {**self._context(r, here, "changes", story), "earlier": earlier}
-            html, apparatus = split_apparatus(self._page("changes.html", **ctx))
+            ctx = {**self.context(r, here, "changes", story), "earlier": earlier}
+            html, apparatus = split_apparatus(self.page_html("changes.html", **ctx))
             pages.append(Page(here, f"Versions · {b.title}", html, f"What changed in “{b.title}”, version by version",
                               "changes", {"briefing": b.id}, apparatus))
         for sid in b.sources:
@@ -218,7 +222,7 @@ class Renderer:
     def source_page(self, r: Resolved, sid: str, story: Story | None = None) -> Page:
         b, doc = r.briefing, r.docs[sid]
         here = page_of(b.id, "source", sid)
-        ctx = self._context(r, here, "source", story)
+        ctx = self.context(r, here, "source", story)
         link = ctx["link"]
         macros: Any = self.env.get_template("_macros.html").module  # its macros are its attributes
         keys: dict[tuple[str, bool], citeview.BackLink] = {}  # one preview per statement and relation
@@ -233,7 +237,7 @@ class Renderer:
                                    ctx["bdir"]))
 
         if doc.source.publish == "excerpts":
-            body = self._page("_excerpts.html", passages=r.passages[sid], cited_by=cited_by)
+            body = self.page_html("_excerpts.html", passages=r.passages[sid], cited_by=cited_by)
         else:
             env = {"bg_cited_by": lambda meta: cited_by(meta)}
             body = self.md.renderer.render(r.tokens(sid), self.md.options, env)
@@ -241,7 +245,7 @@ class Renderer:
         # into a Markup, copied again by autoescape and once more into the page (a 20 MB source:
         # 120 MB more at once). Content cannot forge the placeholder: autoescape turns its "<"
         # into "&lt;".
-        page = self._page("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid],
+        page = self.page_html("source.html", s=doc.source, body=Markup(BODY), passages=r.passages[sid],
                           backlinks=list(keys.values()), **ctx)
         html = page.replace(BODY, body)
         return Page(here, f"{doc.source.outlet}: {doc.source.title}", html,
@@ -256,6 +260,6 @@ class Renderer:
                   "first": next((s for s in c.briefing.summary), None),
                   "sources": len(c.briefing.sources), "citations": c.analysis.citations,
                   "open": c.analysis.open_questions} for c in ordered]
-        html = self._page("index.html", items=items, site_name=self.site_name)
+        html = self.page_html("index.html", items=items, site_name=self.site_name)
         return Page("index", self.site_name or "Briefings", html,
                     f"{len(items)} briefing{'s' if len(items) != 1 else ''}", "index")
