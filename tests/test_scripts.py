@@ -138,3 +138,57 @@ def test_decomposed_text_matches_either_way(tmp_path: Path):
     assert code == 0, output
     code, output, _ = _check_quote(tmp_path / "b", decomposed, "compañeros de los últimos")
     assert code == 0, output
+
+
+MIXED_EN = """\
+---
+title: Port closed, officials say
+outlet: Harbour Wire
+lang: en
+---
+
+The port authority closed the harbour on Monday. In a statement in Arabic, it said:
+
+أغلقت هيئة الميناء المرفأ يوم الاثنين «حتى إشعار آخر».
+
+12 / 2024 — 3.
+
+Officials added that repairs would take weeks.
+"""
+
+MIXED_AR = """\
+---
+title: الميناء مغلق
+outlet: الجزيرة نت
+lang: ar
+---
+
+قالت هيئة الميناء إن المرفأ مغلق.
+
+The authority's English statement read: "The port is closed until further notice."
+"""
+
+
+def test_a_paragraph_in_the_other_direction_is_laid_out_in_its_own(tmp_path: Path):
+    """Arabic quoted in an English article, and English in an Arabic one: that paragraph says its
+    own direction (its full stop and quotation marks at its own end) and no language, since the
+    source's `lang` does not describe it; a paragraph of numbers keeps the article's. The
+    preview of a quote from it says so too, while the source's title keeps the source's."""
+    project = make_project(tmp_path, {
+        "content/b/briefing.yml": (
+            "title: B\nas_of: 2025-01-01\nsummary:\n  - text: Closed until further notice.\n"
+            '    cite: [{en: "«حتى إشعار آخر»"}]\n  - text: Closed, in English.\n'
+            '    cite: [{ar: "The port is closed until further notice."}]\n'),
+        "content/b/sources/en.md": MIXED_EN, "content/b/sources/ar.md": MIXED_AR,
+    })
+    build_ok(project)
+    en = _page(project / "site", "b/sources/en")
+    paragraphs = {p.get("id"): (p.get("dir"), p.get("lang")) for p in en.xpath('//article[contains(@class, "bg-source")]//p[@id]')}
+    assert paragraphs == {"p1": (None, None), "p2": ("rtl", ""), "p3": (None, None), "p4": (None, None)}
+    ar = _page(project / "site", "b/sources/ar")
+    paragraphs = {p.get("id"): (p.get("dir"), p.get("lang")) for p in ar.xpath('//article[contains(@class, "bg-source")]//p[@id]')}
+    assert paragraphs == {"p1": (None, None), "p2": ("ltr", "")}
+    data = {d.xpath('./i[@data-f="outlet"]')[0].text: d for d in _page(project / "site", "b").xpath(
+        '//template[@id="bg-previews"]//div')}
+    assert [data["Harbour Wire"].get(k) for k in ("data-dir", "data-quote-dir", "data-lang")] == ["ltr", "rtl", "en"]
+    assert [data["الجزيرة نت"].get(k) for k in ("data-dir", "data-quote-dir", "data-lang")] == ["rtl", "ltr", "ar"]

@@ -17,6 +17,7 @@ from jinja2 import TemplateRuntimeError
 from ..model import Citation, Source, statements
 from ..text import citeview
 from ..text.citeview import Marker, Preview
+from ..text.direction import strong_direction
 from ..text.fragments import fragment_context, original_link
 from ..text.markup import plain
 from ..urls import Urls, page_of
@@ -92,5 +93,12 @@ def _preview(md: MarkdownIt, r: Resolved, c: Citation, s: Source, anchor: str, k
     around = fragment_context(block_text, words, r.docs[c.source].blocks) if p else ("", "")
     return Preview(key, label, href, original_link(s, words, around) or s.url or "", before, words, after,
                    s.outlet, s.title, origin, day(s.published),
-                   plain(md, c.note) if c.note else "", c.disputes, s.lang or "",
-                   r.directions[c.source])
+                   plain(md, c.note) if c.note else "", c.disputes, s.lang or "", r.directions[c.source],
+                   _other_way(block_text, r.directions[c.source]))
+
+
+def _other_way(block_text: str, source_dir: str) -> str:
+    """The direction of a quote's paragraph when it runs against its source's (sourcetext.py lays
+    that paragraph out in its own), else ""."""
+    own = strong_direction(block_text)
+    return own if own is not None and own != source_dir else ""

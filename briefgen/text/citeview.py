@@ -54,7 +54,8 @@ class Preview:
     note: str
     disputes: bool
     lang: str = ""  # the source's language tag, "" when not given
-    dir: str = "ltr"  # the source's writing direction: the quote's and title's
+    dir: str = "ltr"  # the source's writing direction: its title's, and the quote's unless
+    quote_dir: str = ""  # the quote's paragraph runs the other way (Arabic in an English article)
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,15 @@ def direction(lang: str | None, text: str = "") -> str:
         if any(len(s) == 4 and s.isalpha() for s in subtags[1:]):
             return "ltr"  # another script named: Latin, Cyrillic...
         return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
+    return strong_direction(text) or "ltr"
+
+
+def strong_direction(text: str) -> str | None:
+    """'rtl' or 'ltr' by which kind of strong letter the text has more of (in its first
+    characters); None when it has none, such as a line of numbers and punctuation."""
     sample = text[:_SAMPLE]
     if sample.isascii():  # no right-to-left letter, without asking about each character
-        return "ltr"
+        return "ltr" if any(ch.isalpha() for ch in sample) else None
     rtl = ltr = 0
     for ch in sample:
         kind = unicodedata.bidirectional(ch)
@@ -49,7 +55,7 @@ def direction(lang: str | None, text: str = "") -> str:
             rtl += 1
         elif kind == "L":
             ltr += 1
-    return "rtl" if rtl > ltr else "ltr"
+    return "rtl" if rtl > ltr else "ltr" if ltr else None
 
 
 # The language a search engine should split and stem a script's words as, when no `lang` says.

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..diagnostics import Pos
 from ..model import Source
+from .direction import direction, strong_direction
 from .markup import markdown
 from .normalise import normalised
 from .quotes import SourceIndex
@@ -186,12 +187,33 @@ def token_stream(source: Source) -> tuple[list[Token], list[tuple[str, Pos]], li
     for i, n in numbered:
         tokens[i].meta["bg_number"] = n
     tokens, unused, dropped = _drop(tokens, source)
+    page = direction(source.lang, source.title + " " + source.body)  # the article's, as resolve says
     for i, t in enumerate(tokens):
         if t.type == "inline":
             holder = tokens[_id_holder(tokens, i)]
             if not holder.attrGet("id"):
                 holder.attrSet("id", f"p{t.meta['bg_number']}")
+            # A paragraph in the other direction (Arabic in an English article, or English in
+            # an Arabic one) is laid out in its own: its full stop and quotation marks at its end.
+            # Nor is it in the language the source names, as far as anyone said (lang="").
+            own = strong_direction(_sample(t.children or []))
+            if own is not None and own != page and not holder.attrGet("dir"):
+                holder.attrSet("dir", own)
+                if source.lang:
+                    holder.attrSet("lang", "")
     return tokens, unused, dropped
+
+
+def _sample(children: list[Token], size: int = 4000) -> str:
+    """The first characters of a block's reader text, enough to tell its direction."""
+    out, n = [], 0
+    for c in children:
+        if c.type in _TEXTLIKE:
+            out.append(c.content[:size - n])
+            n += len(out[-1])
+            if n >= size:
+                break
+    return " ".join(out)
 
 
 def _blocks(tokens: list[Token], source: Source) -> list[Block]:

@@ -69,11 +69,14 @@
     if (disputes) box.appendChild(make("p", "bg-pop__disputes", "✕ This source disputes the statement"));
     // The quote in its source's language and direction, so an Arabic quote's ellipses, commas
     // and quotation marks sit where an Arabic reader expects them.
+    // A paragraph that runs the other way from its source (Arabic quoted in an English article)
+    // is in neither the source's direction nor, as far as anyone said, its language.
     var quote = make("p", "bg-pop__quote");
     var dir = data.getAttribute("data-dir") === "rtl" ? "rtl" : "ltr";
     var lang = data.getAttribute("data-lang");
-    quote.dir = dir;
-    if (lang) quote.lang = lang;
+    var other = data.getAttribute("data-quote-dir");
+    quote.dir = other === "rtl" || other === "ltr" ? other : dir;
+    if (lang && !other) quote.lang = lang;
     quote.appendChild(make("span", "bg-pop__ctx", field(data, "before")));
     quote.appendChild(make("mark", "bg-pop__words", field(data, "quote")));
     quote.appendChild(make("span", "bg-pop__ctx", field(data, "after")));

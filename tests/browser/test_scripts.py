@@ -110,3 +110,43 @@ def test_the_origins_chip_names_its_origins_as_the_annotations_spell_them(open_i
     # names it gives screen readers are the outlets as written: Καθημερινή keeps its accent.
     chip = open_in("sea/").locator(".bg-support").first
     assert chip.locator(".bg-sr").inner_text() == ": Port officials, РБК, Καθημερινή"
+
+
+def _mixed(project: Path) -> None:
+    from test_scripts import MIXED_EN
+
+    (project / "content/b/sources").mkdir(parents=True)
+    (project / "content/b/sources/en.md").write_text(MIXED_EN, encoding="utf-8")
+    (project / "content/b/briefing.yml").write_text(
+        'title: B\nas_of: 2025-01-01\nsummary:\n  - text: Closed until further notice.\n'
+        '    cite: [{en: "«حتى إشعار آخر»"}]\n', encoding="utf-8")
+    (project / "mkdocs.yml").write_text("site_name: mixed\ntheme:\n  name: material\n  font: false\n"
+                                        "plugins: [search, briefgen]\n", encoding="utf-8")
+
+
+def test_an_arabic_paragraph_of_an_english_article_ends_on_its_left(chromium, tmp_path_factory):
+    """Its full stop sits left of its first letter, where an Arabic reader looks for it (laid
+    out left to right, it sat at the right, past the first letter); its preview is right to
+    left, with no language claimed, and the article's title beside it stays left to right."""
+    with _served_project(tmp_path_factory.mktemp("mixed"), _mixed) as (project, url):
+        context = _context(chromium, Site(project, project / "site", url, "b", "en", {}), viewport=DESKTOP)
+        try:
+            page = context.new_page()
+            page.goto(url + "b/sources/en/", wait_until="load")
+            first, stop = page.locator("#p2").evaluate("""p => {
+                const text = [...p.childNodes].filter(n => n.nodeType === 3);
+                const at = (node, i) => { const r = document.createRange(); r.setStart(node, i);
+                    r.setEnd(node, i + 1); return r.getBoundingClientRect(); };
+                const last = text[text.length - 1];
+                return [at(text[0], 0), at(last, last.data.lastIndexOf('.'))].map(r => [r.left, r.right]); }""")
+            assert stop[1] <= first[0], (first, stop)
+            page.goto(url + "b/", wait_until="load")
+            page.locator("#summary-1 a.bg-cite").first.hover()
+            pop = page.locator("#bg-pop")
+            pop.wait_for(state="visible")
+            quote = pop.locator(".bg-pop__quote")
+            assert quote.evaluate("el => getComputedStyle(el).direction") == "rtl"
+            assert quote.get_attribute("lang") is None
+            assert pop.locator(".bg-pop__title").evaluate("el => getComputedStyle(el).direction") == "ltr"
+        finally:
+            context.close()
