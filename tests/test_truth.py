@@ -332,3 +332,23 @@ def test_plain_mkdocs_strict_passes_on_notes(tmp_path: Path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "note: fact 'ferries' rests on one source ('wire')" in result.stderr
+
+
+@pytest.mark.parametrize("front, byline", [
+    ("author: Jane Roe\nurl: https://wire.example/a\n", "Jane Roe · read the original ↗"),
+    ("url: https://wire.example/a\n", "read the original ↗"),
+    ("author: Jane Roe\n", "Jane Roe"),
+    ("published: 2025-03-04\naccessed: 2025-03-05\n", "4 Mar 2025 · captured 5 Mar 2025"),
+    ("", ""),
+])
+def test_a_source_byline_separates_only_what_it_has(tmp_path: Path, front: str, byline: str):
+    """No dot before the first part or after the last, whichever of author, date, capture and
+    link a source has (one with only a link read "· read the original")."""
+    project = make_project(tmp_path, {
+        "content/b/briefing.yml": 'title: B\nas_of: 2025-03-06\nsummary:\n  - text: A.\n    cite: [{s: "ships returned"}]\n',
+        "content/b/sources/s.md": f"---\ntitle: Ships\noutlet: Wire\n{front}---\nThe ships returned.\n",
+    })
+    build_ok(project)
+    page = lxml.html.fromstring((project / "site/b/sources/s/index.html").read_text(encoding="utf-8"))
+    (line,) = page.xpath('//p[@class="bg-byline"]')
+    assert " ".join(line.text_content().split()) == byline
