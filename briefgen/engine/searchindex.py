@@ -60,19 +60,34 @@ def docs_of(page: Indexed) -> list[dict[str, Any]]:
     return out
 
 
+def read_index(site_dir: Path, name: str, key: str) -> dict[str, Any] | None:
+    """An engine's search index (`name` in the site), whose entries are the list under `key`;
+    None when there is none (search is off) or it is not of that shape, which a warning says."""
+    try:
+        data = json.loads((site_dir / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning(f"briefgen's rows are not in the search index: {name} cannot be read ({exc})")
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        log.warning(f"briefgen's rows are not in the search index: {name} is not in the format known")
+        return None
+    return data
+
+
+def replace_index(path: Path, text: str) -> None:
+    """Written beside it and moved over it: a reader of the folder never sees half an index."""
+    temporary = path.with_name(f".{path.name}.briefgen")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def put_in(site_dir: Path, pages: Iterable[Indexed]) -> bool:
     """Replace whatever the index holds for our pages by their own entries; False if there is
     no index of the known format (the user's search plugin is off, or another kind)."""
-    path = site_dir / INDEX
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return False
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        log.warning(f"briefgen's rows are not in the search index: {INDEX.as_posix()} cannot be read ({exc})")
-        return False
-    if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
-        log.warning(f"briefgen's rows are not in the search index: {INDEX.as_posix()} is not in the format known")
+    data = read_index(site_dir, INDEX.as_posix(), "docs")
+    if data is None:
         return False
     pages = list(pages)
     ours = {p.url for p in pages}
@@ -80,10 +95,7 @@ def put_in(site_dir: Path, pages: Iterable[Indexed]) -> bool:
     for page in pages:
         docs += docs_of(page)
     data["docs"] = docs
-    # Written beside it and moved over it: a reader of the folder never sees half an index.
-    temporary = path.with_name(f".{path.name}.briefgen")
-    temporary.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
-    os.replace(temporary, path)
+    replace_index(site_dir / INDEX, json.dumps(data, separators=(",", ":"), default=str))
     return True
 
 

@@ -14,8 +14,6 @@ of another shape is left as it is, with a warning.
 from __future__ import annotations
 
 import json
-import logging
-import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -23,9 +21,7 @@ from typing import Any
 from ..stages.render import Page
 from ..urls import Urls
 from .pagemeta import page_meta
-from .searchindex import Indexed, docs_of
-
-log = logging.getLogger("mkdocs.briefgen")
+from .searchindex import Indexed, docs_of, read_index, replace_index
 
 INDEX = "search.json"
 
@@ -36,16 +32,8 @@ def _page_of(item: Any) -> str | None:
 
 def index_for_search(site: Path, pages: list[Page], urls: Urls, languages: Collection[str] = ()) -> bool:
     """Rewrite Zensical's index for our pages and languages; False if there is none of the known shape."""
-    path = site / INDEX
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:  # search is off
-        return False
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        log.warning(f"briefgen's rows are not in the search index: {INDEX} cannot be read ({exc})")
-        return False
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        log.warning(f"briefgen's rows are not in the search index: {INDEX} is not in the format known")
+    data = read_index(site, INDEX, "items")
+    if data is None:
         return False
     hidden = {urls.url(p.name) for p in pages if page_meta(p).get("search") == {"exclude": True}}
     ours = {urls.url(p.name): p for p in pages if p.search and urls.url(p.name) not in hidden}
@@ -67,8 +55,5 @@ def index_for_search(site: Path, pages: list[Page], urls: Urls, languages: Colle
     config = data.get("config")
     if isinstance(config, dict) and isinstance(config.get("lang"), list):
         config["lang"] = config["lang"] + sorted(set(languages) - set(config["lang"]))
-    # Written beside it and moved over it: a reader of the folder never sees half an index.
-    temporary = path.with_name(f".{path.name}.briefgen")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(temporary, path)
+    replace_index(site / INDEX, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return True

@@ -300,6 +300,13 @@ def _offline(route) -> None:
         route.abort()
 
 
+def write_files(project: Path, files: dict[str, str]) -> None:
+    """Fill a project folder (for _served_project): each path relative to it, with its text."""
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+
+
 def _context(chromium, site: Site, **options):
     context = chromium.new_context(**options)
     context.set_default_timeout(10_000)

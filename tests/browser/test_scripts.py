@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DESKTOP, PHONE, REPO, Site, _context, _served_project
+from .conftest import DESKTOP, PHONE, REPO, Site, _context, _served_project, write_files
 
 pytestmark = pytest.mark.browser
 
@@ -115,13 +115,11 @@ def test_the_origins_chip_names_its_origins_as_the_annotations_spell_them(open_i
 def _mixed(project: Path) -> None:
     from test_scripts import MIXED_EN
 
-    (project / "content/b/sources").mkdir(parents=True)
-    (project / "content/b/sources/en.md").write_text(MIXED_EN, encoding="utf-8")
-    (project / "content/b/briefing.yml").write_text(
-        'title: B\nas_of: 2025-01-01\nsummary:\n  - text: Closed until further notice.\n'
-        '    cite: [{en: "«حتى إشعار آخر»"}]\n', encoding="utf-8")
-    (project / "mkdocs.yml").write_text("site_name: mixed\ntheme:\n  name: material\n  font: false\n"
-                                        "plugins: [search, briefgen]\n", encoding="utf-8")
+    write_files(project, {
+        "content/b/sources/en.md": MIXED_EN,
+        "content/b/briefing.yml": ('title: B\nas_of: 2025-01-01\nsummary:\n  - text: Closed until further notice.\n'
+                                   '    cite: [{en: "«حتى إشعار آخر»"}]\n'),
+        "mkdocs.yml": "site_name: mixed\ntheme:\n  name: material\n  font: false\nplugins: [search, briefgen]\n"})
 
 
 def test_an_arabic_paragraph_of_an_english_article_ends_on_its_left(chromium, tmp_path_factory):

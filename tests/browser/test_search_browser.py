@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from search_project import fill
 
-from .conftest import DESKTOP, Site, _context, _served_project
+from .conftest import DESKTOP, Site, _context, _served_project, write_files
 
 pytestmark = pytest.mark.browser
 
@@ -110,13 +110,13 @@ lang: ja
 
 
 def _japanese_on_zensical(project) -> None:
-    (project / "content/port/sources").mkdir(parents=True)
-    (project / "content/port/sources/nhk.md").write_text(JAPANESE_SOURCE, encoding="utf-8")
-    (project / "content/port/briefing.yml").write_text(
-        "title: Port strike\nas_of: 2024-11-06\nsummary:\n  - text: The port has been closed since Monday.\n"
-        "    cite:\n      - nhk: \"港は月曜日から閉鎖されており\"\n", encoding="utf-8")
-    (project / "mkdocs.yml").write_text("site_name: ja\ntheme:\n  name: material\n  font: false\nplugins: [search]\n"
-                                        "extra:\n  briefgen:\n    engine: zensical\n", encoding="utf-8")
+    write_files(project, {
+        "content/port/sources/nhk.md": JAPANESE_SOURCE,
+        "content/port/briefing.yml": ("title: Port strike\nas_of: 2024-11-06\nsummary:\n"
+                                      "  - text: The port has been closed since Monday.\n"
+                                      "    cite:\n      - nhk: \"港は月曜日から閉鎖されており\"\n"),
+        "mkdocs.yml": ("site_name: ja\ntheme:\n  name: material\n  font: false\nplugins: [search]\n"
+                       "extra:\n  briefgen:\n    engine: zensical\n")})
 
 
 def test_on_zensical_a_word_inside_a_japanese_sentence_is_found(chromium, tmp_path_factory):
