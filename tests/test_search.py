@@ -206,3 +206,19 @@ def test_material_offline_copies_the_index_with_the_rows(tmp_path):
     assert script.startswith("var __index = ")
     docs = json.loads(script.removeprefix("var __index = "))["docs"]
     assert _at(docs, "harbour/facts.html#fact-port")["text"] == "Κλειστό από τη Δευτέρα"
+
+
+def test_on_zensical_a_breadcrumb_shows_quotes_and_ampersands_as_written(tmp_path):
+    """Zensical's dialog shows `&quot;` as those six characters: a title's quotes stay quotes in
+    the breadcrumb of our hits, its `&` and `<` escaped as in their titles."""
+    pytest.importorskip("zensical", reason="the test extra installs Zensical (briefgen[zensical])")
+    from briefgen.engine.site import build_site
+
+    project = make_project(tmp_path, {
+        "content/port/briefing.yml": ('title: "Port & harbour: \\"reopening\\" <soon>"\nas_of: 2024-11-06\nsummary:\n'
+                                      '  - text: Ships returned.\n    cite:\n      - wire: "ships returned"\n'),
+        "content/port/sources/wire.md": "---\ntitle: Ships\noutlet: Wire\n---\n\nThe ships returned on Monday.\n",
+    })
+    assert not build_site(project, engine="zensical").report.errors
+    items = json.loads((project / "site/search.json").read_text(encoding="utf-8"))["items"]
+    assert _at(items, "port/#summary-1")["path"] == ['Port &amp; harbour: "reopening" &lt;soon&gt;', "Summary"]

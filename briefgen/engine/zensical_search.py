@@ -6,13 +6,14 @@ exclude` or not. So after it built: the pages of earlier versions are taken out 
 on the current version), and our other pages' items are replaced by their entries from the
 render stage (stages/searchable.py): the page, then each statement, fact, question and evidence
 row at its anchor, a hit of its own as under MkDocs. Each keeps the breadcrumb (`path`) and tags
-Zensical gave the page. The content's languages join the index's `lang`: Zensical's search
-splits Chinese, Japanese and Korean text into words only for a language it is told of. An index
-of another shape is left as it is, with a warning.
+Zensical gave the page, the breadcrumb escaped as its dialog shows it. The content's languages
+join the index's `lang`: Zensical's search splits Chinese, Japanese and Korean text into words
+only for a language it is told of. An index of another shape is left as it is, with a warning.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Collection
 from pathlib import Path
@@ -24,6 +25,13 @@ from .pagemeta import page_meta
 from .searchindex import Indexed, docs_of, read_index, replace_index
 
 INDEX = "search.json"
+
+
+def _shown(segment: Any) -> str:
+    """A breadcrumb segment as Zensical's dialog needs it: HTML with only `<`, `>` and `&`
+    escaped, as our titles are (it shows an escaped quote as `&quot;`, and nav titles come with
+    their quotes escaped)."""
+    return html.escape(html.unescape(str(segment)), quote=False)
 
 
 def _page_of(item: Any) -> str | None:
@@ -50,7 +58,8 @@ def index_for_search(site: Path, pages: list[Page], urls: Urls, languages: Colle
         for doc in docs_of(Indexed(url, page.search)):
             anchored = "#" in doc["location"]
             kept.append({**doc, "level": 2 if anchored else 1,
-                         "path": first.get("path") or [doc["title"]], "tags": first.get("tags") or []})
+                         "path": [_shown(p) for p in first.get("path") or [doc["title"]]],
+                         "tags": first.get("tags") or []})
     data["items"] = kept
     config = data.get("config")
     if isinstance(config, dict) and isinstance(config.get("lang"), list):
