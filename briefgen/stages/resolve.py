@@ -21,7 +21,7 @@ from markdown_it.token import Token
 from ..analysis.analyse import Analysis
 from ..model import Briefing, Citation, Statement, statements
 from ..text.anchors import unique_slug
-from ..text.direction import direction
+from ..text.direction import source_direction
 from ..text.marks import insert_marks
 from ..text.sourcetext import SourceDoc
 from .check import Checked
@@ -79,7 +79,7 @@ class Resolved:
     @cached_property
     def directions(self) -> dict[str, str]:
         """Source id -> 'rtl' or 'ltr', from its `lang` or else its letters (text/direction.py)."""
-        return {sid: direction(s.lang, s.title + " " + s.body) for sid, s in self.briefing.sources.items()}
+        return {sid: source_direction(s.lang, s.title, s.body) for sid, s in self.briefing.sources.items()}
 
 
 def _anchor_name(words: str, taken: set[str]) -> str:

@@ -42,6 +42,12 @@ def direction(lang: str | None, text: str = "") -> str:
     return strong_direction(text) or "ltr"
 
 
+def source_direction(lang: str | None, title: str, body: str) -> str:
+    """A source's direction: its `lang`'s, else its title's and text's letters. The text is cut
+    to what is looked at first, not copied whole (a source may be megabytes)."""
+    return direction(lang, title + " " + body[:_SAMPLE])
+
+
 def strong_direction(text: str) -> str | None:
     """'rtl' or 'ltr' by which kind of strong letter the text has more of (in its first
     characters); None when it has none, such as a line of numbers and punctuation."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..diagnostics import Pos
 from ..model import Source
-from .direction import direction, strong_direction
+from .direction import source_direction, strong_direction
 from .markup import markdown
 from .normalise import normalised
 from .quotes import SourceIndex
@@ -187,7 +187,7 @@ def token_stream(source: Source) -> tuple[list[Token], list[tuple[str, Pos]], li
     for i, n in numbered:
         tokens[i].meta["bg_number"] = n
     tokens, unused, dropped = _drop(tokens, source)
-    page = direction(source.lang, source.title + " " + source.body)  # the article's, as resolve says
+    page = source_direction(source.lang, source.title, source.body)  # the article's, as resolve says
     for i, t in enumerate(tokens):
         if t.type == "inline":
             holder = tokens[_id_holder(tokens, i)]
