@@ -247,9 +247,9 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
 
     on_page_context = CombinedEvent(_on_page_context, _on_page_context_late)
 
+    @event_priority(-1000)  # last: the output as every plugin left it is kept, and may be written here
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        self.theming.themed(page, output)
-        return output
+        return self.theming.themed(page, output)
 
     @event_priority(-200)  # last: the marker lists what every plugin wrote (feeds, i18n's languages)
     def _on_post_build(self, *, config: Any) -> None:

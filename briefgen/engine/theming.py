@@ -1,7 +1,8 @@
 """How briefgen's pages get their theme in one MkDocs build: themed by Material as usual, kept
 from an earlier build (pagecache.py), or themed by a forked worker (paralleltheme.py). The last
 two print an output made elsewhere through `briefgen-cached.html`, so every plugin still sees
-every page here, once. The plugin calls in at MkDocs' events; the choices are the edge's (the
+every page here, once. Where the worker may run, every page's file is written by another
+forked process (sitewriter.py). The plugin calls in at MkDocs' events; the choices are the edge's (the
 strategy: serve keeps pages in memory, a one-shot build in `.briefgen-cache/`, and forks only
 when its `jobs` say so).
 """
@@ -18,6 +19,7 @@ from ..caches.templatecache import kept_templates
 from ..strategy import Strategy
 from .pagecache import TEMPLATE, PageOutputCache, kept_in
 from .paralleltheme import ParallelTheming, parallel_safe
+from .sitewriter import SiteWriter
 
 log = logging.getLogger("briefgen")
 
@@ -34,6 +36,7 @@ class Theming:
             self.page_cache, self.templates = kept_in(cache), kept_templates(cache)
         parallel = strategy is not None and strategy.jobs >= 2 and strategy.reuse is None
         self._worker = ParallelTheming() if parallel else None
+        self._writer = SiteWriter() if parallel else None
         self._caching = False
         self._kept: dict[str, tuple[str, str]] = {}  # src -> (key, template) of a page kept from the last build
         self._keys: dict[str, str] = {}  # src -> key of a page themed this time
@@ -62,6 +65,8 @@ class Theming:
     def fork(self, pages: list[Any], env: Any, config: Any, doc_files: list[Any]) -> None:
         """At on_env, after every plugin's: a worker themes part of the pages not kept."""
         self._env = env
+        if self._writer is not None and parallel_safe(config):  # first: before the worker, with no thread yet
+            self._writer.start([f.abs_dest_path for f in doc_files])
         if self._worker is not None and parallel_safe(config):
             self._worker.start([p for p in pages if p.meta.get("template") != TEMPLATE], env, config, self._nav,
                                doc_files)
@@ -97,16 +102,28 @@ class Theming:
         if template is not None:
             context["briefgen_cached"] = Markup(self._env.get_template(template).render(context))
 
-    def themed(self, page: Any, output: str) -> None:
+    def themed(self, page: Any, output: str) -> str:
+        """After every plugin's on_post_page: the page kept, and written by the writer (then ""
+        is returned, and MkDocs writes nothing)."""
         key = self._keys.pop(page.file.src_uri, None)
         if key is not None and self.page_cache is not None:
             self.page_cache.put(key, output)
+        if self._writer is None or not self._writer.running or not output.strip():
+            return output
+        # Encoded as MkDocs' _build_page encodes it.
+        self._writer.write(page.file.src_uri, page.file.abs_dest_path,
+                           output.encode("utf-8", errors="xmlcharrefreplace"))
+        return ""
 
     def finish(self, succeeded: bool, pages: int) -> None:
         """After the build (or its failure): the worker reaped; after a success, the kept pages
         pruned to this build's."""
         if self._worker is not None:
             self._worker.finish()
+        if self._writer is not None and succeeded:
+            self._writer.finish()  # every page on disk before the marker lists them; a failed write fails the build
+        elif self._writer is not None:
+            self._writer.abort()
         if self.page_cache is not None:
             self.page_cache.close()
         if succeeded and self._caching and self.page_cache is not None:

@@ -1,0 +1,170 @@
+"""The pages' files written by a forked process (engine/sitewriter.py): what it writes, what it
+leaves, how its failure reaches the build, and that MkDocs' "Page skipped" line is dropped only
+for the pages it wrote. Builds with it against builds without: tests/test_parallel.py."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the writer is forked (Linux, macOS)")
+
+
+def _writer():  # type: ignore[no-untyped-def]
+    from briefgen.engine.sitewriter import SiteWriter
+
+    return SiteWriter()
+
+
+def test_every_file_handed_over_is_on_disk_when_finish_returns(tmp_path: Path) -> None:
+    # More than the pipe holds (1 MB): the build waits for the writer instead of losing a page.
+    paths = [str(tmp_path / "site" / f"b{i % 7}" / f"p{i}" / "index.html") for i in range(60)]
+    writer = _writer()
+    writer.start(paths)
+    for i, path in enumerate(paths):
+        writer.write(f"p{i}.md", path, f"page {i} ".encode() * 5000 + "é Ω ب".encode())
+    writer.finish()
+    for i, path in enumerate(paths):
+        assert Path(path).read_bytes() == f"page {i} ".encode() * 5000 + "é Ω ب".encode()
+    assert not writer.running
+
+
+def test_a_folder_made_ahead_for_a_page_not_written_is_removed(tmp_path: Path) -> None:
+    # MkDocs writes no file for a page whose output is empty, so makes no folder for it either.
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    written, skipped = site / "a/x/index.html", site / "b/deep/index.html"
+    beside_asset = site / "assets/page/index.html"
+    writer = _writer()
+    writer.start([str(written), str(skipped), str(beside_asset)])
+    writer.write("a/x.md", str(written), b"<p>kept</p>")
+    (site / "assets/page").mkdir(exist_ok=True)
+    (site / "assets/page/logo.svg").write_text("<svg/>")  # put there by someone else meanwhile
+    writer.finish()
+    assert written.read_bytes() == b"<p>kept</p>"
+    assert not (site / "b").exists()
+    assert (site / "assets/page/logo.svg").is_file()
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        "a", "a/x", "a/x/index.html", "assets", "assets/page", "assets/page/logo.svg"]
+
+
+def test_a_file_the_writer_cannot_write_fails_the_build_with_its_path_and_reason(tmp_path: Path) -> None:
+    from briefgen.engine.sitewriter import WriteFailed
+    from briefgen.oserrors import describe
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "blocked").write_text("a file where a folder should be")
+    target = site / "blocked" / "index.html"
+    writer = _writer()
+    writer.start([str(site / "fine/index.html")])
+    writer.write("fine.md", str(site / "fine/index.html"), b"ok")
+    with pytest.raises(WriteFailed) as caught:
+        writer.write("blocked.md", str(target), b"x")
+        writer.finish()  # the error may arrive with the next page, or at the end
+    assert caught.value.errno == errno.EEXIST  # as os.makedirs says it when MkDocs writes the page
+    assert str(site / "blocked") in describe(caught.value)
+    assert not writer.running
+    writer.abort()  # after a failure the build aborts too: nothing left to stop, no error
+
+
+def test_abort_stops_the_writer_and_leaves_no_process(tmp_path: Path) -> None:
+    writer = _writer()
+    writer.start([str(tmp_path / "site/a/index.html")])
+    pid = writer._pid
+    writer.write("a.md", str(tmp_path / "site/a/index.html"), b"x")
+    writer.abort()
+    assert not writer.running
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left
+
+
+def test_the_writer_ends_when_the_build_is_killed(tmp_path: Path) -> None:
+    # The build process dies with SIGKILL mid-build: its writer reads the end of the pipe and
+    # exits, rather than waiting for ever.
+    script = f"""
+import os, sys
+from briefgen.engine.sitewriter import SiteWriter
+w = SiteWriter()
+w.start([{str(tmp_path / "site/a/index.html")!r}])
+print(w._pid, flush=True)
+os.kill(os.getpid(), 9)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    pid = int(proc.stdout.strip())
+    for _ in range(200):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the writer {pid} outlived the build")
+
+
+def test_only_the_pages_it_wrote_lose_their_page_skipped_line(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    writer = _writer()
+    writer.start([str(tmp_path / "site/a/index.html")])
+    try:
+        writer.write("a.md", str(tmp_path / "site/a/index.html"), b"x")
+        logger = logging.getLogger("mkdocs.commands.build")
+        with caplog.at_level(logging.INFO, logger="mkdocs.commands.build"):
+            logger.propagate, before = True, logger.propagate
+            try:
+                logger.info("Page skipped: 'a.md'. Generated empty output.")
+                logger.info("Page skipped: 'empty.md'. Generated empty output.")  # MkDocs' own skip
+                logger.info("Building page a.md")
+            finally:
+                logger.propagate = before
+    finally:
+        writer.finish()
+    assert [r.getMessage() for r in caplog.records] == [
+        "Page skipped: 'empty.md'. Generated empty output.", "Building page a.md"]
+    assert not logging.getLogger("mkdocs.commands.build").filters, "the filter goes with the writer"
+
+
+_BUILD_WRITTEN_ELSEWHERE = """
+import os, sys
+from pathlib import Path
+import briefgen.engine.sitewriter as sw
+real = sw._write_all
+def write_all(notes, status, paths):  # forked: records that it wrote this build's pages
+    Path(sys.argv[2]).write_text(str(len(paths)))
+    real(notes, status, paths)
+sw._write_all = write_all
+from briefgen.cli import main
+main(["-C", sys.argv[1], "build", "--no-cache"], prog_name="briefgen")
+"""
+
+
+def test_a_build_has_its_pages_written_elsewhere_says_nothing_of_it_and_builds_the_same_site(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import REPO, tree_hash
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    for root in (one, two):
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    alone = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(one), "build", "--no-cache"],
+                           capture_output=True, text=True, timeout=300, env={**env, "BRIEFGEN_JOBS": "1"})
+    assert alone.returncode == 0, alone.stderr
+    marker = tmp_path / "written.txt"
+    forked = subprocess.run([sys.executable, "-c", _BUILD_WRITTEN_ELSEWHERE, str(two), str(marker)],
+                            capture_output=True, text=True, timeout=300, env={**env, "BRIEFGEN_JOBS": "2"})
+    assert forked.returncode == 0, forked.stderr
+    pages = len(list((two / "site").rglob("index.html"))) - (two / "site/index.html").is_file()
+    assert marker.is_file() and int(marker.read_text()) >= pages, "the writer did not run"
+    assert "Page skipped" not in forked.stderr
+    assert "Built " in forked.stderr  # the build's own lines are still there
+    strip = lambda t: {k: v for k, v in t.items() if not k.startswith("sitemap")}  # noqa: E731
+    assert strip(tree_hash(one / "site")) == strip(tree_hash(two / "site"))
