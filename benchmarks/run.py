@@ -216,17 +216,19 @@ def scaling_section(args: argparse.Namespace, drv: Driver, work: Path, scales: l
     emit(report.scaling_header(S, args.scale_repeat, args.full_nav_twin))
     base: dict[str, float] = {}
     scale_times: dict[int, float] = {}
+    verdicts: list[str] = []
     for k in scales:
         runs, kb = one_scale(args, drv, work, k, first)
         if k == 1:
             base = dict(zip(("bg", "twin", "plain", "full"), (r.median() for r in runs)))
         scale_times[k] = runs[0].median()
         emit(report.scaling_row(k, B * k * S, runs, kb, base))
+        verdicts += report.scale_ratios(k, runs)
     results["scales"] = scale_times
-    lines, verdicts = report.scale_growth(scale_times, base["bg"])
+    lines, growth = report.scale_growth(scale_times, base["bg"])
     for line in lines:
         emit(line)
-    return verdicts
+    return growth + verdicts
 
 
 if __name__ == "__main__":
