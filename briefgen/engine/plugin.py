@@ -25,7 +25,7 @@ from ..diagnostics import Report, UserError
 from ..stages.render import Page
 from ..strategy import Strategy
 from ..urls import Urls
-from . import beside, guard, mkdocs_engine, navigation, options, overlay, projectfiles, searchindex
+from . import beside, guard, mkdocs_engine, navcache, navigation, options, overlay, projectfiles, searchindex
 from .hosts import only_own_host
 from .projectfiles import project_of
 from .renderedpage import RenderedPage
@@ -159,6 +159,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         # MkDocs makes a new theme environment every build; compiled templates are kept.
         if self.theming.templates is not None:
             env.bytecode_cache = self.theming.templates
+        navcache.install(env, config, self.theming.nav)  # before the worker forks: it renders pages too
         doc_files = files.documentation_pages()  # last: every page read, every global set
         self.theming.fork([f.page for f in doc_files if isinstance(f.page, RenderedPage)], env, config, doc_files)
         return env

@@ -44,6 +44,10 @@ class Theming:
         self._nav: Any = None
         self._env: Any = None
 
+    @property
+    def nav(self) -> Any:
+        return self._nav
+
     def on_nav(self, config: Any, nav: Any) -> None:
         self._nav = nav
         if self.page_cache is not None:
