@@ -36,6 +36,22 @@ def test_every_file_handed_over_is_on_disk_when_finish_returns(tmp_path: Path) -
     assert not writer.running
 
 
+def test_a_cache_file_is_written_whole_and_one_that_cannot_be_is_left_out(tmp_path: Path) -> None:
+    from briefgen.caches.sealed import read_sealed, seal
+
+    folder = tmp_path / "cache/pages"
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache/blocked").write_text("a file where a folder should be")
+    writer = _writer()
+    writer.start([])
+    body = [b'{"meta":null}\n', "Ω page".encode()]
+    writer.keep(str(folder / "k.page"), seal("page/2/k", *body), *body)
+    writer.keep(str(tmp_path / "cache/blocked/k.page"), b"x")  # cannot be written: no error
+    writer.finish()
+    assert bytes(read_sealed(folder / "k.page", "page/2/k") or b"") == b"".join(body)
+    assert [p.name for p in folder.iterdir()] == ["k.page"], "no temporary file is left"
+
+
 def test_a_folder_made_ahead_for_a_page_not_written_is_removed(tmp_path: Path) -> None:
     # MkDocs writes no file for a page whose output is empty, so makes no folder for it either.
     site = tmp_path / "site"

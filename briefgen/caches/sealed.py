@@ -53,15 +53,19 @@ def read_sealed(path: Path, stamp: str) -> memoryview | None:
     return body
 
 
-def write_sealed(path: Path, stamp: str, *body: bytes) -> bool:
-    """Seal the body (the parts, in order, never joined into a copy) and write it atomically;
-    False, with a debug line, when it cannot be written (a read-only checkout still builds)."""
+def seal(stamp: str, *body: bytes) -> bytes:
+    """The header line that seals the body (its parts, in order) as written by `stamp`'s code."""
     h = hashlib.blake2b(digest_size=16, key=stamp.encode("utf-8")[-64:])
     for part in body:
         h.update(part)
-    header = json.dumps({"stamp": stamp, "digest": h.hexdigest()}).encode("utf-8") + b"\n"
+    return json.dumps({"stamp": stamp, "digest": h.hexdigest()}).encode("utf-8") + b"\n"
+
+
+def write_sealed(path: Path, stamp: str, *body: bytes) -> bool:
+    """Seal the body (the parts, in order, never joined into a copy) and write it atomically;
+    False, with a debug line, when it cannot be written (a read-only checkout still builds)."""
     try:
-        write_atomically(path, header, *body)
+        write_atomically(path, seal(stamp, *body), *body)
     except OSError as exc:
         log.debug(f"could not write {path}: {exc}")
         return False

@@ -24,11 +24,12 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..caches.sealed import pack, read_sealed, unpack, write_sealed
+from ..caches.sealed import pack, read_sealed, seal, unpack, write_sealed
 from .pagekey import shared_digest
 
 log = logging.getLogger("briefgen")
@@ -89,11 +90,12 @@ class PageOutputCache:
         self.hits = 0
         self._writer: ThreadPoolExecutor | None = None
         self._writes: list[Future[bool]] = []
+        self._hand: Callable[..., None] | None = None  # another process's writer, when the build has one
 
     def start(self, config: Any, nav: Any) -> bool:
         """Begin a build; False if some plugin or hook makes this cache unsafe to use for it."""
         self._kept, self._used, self._pending, self._reused, self.hits = {}, set(), {}, {}, 0
-        self._page_keys = {}
+        self._page_keys, self._hand = {}, None
         if not set(config.plugins) <= KNOWN_PLUGINS or config.get("hooks"):
             self._outputs = {}
             return False
@@ -123,6 +125,13 @@ class PageOutputCache:
     def _index_extend(self, entries: list[Any] | None) -> None:
         if self._index is not None and entries:
             self._index.extend(entries)
+
+    def write_through(self, hand: Callable[..., None]) -> None:
+        """Kept pages go to this (engine/sitewriter.py: path, then the parts of the file) for the
+        rest of the build, not to a thread of this process: a thread that writes while this one
+        themes runs only when the theming lets go of the interpreter, and its queue of pages
+        grew to 20 MB of a 400-source build."""
+        self._hand = hand
 
     def key(self, page: Any) -> str:
         h = hashlib.blake2b(f"{_FORMAT}/{self._base}".encode(), digest_size=16)
@@ -167,6 +176,10 @@ class PageOutputCache:
         self._used.add(key)
         if self.folder is None:
             self._kept[key] = kept
+            return
+        if self._hand is not None:
+            stamp, body = f"page/{_FORMAT}/{key}", pack(search, [output])
+            self._hand(str(self.folder / f"{key}.page"), seal(stamp, *body), *body)
             return
         # Written by a thread while MkDocs themes the next page: a write is mostly system calls,
         # which leave the interpreter to the theming (started after the worker forked, on_env).

@@ -22,10 +22,14 @@ import os
 import signal
 import struct
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..caches.sealed import write_atomically
 
 log = logging.getLogger("briefgen")
 
-_HEAD = struct.Struct("<IQ")  # length of the path in bytes, of the content; a path of 0: the end
+_HEAD = struct.Struct("<BIQ")  # what (PAGE, KEPT), length of the path in bytes, of the content; a path of 0: the end
+PAGE, KEPT = 0, 1  # a page of the site; a file of the cache folder, written atomically
 _PIPE = 1 << 20  # bytes the pipe holds, so this process rarely waits for the writer
 
 
@@ -79,19 +83,27 @@ class SiteWriter:
 
     def write(self, src: str, path: str, content: bytes) -> None:
         """Hand one page's file to the writer: the page (its src), where, and its bytes."""
+        self._hand(PAGE, path, content)
+        self._mine.add(src)
+
+    def keep(self, path: str, *parts: bytes) -> None:
+        """Hand a file of the cache folder to the writer, written whole and atomically as
+        caches/sealed.py writes one; if it cannot be, it is left out, as a cache may be."""
+        self._hand(KEPT, path, b"".join(parts))
+
+    def _hand(self, kind: int, path: str, content: bytes) -> None:
         name = os.fsencode(path)
         try:
-            _send(self._fd, _HEAD.pack(len(name), len(content)) + name, content)
+            _send(self._fd, _HEAD.pack(kind, len(name), len(content)) + name, content)
         except BrokenPipeError:
             raise WriteFailed.said(self._last_words(), "the process writing the site ended early") from None
-        self._mine.add(src)
 
     def finish(self) -> None:
         """Wait for every file handed over to be written; WriteFailed if one was not."""
         if not self._pid:
             return
         try:
-            _send(self._fd, _HEAD.pack(0, 0), b"")
+            _send(self._fd, _HEAD.pack(PAGE, 0, 0), b"")
         except BrokenPipeError:
             pass  # said below: the writer's status
         os.close(self._fd)
@@ -206,11 +218,17 @@ def _write_all(notes: int, status: int, paths: Sequence[str]) -> None:
         made = _make_folders(os.path.dirname(p) for p in paths)
         written: set[str] = set()
         while True:
-            size, length = _HEAD.unpack(_read_exactly(notes, _HEAD.size))
+            kind, size, length = _HEAD.unpack(_read_exactly(notes, _HEAD.size))
             if size == 0:
                 break
             path = os.fsdecode(_read_exactly(notes, size))
             content = _read_exactly(notes, length)
+            if kind == KEPT:
+                try:
+                    write_atomically(Path(path), content)
+                except OSError:  # a page not kept is themed again next time
+                    pass
+                continue
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as f:
                 f.write(content)

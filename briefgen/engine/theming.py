@@ -71,6 +71,8 @@ class Theming:
         self._env = env
         if self._writer is not None and parallel_safe(config):  # first: before the worker, with no thread yet
             self._writer.start([f.abs_dest_path for f in doc_files])
+            if self.page_cache is not None and self.page_cache.folder is not None:
+                self.page_cache.write_through(self._writer.keep)
         if self._worker is not None and parallel_safe(config):
             self._worker.start([p for p in pages if p.meta.get("template") != TEMPLATE], env, config, self._nav,
                                doc_files)
