@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -157,9 +158,9 @@ import os, sys
 from pathlib import Path
 import briefgen.engine.sitewriter as sw
 real = sw._write_all
-def write_all(notes, status, paths):  # forked: records that it wrote this build's pages
+def write_all(notes, status, paths, beside):  # forked: records that it wrote this build's pages
     Path(sys.argv[2]).write_text(str(len(paths)))
-    real(notes, status, paths)
+    real(notes, status, paths, beside)
 sw._write_all = write_all
 from briefgen.cli import main
 main(["-C", sys.argv[1], "build", "--no-cache"], prog_name="briefgen")
@@ -188,5 +189,86 @@ def test_a_build_has_its_pages_written_elsewhere_says_nothing_of_it_and_builds_t
     assert marker.is_file() and int(marker.read_text()) >= pages, "the writer did not run"
     assert "Page skipped" not in forked.stderr
     assert "Built " in forked.stderr  # the build's own lines are still there
+    strip = lambda t: {k: v for k, v in t.items() if not k.startswith("sitemap")}  # noqa: E731
+    assert strip(tree_hash(one / "site")) == strip(tree_hash(two / "site"))
+
+
+def _replaced_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A site as an earlier build left it, and the folder the next build writes into."""
+    old, new = tmp_path / "site", tmp_path / "staging/site"
+    for name, text in (("a/index.html", "<p>a</p>"), ("b/index.html", "<p>b</p>"), ("c/index.html", "<p>c</p>")):
+        (old / name).parent.mkdir(parents=True, exist_ok=True)
+        (old / name).write_text(text)
+    new.mkdir(parents=True)
+    return old, new
+
+
+def test_an_unchanged_page_is_linked_from_the_site_it_replaces_and_a_changed_one_written(tmp_path: Path) -> None:
+    old, new = _replaced_site(tmp_path)
+    before = {name: (old / name / "index.html").stat().st_ino for name in "abc"}
+    writer = _writer()
+    writer.start([str(new / n / "index.html") for n in "abcd"], (str(new), str(old)))
+    writer.write("a.md", str(new / "a/index.html"), b"<p>a</p>")  # unchanged: linked
+    writer.write("b.md", str(new / "b/index.html"), b"<p>B, edited</p>")  # changed: written
+    writer.write("c.md", str(new / "c/index.html"), b"<p>c</p>!")  # one byte longer: written
+    writer.write("d.md", str(new / "d/index.html"), b"<p>d</p>")  # new: written
+    writer.finish()
+    assert [(new / n / "index.html").read_bytes() for n in "abcd"] == [
+        b"<p>a</p>", b"<p>B, edited</p>", b"<p>c</p>!", b"<p>d</p>"]
+    assert (new / "a/index.html").stat().st_ino == before["a"]
+    assert (new / "b/index.html").stat().st_ino != before["b"] and (old / "b/index.html").read_text() == "<p>b</p>"
+    assert (new / "c/index.html").stat().st_ino != before["c"]
+
+
+def test_a_file_shared_with_anything_else_or_reached_through_a_link_is_never_linked(tmp_path: Path) -> None:
+    old, new = _replaced_site(tmp_path)
+    os.link(old / "a/index.html", tmp_path / "elsewhere.html")  # someone's hard link to the old page
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_text("<p>b</p>")  # the same bytes, outside the site
+    shutil.rmtree(old / "b")
+    (old / "b").symlink_to(outside, target_is_directory=True)
+    (old / "c/index.html").unlink()
+    (old / "c/index.html").symlink_to(outside / "index.html")
+    writer = _writer()
+    writer.start([str(new / n / "index.html") for n in "abc"], (str(new), str(old)))
+    for n in "abc":
+        writer.write(f"{n}.md", str(new / n / "index.html"), f"<p>{'b' if n != 'a' else 'a'}</p>".encode())
+    writer.finish()
+    shared = {(tmp_path / "elsewhere.html").stat().st_ino, (outside / "index.html").stat().st_ino}
+    for n in "abc":
+        made = new / n / "index.html"
+        assert not made.is_symlink() and made.stat().st_nlink == 1 and made.stat().st_ino not in shared, n
+    assert (new / "a/index.html").read_text() == "<p>a</p>" and (new / "c/index.html").read_text() == "<p>b</p>"
+
+
+def test_a_rebuild_keeps_the_files_of_unchanged_pages_and_builds_the_same_site(tmp_path: Path) -> None:
+    from conftest import REPO, tree_hash
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    for root in (one, two):
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+
+    def build(root: Path, jobs: str, *more: str) -> None:
+        done = subprocess.run([sys.executable, "-m", "briefgen", "-C", str(root), "-q", "build", *more],
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "BRIEFGEN_JOBS": jobs, "NO_MKDOCS_2_WARNING": "1"})
+        assert done.returncode == 0, done.stderr
+
+    build(two, "2")
+    site = two / "site/khmeimim"
+    inode = {p: (site / p).stat().st_ino for p in ("facts/index.html", "sources/jpost/index.html",
+                                                   "sources/japantimes/index.html")}
+    source = next((two / "content/khmeimim/sources").glob("japantimes.*"))
+    source.write_text(source.read_text() + "\nA closing line the analyst added.\n")
+    build(two, "2")
+    assert (site / "facts/index.html").stat().st_ino == inode["facts/index.html"]
+    assert (site / "sources/jpost/index.html").stat().st_ino == inode["sources/jpost/index.html"]
+    assert (site / "sources/japantimes/index.html").stat().st_ino != inode["sources/japantimes/index.html"]
+    assert "A closing line the analyst added." in (site / "sources/japantimes/index.html").read_text()
+    assert all(p.stat().st_nlink == 1 for p in (two / "site").rglob("*") if p.is_file()), "the old site is gone"
+    shutil.copy(source, next((one / "content/khmeimim/sources").glob("japantimes.*")))
+    build(one, "1", "--no-cache")
     strip = lambda t: {k: v for k, v in t.items() if not k.startswith("sitemap")}  # noqa: E731
     assert strip(tree_hash(one / "site")) == strip(tree_hash(two / "site"))

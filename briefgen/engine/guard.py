@@ -126,6 +126,11 @@ def foreign_entries(site: Path) -> list[str]:
     return [e for e in entries if e != MARKER and e not in ours]
 
 
+def marked(site: Path) -> bool:
+    """A real folder (no link) holding briefgen's marker: a site a briefgen build wrote."""
+    return site.is_dir() and not site.is_symlink() and (site / MARKER).is_file()
+
+
 def _unmarked(site: Path) -> bool:
     """A site from a briefgen that wrote no marker yet: it has briefgen's own assets."""
     return not (site / MARKER).exists() and (site / LEGACY_SIGN).is_file()

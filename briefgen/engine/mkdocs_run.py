@@ -17,6 +17,7 @@ from ..diagnostics import UserError
 from ..oserrors import clip
 from ..pipeline import Outcome
 from ..strategy import Strategy
+from . import guard
 from .mkdocs_engine import Settings
 
 if TYPE_CHECKING:  # the plugin imports MkDocs, which only a build needs
@@ -50,6 +51,10 @@ class MkDocsRun:
             raise UserError(f"{clip(self.config_file)}: MkDocs refused the configuration (the "
                             "lines above say why); fix it and run again") from None
         plugin = self._plugin(config)
+        # Unchanged pages may be linked from the site this build replaces (sitewriter.py), only
+        # from one briefgen wrote; the guards (site.py) have claimed it before this.
+        replaced = self.command == "build" and guard.marked(settings.site_dir)
+        plugin.previous_site = settings.site_dir if replaced else None
         if self._started is None:
             config.plugins.on_startup(command=self.command, dirty=False)  # type: ignore[arg-type]
             self._started = config

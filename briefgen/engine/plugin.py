@@ -46,6 +46,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
         self.driven = False  # briefgen build/serve: they print the report and guard site_dir
         self.strict = False  # briefgen's --strict (MkDocs' own `strict` when not driven)
         self.command: str | None = None
+        self.previous_site: Path | None = None  # briefgen build: the site it replaces, to link unchanged pages from
         self.outcome: pipeline.Outcome | None = None
         self._claimed: Path | None = None  # the site_dir this run has claimed (_guard)
         self._start_build()
@@ -100,7 +101,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
             raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
         overlay.add_script(config, self.extra, self.command)
-        self.theming = Theming(strategy, outcome.cache)
+        self.theming = Theming(strategy, outcome.cache, self.previous_site if self.driven else None)
         return config
 
     def _guard(self, config: Any, project: Path) -> None:

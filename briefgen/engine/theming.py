@@ -25,8 +25,10 @@ log = logging.getLogger("briefgen")
 
 
 class Theming:
-    def __init__(self, strategy: Strategy | None = None, cache: Path | None = None) -> None:
-        """`cache`: the run's cache folder (a one-shot build keeps its pages there)."""
+    def __init__(self, strategy: Strategy | None = None, cache: Path | None = None,
+                 previous: Path | None = None) -> None:
+        """`cache`: the run's cache folder (a one-shot build keeps its pages there); `previous`:
+        the site this build replaces, whose unchanged pages the writer may link."""
         self.page_cache: PageOutputCache | None = None
         self.templates: Any = None  # compiled templates: serve's in memory, a build's in the cache folder
         if strategy is not None and strategy.reuse is not None:
@@ -37,6 +39,7 @@ class Theming:
         parallel = strategy is not None and strategy.jobs >= 2 and strategy.reuse is None
         self._worker = ParallelTheming() if parallel else None
         self._writer = SiteWriter() if parallel else None
+        self._previous = previous
         self._caching = False
         self._kept: dict[str, tuple[str, str]] = {}  # src -> (key, template) of a page kept from the last build
         self._keys: dict[str, str] = {}  # src -> key of a page themed this time
@@ -70,7 +73,8 @@ class Theming:
         """At on_env, after every plugin's: a worker themes part of the pages not kept."""
         self._env = env
         if self._writer is not None and parallel_safe(config):  # first: before the worker, with no thread yet
-            self._writer.start([f.abs_dest_path for f in doc_files])
+            beside = (str(config.site_dir), str(self._previous)) if self._previous is not None else None
+            self._writer.start([f.abs_dest_path for f in doc_files], beside)
             if self.page_cache is not None and self.page_cache.folder is not None:
                 self.page_cache.write_through(self._writer.keep)
         if self._worker is not None and parallel_safe(config):
