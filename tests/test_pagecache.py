@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -103,14 +104,22 @@ def _kept(before: set[tuple[str, int, int]], project: Path) -> tuple[int, int]:
     return len(before & after), len(after)
 
 
+def _page_files(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("index.html")}
+
+
+# jobs 2: as `briefgen build` runs on Linux with two CPUs: a worker themes part of the pages, a
+# writer process writes the files and links those of unchanged pages from the site it replaces.
+@pytest.mark.parametrize("jobs", [1, 2] if hasattr(os, "fork") else [1])
 @pytest.mark.parametrize("edit,reuses", EDITS, ids=[e[0].__name__.strip("_") for e in EDITS])
-def test_a_build_from_kept_pages_writes_what_a_build_without_the_cache_writes(tmp_path, edit, reuses):
+def test_a_build_from_kept_pages_writes_what_a_build_without_the_cache_writes(tmp_path, edit, reuses, jobs):
     project = _project(tmp_path / "cached")
-    build_ok(project)
-    before = _kept_pages(project)
+    build_ok(project, strategy=Strategy(jobs=jobs))
+    before, files = _kept_pages(project), _page_files(project / "site")
     edit(project)
-    build_ok(project)
+    build_ok(project, strategy=Strategy(jobs=jobs))
     hits, pages = _kept(before, project)
+    linked = set(files.items()) & set(_page_files(project / "site").items())  # the same file, not written again
     fresh = tmp_path / "fresh"
     shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefgen-*"))
     build_ok(fresh, strategy=Strategy(parse_cache=False))
@@ -120,6 +129,10 @@ def test_a_build_from_kept_pages_writes_what_a_build_without_the_cache_writes(tm
         assert 0 < hits < pages
     else:
         assert hits == 0
+    if jobs == 2 and reuses:
+        assert 0 < len(linked) < len(files), "unchanged pages are linked, changed ones written"
+    elif jobs == 1:
+        assert not linked, "one process writes every file"
 
 
 def test_an_unchanged_project_is_built_from_kept_pages_alone(tmp_path):
