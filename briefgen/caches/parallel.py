@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar, cast
 
 T = TypeVar("T")
@@ -35,9 +37,23 @@ def jobs_for_this_machine() -> int:
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held while a process forks, then delivered. One that arrives while
+    Python runs its at-fork handlers (logging's lock) is printed there and lost, and the build
+    went on to the end: a stopped build must stop, and clean up on the way out."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _start(fn: Callable[..., object], items: Sequence[object]) -> None:
     global _work
     _work = (fn, items)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # forked while held
 
 
 def _run(indices: list[int]) -> list[object]:
@@ -54,7 +70,8 @@ def map_in_two(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     results: dict[int, R] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=(fn, items)) as pool:
-        future = pool.submit(_run, theirs)
+        with signals_held():  # the pool forks its worker here
+            future = pool.submit(_run, theirs)
         for i in range(0, len(items), 2):
             results[i] = fn(items[i])
         try:

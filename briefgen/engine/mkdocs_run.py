@@ -66,6 +66,9 @@ class MkDocsRun:
             if plugin.outcome is not None and plugin.outcome.report.failed(self.strict):
                 return plugin.outcome, False
             raise UserError(f"the site could not be built: {exc}") from None
+        except BaseException:  # Ctrl-C, SIGTERM: MkDocs tells the plugins only of an Exception
+            plugin.on_build_error(error=None)  # its forked helpers stopped before staging is removed
+            raise
         return cast(Outcome, plugin.outcome), True  # a build that ran had its check
 
     def _plugin(self, config: Any) -> BriefgenPlugin:

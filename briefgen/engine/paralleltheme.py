@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..caches.parallel import signals_held
 from .pagecache import KNOWN_PLUGINS, TEMPLATE
 
 log = logging.getLogger("briefgen")
@@ -79,7 +80,8 @@ class ParallelTheming:
         self._spool = Path(tempfile.mkdtemp(prefix=".briefgen-theme-", dir=os.path.dirname(config.site_dir)))
         read_fd, write_fd = os.pipe()
         gc.freeze()  # the worker's collections leave the inherited heap alone: no copy of its pages
-        parent, pid = os.getpid(), os.fork()
+        with signals_held():
+            parent, pid = os.getpid(), os.fork()
         if pid == 0:  # the worker: never returns
             os.close(read_fd)
             _work(mine, env, config, nav, doc_files, self._spool / "pages", write_fd, parent)

@@ -27,6 +27,7 @@ import struct
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..caches.parallel import signals_held
 from ..caches.sealed import write_atomically
 
 _HEAD = struct.Struct("<BIQ")  # what (PAGE, KEPT), length of the path in bytes, of the content; a path of 0: the end
@@ -73,7 +74,8 @@ class SiteWriter:
             fcntl.fcntl(notes[1], fcntl.F_SETPIPE_SZ, _PIPE)
         except (ImportError, AttributeError, OSError):  # a smaller pipe only waits more often
             pass
-        pid = os.fork()
+        with signals_held():
+            pid = os.fork()
         if pid == 0:  # the writer: never returns, whatever happens
             try:
                 os.close(notes[1])

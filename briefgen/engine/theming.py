@@ -2,9 +2,9 @@
 from an earlier build (pagecache.py), or themed by a forked worker (paralleltheme.py). The last
 two print an output made elsewhere through `briefgen-cached.html`, so every plugin still sees
 every page here, once. Where the worker may run, every page's file is written by another
-forked process (sitewriter.py). The plugin calls in at MkDocs' events; the choices are the edge's (the
-strategy: serve keeps pages in memory, a one-shot build in `.briefgen-cache/`, and forks only
-when its `jobs` say so).
+forked process (sitewriter.py). The plugin calls in at MkDocs' events; the choices are the
+edge's (the strategy: serve keeps pages in memory, a one-shot build in `.briefgen-cache/`, and
+forks only when its `jobs` say so).
 """
 
 from __future__ import annotations
