@@ -156,11 +156,13 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | N
 @click.pass_context
 def check(ctx: click.Context, strict: bool, no_cache: bool, fmt: str) -> None:
     """Check everything and build nothing."""
+    from .caches.parallel import jobs_for_this_machine
     from .pipeline import check as run
     from .strategy import Strategy
 
+    strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())  # parses in two, as build
     with _one_shot_process():
-        outcome = _guard(ctx, lambda: run(_project(ctx), Strategy(parse_cache=not no_cache)))
+        outcome = _guard(ctx, lambda: run(_project(ctx), strategy))
     if not outcome.report.failed(strict):
         logging.getLogger("briefgen").info(f"Checked {outcome.counts()}")
     print_report(outcome.report, strict, always=not ctx.obj.get("quiet"), fmt=fmt)

@@ -214,3 +214,45 @@ def test_the_worker_takes_its_share_interleaved() -> None:
 
     assert shares(6, 0.5) == [False, True, False, True, False, True]
     assert sum(shares(20, 0.55)) == 11 and shares(3, 0.0) == [False] * 3
+
+
+# Parsing ahead (pipeline._parsed_ahead): the sources the parse cache lacks, half parsed in a worker.
+
+_PARSED_IN_TWO = """
+import hashlib, os, sys
+from pathlib import Path
+import briefgen.pipeline as pipeline
+real = pipeline._entry_of
+def entry_of(source):  # the worker is forked, so it runs this too: record who parsed
+    with open(sys.argv[2], "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    return real(source)
+pipeline._entry_of = entry_of
+from briefgen.strategy import Strategy
+def seen(outcome):
+    blocks = [(c.briefing.id, sid, [(b.text, b.line, b.anchor) for b in doc.blocks], doc.unused_drops, doc.dropped)
+              for c in outcome.checked for sid, doc in sorted(c.docs.items())]
+    return [str(p) for p in outcome.report.sorted()], hashlib.sha256(repr(blocks).encode()).hexdigest()
+two = seen(pipeline.check(Path(sys.argv[1]), Strategy(parse_cache=sys.argv[3] == "cache", jobs=2)))
+one = seen(pipeline.check(Path(sys.argv[1]), Strategy(parse_cache=False, jobs=1)))
+assert two == one, (two[0][:5], one[0][:5])
+print(os.getpid(), len(two[0]))
+"""
+
+
+@pytest.mark.parametrize("cache", ["cache", "no-cache"])
+def test_sources_parsed_ahead_in_two_processes_check_as_in_one(tmp_path: Path, cache: str) -> None:
+    root = tmp_path / "p"
+    shutil.copy(REPO / "mkdocs.yml", root.mkdir() or root / "mkdocs.yml")
+    for i in range(36):  # 72 sources, each its own text: more than PARSE_AHEAD, so a worker parses half
+        shutil.copytree(REPO / "content/khmeimim", root / "content" / f"base-{i:02d}")
+        for source in (root / "content" / f"base-{i:02d}" / "sources").iterdir():
+            source.write_text(source.read_text(encoding="utf-8") + f"\n\nCopy {i}, in Ελληνικά.\n", encoding="utf-8")
+    marker = tmp_path / "parsed.txt"
+    proc = subprocess.run([sys.executable, "-c", _PARSED_IN_TWO, str(root), str(marker), cache],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    main_pid, problems = proc.stdout.split()
+    parsed_by = marker.read_text().split()
+    assert int(problems) > 0 and main_pid in parsed_by
+    assert len(parsed_by) == 72 and len(set(parsed_by)) == 2, "each source parsed once, a worker parsed its half"
