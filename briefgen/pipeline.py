@@ -14,18 +14,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .caches.parallel import map_in_two
+from .caches.parseahead import parsed_ahead
 from .caches.parsecache import ParseCache, cache_dir
 from .diagnostics import Report
 from .loading.paths import report_refused
-from .model import Briefing, Source
 from .stages.check import Checked, check_briefing
 from .stages.load import load_project
 from .strategy import Strategy
 from .text.markup import markdown
-from .text.sourcetext import ParseMemo, parse_source, source_key
 
 if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` starts faster
     from .analysis.changes import Story
@@ -80,7 +79,7 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     report_refused(project.resolve() / "templates", project.resolve(), report)
     if reuse is not None:
         reuse.start({b.id for b in briefings})
-    memo = _parsed_ahead(briefings, cache, strategy.jobs) if reuse is None else cache
+    memo = parsed_ahead(briefings, cache, strategy.jobs) if reuse is None else cache
     for b in briefings:
         kept = reuse.checked(b) if reuse is not None else None
         if kept is not None:
@@ -98,55 +97,7 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
     return Outcome(report, checked, cache=folder)
 
 
-# Below this many sources to parse, forking a worker for half of them costs more than it saves.
-PARSE_AHEAD = 64
-
-
-def _parsed_ahead(briefings: list[Briefing], cache: ParseCache, jobs: int) -> ParseMemo:
-    """The parse cache, with the sources it does not hold parsed first, half of them in a forked
-    worker (caches/parallel.py): parsing is most of a first check (markdown-it-py, about 1 ms a
-    source), and each source parses alone. The check then finds every source as it finds a
-    cached one, and the cache keeps them as if the check had parsed them."""
-    missing = {}
-    for b in briefings:
-        for source in b.sources.values():
-            key = source_key(source.kind, source.body, [raw for raw, _ in source.drop])
-            if key not in missing and cache.get(key) is None:
-                missing[key] = source
-    if jobs < 2 or len(missing) < PARSE_AHEAD:
-        return cache
-    ahead = dict(map_in_two(_entry_of, list(missing.values()), jobs))
-    for key, entry in ahead.items():
-        cache.put(key, entry)
-    return _Ahead(ahead, cache)
-
-
-def _entry_of(source: Source) -> tuple[str, Any]:
-    """A source parsed into the entry the parse cache keeps for it."""
-    noted = _Ahead({}, None)
-    parse_source(source, noted)
-    return noted.put_last
-
-
-class _Ahead:
-    """Entries parsed ahead, then the parse cache (`--no-cache`: a cache that remembers nothing)."""
-
-    def __init__(self, ahead: dict[str, Any], cache: ParseMemo | None) -> None:
-        self._ahead, self._cache = ahead, cache
-        self.put_last: tuple[str, Any] = ("", None)
-
-    def get(self, key: str) -> Any:
-        found = self._ahead.get(key)
-        return found if found is not None or self._cache is None else self._cache.get(key)
-
-    def put(self, key: str, entry: Any) -> None:
-        self.put_last = key, entry
-        if self._cache is not None:
-            self._cache.put(key, entry)
-
-
-# A briefing resolved (None when its pages were kept from an earlier build), its pages, its
-# other files (briefing.json, feed.xml) and its story.
+# A briefing resolved (None when its pages were kept), its pages, other files (briefing.json, feed.xml), story.
 Rendered = tuple["Resolved | None", list["Page"], dict[str, str], "Story"]
 
 

@@ -216,18 +216,19 @@ def test_the_worker_takes_its_share_interleaved() -> None:
     assert sum(shares(20, 0.55)) == 11 and shares(3, 0.0) == [False] * 3
 
 
-# Parsing ahead (pipeline._parsed_ahead): the sources the parse cache lacks, half parsed in a worker.
+# Parsing ahead (caches/parseahead.py): the sources the parse cache lacks, half parsed in a worker.
 
 _PARSED_IN_TWO = """
 import hashlib, os, sys
 from pathlib import Path
+import briefgen.caches.parseahead as ahead
 import briefgen.pipeline as pipeline
-real = pipeline._entry_of
+real = ahead._entry_of
 def entry_of(source):  # the worker is forked, so it runs this too: record who parsed
     with open(sys.argv[2], "a") as out:
         out.write(f"{os.getpid()}\\n")
     return real(source)
-pipeline._entry_of = entry_of
+ahead._entry_of = entry_of
 from briefgen.strategy import Strategy
 def seen(outcome):
     blocks = [(c.briefing.id, sid, [(b.text, b.line, b.anchor) for b in doc.blocks], doc.unused_drops, doc.dropped)
