@@ -50,6 +50,17 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
+def reap(pid: int, stop: bool) -> None:
+    """Wait for a forked helper to end, stopping it first (`stop`: the build failed or was
+    stopped, and what it does is no longer wanted); one already gone is fine."""
+    if stop:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    os.waitpid(pid, 0)
+
+
 def _start(fn: Callable[..., object], items: Sequence[object]) -> None:
     global _work
     _work = (fn, items)

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..caches.parallel import signals_held
+from ..caches.parallel import reap, signals_held
 from .pagecache import KNOWN_PLUGINS, TEMPLATE
 
 log = logging.getLogger("briefgen")
@@ -125,12 +125,7 @@ class ParallelTheming:
     def finish(self) -> None:
         """After the build, or when it failed: the worker is reaped and the spool removed."""
         if self._pid:
-            if self._number:  # a build that failed before reading every page: stop the worker
-                try:
-                    os.kill(self._pid, 9)
-                except ProcessLookupError:
-                    pass
-            os.waitpid(self._pid, 0)
+            reap(self._pid, stop=bool(self._number))  # pages left unread: the build failed, stop the worker
             self._pid = 0
         if self._read_fd >= 0:
             os.close(self._read_fd)

@@ -27,7 +27,7 @@ import struct
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..caches.parallel import signals_held
+from ..caches.parallel import reap, signals_held
 from ..caches.sealed import write_atomically
 
 _HEAD = struct.Struct("<BIQ")  # what (PAGE, KEPT), length of the path in bytes, of the content; a path of 0: the end
@@ -126,11 +126,7 @@ class SiteWriter:
     def abort(self) -> None:
         """After a failed build: the writer stopped, whatever it was writing (into the staging folder)."""
         if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
+            reap(self._pid, stop=True)
             self._pid = 0
         if self._fd >= 0:
             os.close(self._fd)
