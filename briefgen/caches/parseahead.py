@@ -24,13 +24,15 @@ PARSE_AHEAD = 64  # below this many sources to parse, forking a worker costs mor
 def parsed_ahead(briefings: list[Briefing], cache: ParseCache, jobs: int) -> ParseMemo:
     """The parse cache, with the sources it does not hold parsed first (with `jobs` 2, and
     enough of them to be worth a worker)."""
+    if jobs < 2:  # nothing to do ahead: the check parses what the cache lacks, and keys each source once
+        return cache
     missing = {}
     for b in briefings:
         for source in b.sources.values():
             key = source_key(source.kind, source.body, [raw for raw, _ in source.drop])
             if key not in missing and cache.get(key) is None:
                 missing[key] = source
-    if jobs < 2 or len(missing) < PARSE_AHEAD:
+    if len(missing) < PARSE_AHEAD:
         return cache
     ahead = dict(map_in_two(_entry_of, list(missing.values()), jobs))
     for key, entry in ahead.items():
