@@ -260,3 +260,49 @@ def test_a_linked_templates_cache_is_not_followed(tmp_path):
     (project / ".briefgen-cache/templates").symlink_to(elsewhere)
     build_ok(project)
     assert list(elsewhere.iterdir()) == []
+
+
+_COUNTING = _IN_TWO.replace("from briefgen.engine.site", """import briefgen.engine.pagecache as pagecache
+read = []
+_real = pagecache._read
+def _counting(path):
+    read.append(path.name)
+    return _real(path)
+pagecache._read = _counting
+from briefgen.engine.site""") + "print(len(read))\n"
+
+
+def _reads(project: Path) -> int:
+    """A build as on two CPUs; how many kept pages the build's own process read."""
+    done = subprocess.run([sys.executable, "-c", _COUNTING, str(project)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the writer process needs fork")
+def test_an_unchanged_page_is_linked_from_the_old_site_without_reading_its_kept_page(tmp_path):
+    project = _project(tmp_path / "p")
+    site = project / "site"
+    _reads(project)
+    pages = _page_files(site)
+    _source_text(project)
+    assert _reads(project) == 0, "every kept page's file was noted: linked, not read"
+    after = _page_files(site)
+    edited = {uri for uri in pages if pages[uri] != after[uri]}
+    assert "khmeimim/sources/jpost/index.html" in edited and "tartus/facts/index.html" not in edited
+    assert len(edited) < len(pages) / 2
+    # A page file put back by someone since (the same bytes, another file) is not the one noted:
+    # its kept page is read, and the file compared before it is linked.
+    one = site / "tartus/facts/index.html"
+    data = one.read_bytes()
+    one.unlink()
+    one.write_bytes(data)
+    assert _reads(project) == 1
+    assert _page_files(site)["tartus/facts/index.html"] == one.stat().st_ino
+    (project / ".briefgen-cache/site.json").write_bytes(b"{}\n{}")  # a broken note: every page read
+    assert _reads(project) == len(pages)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefgen-*"))
+    build_ok(fresh, strategy=Strategy(parse_cache=False))
+    assert _site_bytes(site) == _site_bytes(fresh / "site")

@@ -272,3 +272,59 @@ def test_a_rebuild_keeps_the_files_of_unchanged_pages_and_builds_the_same_site(t
     build(one, "1", "--no-cache")
     strip = lambda t: {k: v for k, v in t.items() if not k.startswith("sitemap")}  # noqa: E731
     assert strip(tree_hash(one / "site")) == strip(tree_hash(two / "site"))
+
+
+def _kept_page(folder: Path, key: str, output: str) -> Path:
+    """A page cache's file of `key` (engine/pagecache.py), as a build keeps it."""
+    from briefgen.caches.sealed import pack, write_sealed
+
+    path = folder / f"{key}.page"
+    assert write_sealed(path, f"page/2/{key}", *pack([], [output]))
+    return path
+
+
+def test_a_page_noted_as_held_is_linked_unread_and_one_changed_since_is_written_from_its_kept_page(
+        tmp_path: Path) -> None:
+    from briefgen.engine.pagecache import kept_output
+    from briefgen.engine.sitelinks import Held
+
+    old, new = _replaced_site(tmp_path)
+    kept = tmp_path / "pages"
+    pages = {n: _kept_page(kept, f"{n}" * 32, f"<p>{n} — κέντρο</p>") for n in "abc"}
+    assert kept_output(pages["a"]) == "<p>a — κέντρο</p>", "the page cache reads the file written here"
+
+    def held(n: str) -> Held:
+        found = (old / n / "index.html").stat()
+        return Held(n * 32, found.st_ino, found.st_dev, found.st_mtime_ns, [])
+
+    noted = {n: held(n) for n in "abc"}
+    (old / "b/index.html").unlink()  # replaced since the note: another file, whatever it holds
+    (old / "b/index.html").write_text("<p>b</p>")
+    os.link(old / "c/index.html", tmp_path / "elsewhere.html")  # a second name: never linked
+    writer = _writer()
+    writer.start([str(new / n / "index.html") for n in "abc"], (str(new), str(old)))
+    for n in "abc":
+        writer.link(f"{n}.md", str(new / n / "index.html"), noted[n], pages[n])
+    writer.finish()
+    assert (new / "a/index.html").stat().st_ino == noted["a"].ino
+    assert (new / "a/index.html").read_text() == "<p>a</p>", "linked: the old file, not read"
+    for n in "bc":  # written from the kept page, as a new file
+        made = new / n / "index.html"
+        assert made.read_text(encoding="utf-8") == f"<p>{n} — κέντρο</p>" and made.stat().st_nlink == 1, n
+
+
+def test_a_page_that_can_be_neither_linked_nor_read_fails_the_build_with_its_path(tmp_path: Path) -> None:
+    from briefgen.engine.sitelinks import Held
+    from briefgen.engine.sitewriter import WriteFailed
+
+    old, new = _replaced_site(tmp_path)
+    page = _kept_page(tmp_path / "pages", "a" * 32, "<p>a</p>")
+    page.write_bytes(page.read_bytes()[:-2])  # cut short: its seal fails
+    writer = _writer()
+    writer.start([str(new / "a/index.html")], (str(new), str(old)))
+    writer.link("a.md", str(new / "a/index.html"), Held("a" * 32, 1, 1, 1, []), page)  # not the old file
+    with pytest.raises(WriteFailed) as failed:
+        writer.finish()
+    assert str(failed.value) == (f"{new / 'a/index.html'}: its kept page ({page}) changed during the build; "
+                                 "build again")
+    assert not (new / "a/index.html").exists()

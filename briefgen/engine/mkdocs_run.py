@@ -32,6 +32,7 @@ class MkDocsRun:
         self.strict, self.config_file = strict, config_file
         self._ours: Any = None  # our plugin, when mkdocs.yml does not list it; kept for serve
         self._started: Any = None  # the config whose plugins got on_startup
+        self._built: BriefgenPlugin | None = None  # the plugin of the last build that wrote a site
 
     def build(self, staging: Path, settings: Settings) -> tuple[Outcome, bool]:
         """Build into staging/site; the outcome, and whether the site was built."""
@@ -51,6 +52,7 @@ class MkDocsRun:
             raise UserError(f"{clip(self.config_file)}: MkDocs refused the configuration (the "
                             "lines above say why); fix it and run again") from None
         plugin = self._plugin(config)
+        self._built = None
         # Unchanged pages may be linked from the site this build replaces (sitewriter.py), only
         # from one briefgen wrote; the guards (site.py) have claimed it before this.
         replaced = self.command == "build" and guard.marked(settings.site_dir)
@@ -69,7 +71,15 @@ class MkDocsRun:
         except BaseException:  # Ctrl-C, SIGTERM: MkDocs tells the plugins only of an Exception
             plugin.on_build_error(error=None)  # its forked helpers stopped before staging is removed
             raise
+        self._built = plugin
         return cast(Outcome, plugin.outcome), True  # a build that ran had its check
+
+    def settled(self, site: Path) -> None:
+        """Which kept page each page's file holds, noted only once the site is in place: a
+        build that then fails (a guard, the swap) changes nothing in the project."""
+        if self._built is not None:
+            self._built.theming.note(site)
+            self._built = None
 
     def _plugin(self, config: Any) -> BriefgenPlugin:
         from .plugin import BriefgenPlugin

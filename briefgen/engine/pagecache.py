@@ -87,6 +87,7 @@ class PageOutputCache:
         self._pending: dict[str, list[Any]] = {}  # key -> entries indexed this build, until its output
         self._reused: dict[str, list[Any] | None] = {}  # key -> entries of a page kept, until indexed
         self._page_keys: dict[str, str] = {}  # page's file -> its key: how the index finds its entries
+        self.searched: dict[str, list[Any] | None] = {}  # key -> search entries of a page used this build
         self.hits = 0
         self._writer: ThreadPoolExecutor | None = None
         self._writes: list[Future[bool]] = []
@@ -95,7 +96,7 @@ class PageOutputCache:
     def start(self, config: Any, nav: Any) -> bool:
         """Begin a build; False if some plugin or hook makes this cache unsafe to use for it."""
         self._kept, self._used, self._pending, self._reused, self.hits = {}, set(), {}, {}, 0
-        self._page_keys, self._hand = {}, None
+        self._page_keys, self._hand, self.searched = {}, None, {}
         if not set(config.plugins) <= KNOWN_PLUGINS or config.get("hooks"):
             self._outputs = {}
             return False
@@ -156,24 +157,35 @@ class PageOutputCache:
         if self.folder is None:
             self._kept[key] = kept
         self._used.add(key)
-        self._reused[key] = kept["search"]
+        self._reused[key] = self.searched[key] = kept["search"]
         self.hits += 1
         output: str = kept["output"]  # _well_formed: a str
         return output
 
     def _read(self, key: str) -> dict[str, Any] | None:
         assert self.folder is not None
-        body = read_sealed(self.folder / f"{key}.page", f"page/{_FORMAT}/{key}")
-        found = unpack(body) if body is not None else None
-        if found is None or len(found[1]) != 1:
-            return None
-        kept = {"output": found[1][0], "search": found[0]}
-        return kept if _well_formed(kept) else None
+        return _read(self.folder / f"{key}.page")
+
+    def file_of(self, key: str) -> Path | None:
+        """Where the page of this key is kept (None in memory)."""
+        return self.folder / f"{key}.page" if self.folder is not None else None
+
+    def held(self, key: str, search: list[Any] | None) -> bool:
+        """The page of this key is used without being read (its file in the old site is
+        linked, engine/sitelinks.py): kept, with these search entries, as if read; False when
+        `get` would not take it (a search index to fill, and no entries kept)."""
+        if self._index is not None and search is None:
+            return False
+        self._used.add(key)
+        self._reused[key] = self.searched[key] = search
+        self.hits += 1
+        return True
 
     def put(self, key: str, output: str) -> None:
         search = self._pending.pop(key, None) if self._index is not None else None
         kept: dict[str, Any] = {"output": output, "search": search}
         self._used.add(key)
+        self.searched[key] = search
         if self.folder is None:
             self._kept[key] = kept
             return
@@ -211,6 +223,24 @@ class PageOutputCache:
                     (self.folder / name).unlink()
                 except OSError as exc:
                     log.debug(f"could not remove {self.folder / name}: {exc}")
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """A kept page's file, {"output", "search"}; None if missing, stale or broken."""
+    if not _NAME.fullmatch(path.name):
+        return None
+    body = read_sealed(path, f"page/{_FORMAT}/{path.name[:-5]}")
+    found = unpack(body) if body is not None else None
+    if found is None or len(found[1]) != 1:
+        return None
+    kept = {"output": found[1][0], "search": found[0]}
+    return kept if _well_formed(kept) else None
+
+
+def kept_output(path: Path) -> str | None:
+    """The output kept in a page cache's file, or None (for the site's writer)."""
+    kept = _read(path)
+    return kept["output"] if kept is not None else None
 
 
 def _write(path: Path, key: str, search: list[Any] | None, output: str) -> bool:

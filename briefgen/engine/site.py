@@ -31,6 +31,9 @@ class EngineRun(Protocol):
     def build(self, staging: Path, settings: Settings) -> tuple[Outcome, bool]:
         """The outcome, and whether the site was built (False: the check failed)."""
 
+    def settled(self, site: Path) -> None:
+        """After the site built is in place of the old one (what the next build may reuse of it)."""
+
     def close(self) -> None:
         """After the last build (serve builds many times)."""
 
@@ -81,6 +84,7 @@ class SiteBuilder:
             guard.write_marker(built)
             os.chmod(built, 0o755)
             guard.swap(built, settings.site_dir)
+            run.settled(settings.site_dir)
         finally:
             guard.remove_staging(staging)
         log.info(f"Built {outcome.counts()} ({len(outcome.pages)} pages) into "

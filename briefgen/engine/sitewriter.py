@@ -22,16 +22,18 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import stat
 import struct
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..caches.parallel import reap, signals_held
 from ..caches.sealed import write_atomically
+from .pagecache import kept_output
+from .sitelinks import Held, link_held, link_unchanged
 
-_HEAD = struct.Struct("<BIQ")  # what (PAGE, KEPT), length of the path in bytes, of the content; a path of 0: the end
-PAGE, KEPT = 0, 1  # a page of the site; a file of the cache folder, written atomically
+_HEAD = struct.Struct("<BIQ")  # what (PAGE, KEPT, LINK), length of the path, of the content; a path of 0: the end
+PAGE, KEPT, LINK = 0, 1, 2  # a page of the site; a file of the cache folder, written atomically; a page linked
+_HELD = struct.Struct("<QQq")  # a LINK's old file as noted (inode, device, mtime), then the kept page's file
 _PIPE = 1 << 20  # bytes the pipe holds, so this process rarely waits for the writer
 
 
@@ -46,6 +48,10 @@ class WriteFailed(OSError):
         if not number.isdigit() or not strerror:
             return cls(fallback)
         return cls(int(number), strerror, filename or None) if int(number) else cls(strerror)
+
+
+class _Said(Exception):
+    """What the writer says of a page it could not write, as it is to be read."""
 
 
 class SiteWriter:
@@ -66,7 +72,7 @@ class SiteWriter:
         """Fork the writer for a build that will write these files (every page's, in MkDocs'
         order): it makes their folders while this process is still on its way to the first page.
         `beside`: the folder being built and the site it replaces, whose file of a page is linked
-        where it holds the very bytes of the page (`_link_unchanged`)."""
+        where it holds the very bytes of the page (sitelinks.link_unchanged)."""
         notes, status = os.pipe(), os.pipe()
         try:
             import fcntl
@@ -92,6 +98,13 @@ class SiteWriter:
     def write(self, src: str, path: str, content: bytes) -> None:
         """Hand one page's file to the writer: the page (its src), where, and its bytes."""
         self._hand(PAGE, path, content)
+        self._mine.add(src)
+
+    def link(self, src: str, path: str, held: Held, kept: Path) -> None:
+        """Hand over a page whose file in the site being replaced holds its output (sitelinks.py):
+        linked from there when it is still the file noted, else written from `kept`, the page
+        cache's file of it."""
+        self._hand(LINK, path, _HELD.pack(held.ino, held.dev, held.mtime_ns) + os.fsencode(kept))
         self._mine.add(src)
 
     def keep(self, path: str, *parts: bytes) -> None:
@@ -174,39 +187,17 @@ def _send(fd: int, head: bytes, content: bytes) -> None:
             part = part[os.write(fd, part):]
 
 
-def _link_unchanged(path: str, content: bytes, building: str, previous: str) -> bool:
-    """Link the replaced site's file of this page when it holds these very bytes, so nothing is
-    written and, when the old site is removed, nothing freed: on the disk of docs/performance.md
-    removing a site of 4,000 sources took 1.7 s, half of it freeing its files. Only a regular
-    file with no other link, reached through no symbolic link (the old site is one briefgen
-    wrote, guard.marked): the new site never shares a file with anything but the site it replaces,
-    which is removed once the new one is in place. Nothing is written into a linked file later
-    (pages are written as new files), so neither site can change the other."""
-    if not path.startswith(building + os.sep):
-        return False
-    old = previous + path[len(building):]
-    try:
-        if os.path.realpath(old) != old:  # a link on the way, or not where it is written
-            return False
-        fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            found = os.fstat(fd)
-            if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1 or found.st_size != len(content):
-                return False
-            with os.fdopen(os.dup(fd), "rb") as f:
-                if f.read() != content:
-                    return False
-        finally:
-            os.close(fd)
-        os.link(old, path, follow_symlinks=False)
-        linked = os.lstat(path)
-        if (linked.st_ino, linked.st_dev, linked.st_mtime_ns) == (found.st_ino, found.st_dev, found.st_mtime_ns):
-            return True
-        os.unlink(path)  # changed between the look and the link: written below instead
-    except OSError:  # another filesystem, a folder that cannot take links: written instead
-        if os.path.lexists(path):
-            os.unlink(path)
-    return False
+def _write_held(path: str, content: bytes, beside: tuple[str, str] | None) -> None:
+    """A LINK: the old file linked, or else the kept page's output written."""
+    held = _HELD.unpack_from(content)
+    if beside is not None and link_held(path, held, *beside):
+        return
+    kept = os.fsdecode(content[_HELD.size:])
+    output = kept_output(Path(kept))
+    if output is None:  # the cache changed under the build: nothing here can write the page
+        raise _Said(f"{path}: its kept page ({kept}) changed during the build; build again")
+    with open(path, "wb") as f:
+        f.write(output.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs encodes a page
 
 
 def _make_folders(folders: Iterable[str]) -> list[str]:
@@ -269,7 +260,9 @@ def _write_all(notes: int, status: int, paths: Sequence[str], beside: tuple[str,
                     pass
                 continue
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            if beside is None or not _link_unchanged(path, content, *beside):
+            if kind == LINK:
+                _write_held(path, content, beside)
+            elif beside is None or not link_unchanged(path, content, *beside):
                 with open(path, "wb") as f:
                     f.write(content)
             written.add(os.path.dirname(path))
@@ -278,6 +271,8 @@ def _write_all(notes: int, status: int, paths: Sequence[str], beside: tuple[str,
     except BaseException as exc:  # noqa: BLE001  # said to the build, which fails with it
         if isinstance(exc, OSError) and exc.errno:
             words = f"{exc.errno}\0{exc.strerror}\0{exc.filename or ''}"
+        elif isinstance(exc, _Said):
+            words = f"0\0{exc}\0"
         else:
             words = f"0\0{type(exc).__name__}: {exc}\0"
         try:

@@ -17,8 +17,10 @@ from markupsafe import Markup
 
 from ..caches.templatecache import kept_templates
 from ..strategy import Strategy
+from .guard import MARKER
 from .pagecache import TEMPLATE, PageOutputCache, kept_in
 from .paralleltheme import ParallelTheming, parallel_safe
+from .sitelinks import Held, SiteLinks, note_site
 from .sitewriter import SiteWriter
 
 log = logging.getLogger("briefgen")
@@ -39,10 +41,14 @@ class Theming:
         parallel = strategy is not None and strategy.jobs >= 2 and strategy.reuse is None
         self._worker = ParallelTheming() if parallel else None
         self._writer = SiteWriter() if parallel else None
-        self._previous = previous
+        self._previous, self._cache = previous, cache
         self._caching = False
+        self._links: SiteLinks | None = None  # which old site's file holds which kept page
         self._kept: dict[str, tuple[str, str]] = {}  # src -> (key, template) of a page kept from the last build
+        self._held: dict[str, Held] = {}  # src -> the old site's file of a kept page, linked unread
         self._keys: dict[str, str] = {}  # src -> key of a page themed this time
+        self._printed: dict[str, str] = {}  # src -> key of a kept page printed (read from the cache)
+        self._site: dict[str, str] = {}  # dest_uri -> key of a page the writer took, for the next build's links
         self._unthemed: dict[str, str] = {}  # src -> template of a page not printed from elsewhere after all
         self._nav: Any = None
         self._env: Any = None
@@ -55,6 +61,10 @@ class Theming:
         self._nav = nav
         if self.page_cache is not None:
             self._caching = self.page_cache.start(config, nav)
+        # Unchanged pages are linked unread only where the writer will run beside the old site.
+        if (self._caching and self._writer is not None and self._previous is not None and self._cache is not None
+                and parallel_safe(config) and self.page_cache is not None and self.page_cache.folder is not None):
+            self._links = SiteLinks(self._cache, self._previous)
 
     def choose(self, page: Any) -> None:
         """Whether a kept output stands in for the page (its template is picked before
@@ -63,7 +73,11 @@ class Theming:
         if not self._caching or cache is None:
             return
         key = cache.key(page)
-        if cache.has(key):  # read when printed: a build holds one kept page at a time
+        held = self._links.held(page.file.dest_uri, key) if self._links is not None else None
+        if held is not None and cache.has(key) and cache.held(key, held.search):
+            self._held[page.file.src_uri] = held
+            page.meta["template"] = TEMPLATE
+        elif cache.has(key):  # read when printed: a build holds one kept page at a time
             self._kept[page.file.src_uri] = (key, page.meta.get("template", "main.html"))
             page.meta["template"] = TEMPLATE
         else:
@@ -85,11 +99,16 @@ class Theming:
         """Before the search plugin indexes the page: a kept page is read, with its entries, and
         the worker's output for one of its pages is taken."""
         src = page.file.src_uri
-        if src in self._kept and self.page_cache is not None:
+        output: str | None
+        if src in self._held:  # linked by the writer, in on_post_page: nothing to print
+            output, template = "", ""
+        elif src in self._kept and self.page_cache is not None:
             key, template = self._kept.pop(src)
             output = self.page_cache.get(key)
             if output is None:  # damaged or gone since on_page_content: themed after all, and kept
                 self._keys[src] = key
+            else:
+                self._printed[src] = key
         elif self._worker is not None and self._worker.owns(page):
             output, template = self._worker.delivered(page)
         else:
@@ -115,15 +134,43 @@ class Theming:
     def themed(self, page: Any, output: str) -> str:
         """After every plugin's on_post_page: the page kept, and written by the writer (then ""
         is returned, and MkDocs writes nothing)."""
-        key = self._keys.pop(page.file.src_uri, None)
+        src = page.file.src_uri
+        held = self._held.pop(src, None)
+        if held is not None:
+            return self._link(page, held)
+        key = self._keys.pop(src, None)
         if key is not None and self.page_cache is not None:
             self.page_cache.put(key, output)
+        key = key or self._printed.pop(src, None)
         if self._writer is None or not self._writer.running or not output.strip():
             return output
         # Encoded as MkDocs' _build_page encodes it.
-        self._writer.write(page.file.src_uri, page.file.abs_dest_path,
-                           output.encode("utf-8", errors="xmlcharrefreplace"))
+        self._writer.write(src, page.file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+        if key is not None:
+            self._site[page.file.dest_uri] = key
         return ""
+
+    def _link(self, page: Any, held: Held) -> str:
+        """A page whose old file holds its output: the writer links it (or writes it from the
+        page cache's file); without a writer after all, its output is read and returned."""
+        assert self.page_cache is not None
+        kept = self.page_cache.file_of(held.key)
+        if self._writer is None or not self._writer.running or kept is None:
+            output = self.page_cache.get(held.key)
+            if output is None:
+                raise OSError(f"the kept page of {page.file.src_uri} changed during the build; build again")
+            return output
+        self._writer.link(page.file.src_uri, page.file.abs_dest_path, held, kept)
+        self._site[page.file.dest_uri] = held.key
+        return ""
+
+    def note(self, site: Path) -> None:
+        """Once the site is in place: which kept page each page's file holds, for the next
+        build to link unread (sitelinks.py); only for a site the writer wrote."""
+        if not self._site or self._cache is None or self.page_cache is None or not (site / MARKER).is_file():
+            return
+        searched = self.page_cache.searched
+        note_site(self._cache, site, {uri: (key, searched.get(key)) for uri, key in self._site.items()})
 
     def finish(self, succeeded: bool, pages: int) -> None:
         """After the build (or its failure): the worker reaped; after a success, the kept pages

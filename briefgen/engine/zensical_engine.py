@@ -106,5 +106,8 @@ class ZensicalRun:
             raise UserError(f"Zensical could not build the site (exit status {done.returncode}); "
                             "its lines above say why")
 
+    def settled(self, site: Path) -> None:
+        """Nothing of a Zensical build is reused by the next."""
+
     def close(self) -> None:
         """Nothing outlives a build: each runs Zensical anew."""
