@@ -287,3 +287,25 @@ def diff(ctx: click.Context, briefing_id: str | None, since: datetime.datetime |
         ctx.exit(1)
     for line in lines:
         click.echo(line)
+
+
+def run() -> None:
+    """The `briefgen` command (and `python -m briefgen`): main(), then the process ends at once.
+    Tearing the interpreter down frees every object one by one: 0.09 s of a 0.9 s build after
+    one edit at 400 sources, for nothing. What the command printed is flushed first, and every
+    file it wrote is closed by then (as mypy ends). An uncaught error still ends as Python
+    ends, with its traceback; tests call main()."""
+    try:
+        main(prog_name="briefgen")
+        code = 0
+    except SystemExit as done:
+        if isinstance(done.code, str):  # as Python prints it
+            print(done.code, file=sys.stderr)
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: said by the exit status, as Python would
+            code = code or 120
+    os._exit(code)

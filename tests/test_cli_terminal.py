@@ -3,6 +3,7 @@ NO_COLOR), and one exit status per kind of outcome, each from a real process."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -140,3 +141,29 @@ def test_a_bug_exits_3_and_asks_for_a_report(tmp_path, monkeypatch):
     assert result.exit_code == 3
     assert result.stderr == ("internal error: ZeroDivisionError: a bug (run with --debug for details, "
                              "and please report it)\n")
+
+
+_PRINTS_THEN_RUNS = """
+import sys
+print("printed before the command, still in Python's buffer")
+sys.argv = ["briefgen", *sys.argv[1:]]
+from briefgen.cli import run
+run()
+"""
+
+
+def test_a_command_that_ends_at_once_has_printed_every_line_into_a_file(tmp_path):
+    """`briefgen` ends its process without tearing the interpreter down (cli.run): what the
+    process printed to a file, which Python buffers whole, is written before it goes."""
+    project = broken_project(tmp_path)
+    for fmt in ("json", "text"):  # problems on standard output; on standard error, nothing else there
+        with open(tmp_path / "out.txt", "w") as out, open(tmp_path / "err.txt", "w") as err:
+            status = subprocess.run([sys.executable, "-c", _PRINTS_THEN_RUNS, "-C", str(project), "check",
+                                     "--format", fmt], stdout=out, stderr=err, timeout=120,
+                                    env={k: v for k, v in env().items() if k != "PYTHONUNBUFFERED"}).returncode
+        assert status == 1
+        first, *lines = (tmp_path / "out.txt").read_text(encoding="utf-8").splitlines()
+        assert first == "printed before the command, still in Python's buffer"
+        severities = [json.loads(line)["severity"] for line in lines]
+        assert severities == (["warning", "error"] if fmt == "json" else [])  # by line: the key comes first
+        assert (tmp_path / "err.txt").read_text(encoding="utf-8").endswith("briefgen: 1 error, 1 warning; failed\n")
