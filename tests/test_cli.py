@@ -111,8 +111,9 @@ def test_check_writes_only_its_cache(tmp_path):
     assert result.exit_code == 0, result.stderr
     after = tree_hash(project)
     assert {k: v for k, v in after.items() if not k.startswith(".briefgen-cache")} == before
-    assert sorted(k for k in after if k.startswith(".briefgen-cache")) == [".briefgen-cache",
-                                                                             ".briefgen-cache/sources.json"]
+    cached = sorted(k for k in after if k.startswith(".briefgen-cache"))
+    assert cached[:2] == [".briefgen-cache", ".briefgen-cache/sources"] and len(cached) == 3  # the one source's
+    assert re.fullmatch(r"\.briefgen-cache/sources/[0-9a-f]{32}\.json", cached[2])
     assert not (project / "site").exists()
 
 

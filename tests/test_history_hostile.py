@@ -177,8 +177,8 @@ def test_cache_files_are_written_through_a_fresh_temporary_file(tmp_path):
     read_history(root, ["velmor"], cache)
     pipeline.check(root)
     assert victim.read_text("utf-8") == "precious\n"
-    for name in ("history.json", "sources.json"):
-        assert (cache / name).is_file() and not (cache / name).is_symlink()
+    assert (cache / "history.json").is_file() and not (cache / "history.json").is_symlink()
+    assert (cache / "sources").is_dir() and all(p.is_file() and not p.is_symlink() for p in (cache / "sources").iterdir())
 
 
 def test_control_characters_and_lone_surrogates_from_yaml_escapes_keep_pages_and_feeds_valid(tmp_path):

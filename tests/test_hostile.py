@@ -378,13 +378,13 @@ def test_briefing_json_keeps_text_verbatim(site: Path) -> None:
 def test_no_file_outside_site(site: Path) -> None:
     root = site.parent
     files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-    # Besides the site: the project's files and the cache (parse cache, kept briefings, pages and
-    # compiled templates).
+    # Besides the site: the project's files and the cache (parse cache, kept briefings, pages,
+    # compiled templates, and the note of which kept page each file of the site holds).
     kept = re.compile(r"\.briefgen-cache/(briefings/[0-9a-f]{32}\.briefing|pages/[0-9a-f]{32}\.page"
-                      r"|templates/[0-9a-f]{40}\.code)")
+                      r"|templates/[0-9a-f]{40}\.code|sources/[0-9a-f]{32}\.json|site\.json)")
     others = {f for f in files if not f.startswith("site/") and not kept.fullmatch(f)}
     assert others == {"mkdocs.yml", "content/harbour/briefing.yml", "content/harbour/sources/evil.md",
-                      "content/harbour/sources/wire.txt", ".briefgen-cache/sources.json"}
+                      "content/harbour/sources/wire.txt"}
     assert any(f.startswith(".briefgen-cache/pages/") for f in files)
 
 

@@ -59,15 +59,20 @@ BRIEFING = """\
     """
 
 
-def read_cache(path: Path) -> tuple[str, dict]:
-    """The stamp and the entries of a cache file (a header line, then the entries)."""
+def entry_files(project: Path) -> list[Path]:
+    """The cache's files, one a source (`.briefgen-cache/sources/<key>.json`)."""
+    return sorted((project / CACHE_DIR / "sources").glob("*.json"))
+
+
+def read_entry(path: Path) -> tuple[str, dict]:
+    """The stamp and the entry of a cache file (a header line, then the entry)."""
     header, _, body = path.read_bytes().partition(b"\n")
     return json.loads(header)["stamp"], json.loads(body)
 
 
-def cache_bytes(stamp: str, entries) -> bytes:
+def entry_bytes(stamp: str, entry) -> bytes:
     """A cache file with a correct digest, as a forger (or a future bug) would write it."""
-    body = json.dumps(entries).encode()
+    body = json.dumps(entry).encode()
     return json.dumps({"stamp": stamp, "digest": parsecache.digest(stamp, body)}).encode() + b"\n" + body
 
 
@@ -140,13 +145,13 @@ def test_changed_drop_strings_parse_the_source_again(project, parses):
 def test_a_broken_or_stale_cache_is_ignored_and_rewritten(project, parses, content):
     expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     pipeline.check(project)
-    path = project / CACHE_DIR / "sources.json"
-    if content == "WRONG-ROWS":  # our stamp and digest, nonsense entries: each source is parsed again
-        stamp, entries = read_cache(path)
-        for entry in entries.values():
+    for path in entry_files(project):
+        if content == "WRONG-ROWS":  # our stamp and digest, nonsense entries: each source is parsed again
+            stamp, entry = read_entry(path)
             entry["blocks"] = [["x", None, 3, 4, "5", 6]]
-        content = cache_bytes(stamp, entries)
-    path.write_bytes(content)
+            path.write_bytes(entry_bytes(stamp, entry))
+        else:
+            path.write_bytes(content)
     parses.clear()
     assert problems(pipeline.check(project)) == expected
     assert sorted(parses) == ["ledger", "wire"]
@@ -164,11 +169,29 @@ def test_an_unwritable_cache_only_costs_time(project, parses):
 
 def test_the_cache_keeps_only_the_sources_of_the_last_run(project):
     pipeline.check(project)
-    path = project / CACHE_DIR / "sources.json"
-    assert len(read_cache(path)[1]) == 2
+    assert len(entry_files(project)) == 2
+    (project / CACHE_DIR / "sources/notes.json").write_text("mine")  # not named as the cache names
+    old = project / CACHE_DIR / "sources.json"
+    old.write_bytes(b"every entry, as briefgen kept them before")
     (project / "content/harbour/sources/ledger.txt").unlink()
     pipeline.check(project)
-    assert len(read_cache(path)[1]) == 1
+    assert len(entry_files(project)) - 1 == 1  # and notes.json
+    assert (project / CACHE_DIR / "sources/notes.json").read_text() == "mine"
+    assert not old.exists()
+
+
+def test_an_edit_writes_one_entry_and_reads_only_those_looked_up(project, parses):
+    pipeline.check(project)
+    before = {p.name: p.stat().st_mtime_ns for p in entry_files(project)}
+    source = project / "content/harbour/sources/ledger.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nΈνα ακόμη — one more line.\n", encoding="utf-8")
+    parses.clear()
+    pipeline.check(project)
+    assert parses == ["ledger"]
+    after = {p.name: p.stat().st_mtime_ns for p in entry_files(project)}
+    kept = before.keys() & after.keys()
+    assert len(kept) == 1 and all(before[n] == after[n] for n in kept), "the wire's entry is not written again"
+    assert len(after) == 2
 
 
 def test_a_build_from_a_warm_cache_is_byte_for_byte_a_build_without_it(tmp_path, parses):
@@ -195,7 +218,7 @@ def test_cached_text_edited_by_hand_cannot_make_a_missing_quote_pass(project, pa
     expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     assert any("briefing.yml:19:" in p and "quote not found" in p for p in expected)
     pipeline.check(project)
-    path = project / CACHE_DIR / "sources.json"
+    path, = (p for p in entry_files(project) if b"northern cranes" in p.read_bytes())
     data = path.read_bytes()
     assert data.count(b"northern cranes stopped working") == 2  # the block's text and its normalised form
     path.write_bytes(data.replace(b"northern cranes stopped working", b"southern cranes kept working"))
@@ -218,11 +241,10 @@ def test_cached_text_edited_by_hand_cannot_make_a_missing_quote_pass(project, pa
 def test_a_well_digested_entry_of_the_wrong_shape_is_parsed_again(project, parses, damage):
     expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
     pipeline.check(project)
-    path = project / CACHE_DIR / "sources.json"
-    stamp, entries = read_cache(path)
-    for entry in entries.values():
+    for path in entry_files(project):
+        stamp, entry = read_entry(path)
         damage(entry)
-    path.write_bytes(cache_bytes(stamp, entries))
+        path.write_bytes(entry_bytes(stamp, entry))
     parses.clear()
     assert problems(pipeline.check(project)) == expected
     assert sorted(parses) == ["ledger", "wire"]
@@ -274,9 +296,9 @@ def _json_paths(value, prefix=()) -> list[tuple]:
 @given(how=_mutations())
 def test_a_damaged_cache_of_any_shape_checks_like_no_cache(project, how):
     expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
-    path = project / CACHE_DIR / "sources.json"
     shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
     pipeline.check(project)
+    path, = (p for p in entry_files(project) if b"northern cranes" in p.read_bytes())  # the wire's: quoted
     damaged = _damage(path.read_bytes(), how)
     path.write_bytes(damaged)
     assert problems(pipeline.check(project)) == expected
@@ -293,13 +315,24 @@ def test_a_build_from_a_damaged_cache_is_byte_for_byte_a_build_without_it(tmp_pa
     cold, warm = make_project(tmp_path, files), make_project(tmp_path, files)
     build_ok(cold, strategy=Strategy(parse_cache=False))
     pipeline.check(warm)
-    path = warm / CACHE_DIR / "sources.json"
-    header, _, body = path.read_bytes().partition(b"\n")
-    entries = json.loads(body)
-    for entry in entries.values():  # token indices far out of range: once an IndexError
-        for row in entry["blocks"]:
+    for path in entry_files(warm):
+        header, _, body = path.read_bytes().partition(b"\n")
+        entry = json.loads(body)
+        for row in entry["blocks"]:  # token indices far out of range: once an IndexError
             row[0] += 10_000
-    path.write_bytes(header + b"\n" + json.dumps(entries).encode())
+        path.write_bytes(header + b"\n" + json.dumps(entry).encode())
     build_ok(warm)
     site_of = {k: v for k, v in tree_hash(cold / "site").items() if not k.startswith("sitemap")}
     assert {k: v for k, v in tree_hash(warm / "site").items() if not k.startswith("sitemap")} == site_of
+
+
+def test_a_sources_folder_that_is_a_link_is_not_followed(project, tmp_path, caplog):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / CACHE_DIR).mkdir()
+    (project / CACHE_DIR / "sources").symlink_to(elsewhere, target_is_directory=True)
+    expected = problems(pipeline.check(project, Strategy(parse_cache=False)))
+    with caplog.at_level("WARNING", logger="briefgen"):
+        assert problems(pipeline.check(project)) == expected
+    assert list(elsewhere.iterdir()) == []
+    assert "sources in the cache folder is not a folder of its own; sources are not cached" in caplog.text

@@ -74,4 +74,4 @@ def test_no_spool_is_left_behind_by_a_build_or_a_failed_build(tmp_path: Path, mo
     assert failed.report.errors
     assert list(temporary.iterdir()) == []
     kept = {p.name for p in (project / ".briefgen-cache").iterdir()} if cache else set()
-    assert kept <= {"briefings", "pages", "sources.json", "templates"}  # the cache's own, nothing spooled
+    assert kept <= {"briefings", "pages", "site.json", "sources", "templates"}  # the cache's own, nothing spooled

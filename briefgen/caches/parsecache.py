@@ -5,15 +5,19 @@ and while writing, an analyst edits one file between checks. So each source's ci
 are stored under a hash of everything they are computed from; a source whose text changed is
 parsed again, the others are read back. A build still parses every source it renders.
 
-The file is sealed JSON (caches/sealed.py; never pickle: nothing read back can run code): a
-header with the stamp of the code that wrote it and a digest of the entries, written whole and
-renamed into place; only entries used by the last run are kept. A cache that is missing,
-stale, corrupt or unwritable is ignored: it can make a run slower, never different.
+Each source's entry is a file of its own, `.briefgen-cache/sources/<key>.json`, sealed JSON
+(caches/sealed.py; never pickle: nothing read back can run code): a header with the stamp of
+the code that wrote it and of the key it is named by, and a digest of the entry, written whole
+and renamed into place. A run reads only the entries it looks up and writes only those it
+parsed; after it, entries it did not use are removed. (All of them in one file, as before,
+meant rewriting 4 MB after a one-source edit at 400 sources: 0.04 s of a 1 s build.) An entry
+that is missing, stale, corrupt or unwritable is a miss: it can make a run slower, never
+different.
 
-What the cache trusts: nothing it cannot check. Before a byte of the entries is used, their digest
-(blake2b over the stamp and the entries' exact bytes) must match the header, so a truncated file,
-a flipped byte or text edited by hand throws the whole cache away and every source is parsed
-again; each entry must also have the shape this code writes. The digest is not a secret: it
+What the cache trusts: nothing it cannot check. Before a byte of an entry is used, its digest
+(blake2b over the stamp and the entry's exact bytes) must match the header, so a truncated file,
+a flipped byte or text edited by hand makes that source parsed again; an entry must also have
+the shape this code writes. The digest is not a secret: it
 catches damage and hand edits, not someone who recomputes it on purpose. Such a person can write
 into the project folder, so they could as well edit the sources; CI builds from a clean checkout
 have no cache (`.briefgen-*` is in .gitignore), and `--no-cache` ignores it.
@@ -26,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -95,43 +100,78 @@ def _well_formed(entry: Any) -> bool:
     return all(type(k) is int and k >= 0 for k in unused)
 
 
+_KEY = re.compile(r"[0-9a-f]{32}")  # text/sourcetext.source_key
+_FOLDER = "sources"  # in the cache folder: one file a source
+_OLD = "sources.json"  # every entry in one file, as briefgen kept them before
+
+
 class ParseCache:
     def __init__(self, folder: Path | None) -> None:
         """`folder` None: a cache that remembers nothing (`--no-cache`)."""
-        self.path = folder / "sources.json" if folder else None
-        self.stamp = _stamp() if self.path else ""  # reads five modules: only for a real cache
-        self._old: dict[str, Any] = self._read() if self.path else {}
-        self._used: dict[str, Any] = {}
-        self._changed = False
-
-    def _read(self) -> dict[str, Any]:
-        assert self.path is not None
-        body = read_sealed(self.path, self.stamp)
-        if body is None:
-            return {}
-        try:
-            text = codecs.utf_8_decode(body, "surrogatepass", True)[0]
-            del body  # the file's bytes go before its text is parsed
-            entries = json.loads(text)
-        except (ValueError, RecursionError):
-            return {}
-        if not isinstance(entries, dict):
-            return {}
-        return {k: v for k, v in entries.items() if _well_formed(v)}
+        self.folder = _entries_folder(folder) if folder else None
+        self._old = folder / _OLD if folder else None
+        self.stamp = _stamp() if self.folder else ""  # reads five modules: only for a real cache
+        self._read: dict[str, Any] = {}  # key -> entry read back this run
+        self._new: dict[str, Any] = {}  # key -> entry parsed this run, written by save()
 
     def get(self, key: str) -> Any:
-        entry = self._old.get(key)
-        if entry is not None:
-            self._used[key] = entry
+        entry = self._new.get(key)
+        if entry is None:
+            entry = self._read.get(key)
+        if entry is None and self.folder is not None and _KEY.fullmatch(key):
+            entry = self._read_entry(key)
+            if entry is not None:
+                self._read[key] = entry
         return entry
 
+    def _read_entry(self, key: str) -> Any:
+        assert self.folder is not None
+        body = read_sealed(self.folder / f"{key}.json", f"{self.stamp}/{key}")  # bound to its name too
+        if body is None:
+            return None
+        try:
+            entry = json.loads(codecs.utf_8_decode(body, "surrogatepass", True)[0])
+        except (ValueError, RecursionError):
+            return None
+        return entry if _well_formed(entry) else None
+
     def put(self, key: str, entry: Any) -> None:
-        self._used[key] = entry
-        self._changed = True
+        self._new[key] = entry
 
     def save(self) -> None:
-        """Write what this run used, if that differs from what was read."""
-        if self.path is None or not (self._changed or len(self._used) != len(self._old)):
+        """Write the entries parsed this run, one file each, and remove those of sources this
+        run did not look up: the cache never outgrows the project."""
+        if self.folder is None:
             return
-        body = json.dumps(self._used, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-        write_sealed(self.path, self.stamp, body)  # a read-only checkout still checks, only slower
+        for key, entry in self._new.items():
+            if _KEY.fullmatch(key):  # a read-only checkout still checks, only slower
+                body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+                write_sealed(self.folder / f"{key}.json", f"{self.stamp}/{key}", body)
+        used = self._read.keys() | self._new.keys()
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            names = []
+        for name in names:  # only files this cache names: nothing else in the folder is ours
+            if name.endswith(".json") and _KEY.fullmatch(name[:-5]) and name[:-5] not in used:
+                _remove(self.folder / name)
+        assert self._old is not None
+        if self._old.is_file() and not self._old.is_symlink():  # an older briefgen's, read by none now
+            _remove(self._old)
+
+
+def _entries_folder(cache: Path) -> Path | None:
+    """The entries' folder in the cache folder; None (no cache) when it is a link or a file: a
+    link would make a check write where it points."""
+    folder = cache / _FOLDER
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        log.warning(f"{_FOLDER} in the cache folder is not a folder of its own; sources are not cached")
+        return None
+    return folder
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError as exc:
+        log.debug(f"could not remove {path}: {exc}")
