@@ -237,8 +237,9 @@ def test_a_read_only_project_or_site_dir_is_one_line(project, tmp_path):
     # The project was writable the second time: the build kept its cache (the parse cache, and
     # the briefings and pages it rendered, the templates it compiled, each valid whatever became of the site), nothing else.
     kept = [e for e in entries(project) if e.startswith(".briefgen-cache/")]
-    assert all(re.fullmatch(r"\.briefgen-cache/(sources\.json|briefings|pages|templates|briefings/[0-9a-f]{32}"
-                            r"\.briefing|pages/[0-9a-f]{32}\.page|templates/[0-9a-f]{40}\.code)", e) for e in kept), kept
+    assert all(re.fullmatch(r"\.briefgen-cache/(sources|sources/[0-9a-f]{32}\.json|briefings|pages|templates"
+                            r"|briefings/[0-9a-f]{32}\.briefing|pages/[0-9a-f]{32}\.page|templates/[0-9a-f]{40}\.code)",
+                            e) for e in kept), kept
     assert [e for e in entries(project) if not e.startswith(".briefgen-cache/")] == sorted([
                                        ".briefgen-cache",
                                        "content", "content/khmeimim", "content/khmeimim/briefing.yml",

@@ -1,0 +1,51 @@
+"""What a command that runs once does with its process: the settings it runs under, and how
+it ends."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def one_shot_process() -> Iterator[None]:
+    """Process-wide settings for a command that builds once and exits (never inside serve).
+
+    SIGTERM exits through Python, so the build's staging folder is removed on the way out.
+    The cyclic garbage collector is paused: loading, parsing and rendering allocate many small
+    objects and few cycles, and the collector would scan them over and over (about a tenth of
+    the build); the process ends soon after."""
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(main: Callable[..., object]) -> None:
+    """The `briefgen` command (and `python -m briefgen`): `main`, the click group, then the
+    process ends at once. Tearing the interpreter down frees every object one by one: 0.09 s
+    of a 0.9 s build after one edit at 400 sources, for nothing. What the command printed is flushed first, and every
+    file it wrote is closed by then (as mypy ends). An uncaught error still ends as Python
+    ends, with its traceback; tests call main()."""
+    try:
+        main(prog_name="briefgen")
+        code = 0
+    except SystemExit as done:
+        if isinstance(done.code, str):  # as Python prints it
+            print(done.code, file=sys.stderr)
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: said by the exit status, as Python would
+            code = code or 120
+    os._exit(code)
