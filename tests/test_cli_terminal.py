@@ -167,3 +167,13 @@ def test_a_command_that_ends_at_once_has_printed_every_line_into_a_file(tmp_path
         severities = [json.loads(line)["severity"] for line in lines]
         assert severities == (["warning", "error"] if fmt == "json" else [])  # by line: the key comes first
         assert (tmp_path / "err.txt").read_text(encoding="utf-8").endswith("briefgen: 1 error, 1 warning; failed\n")
+
+
+def test_under_a_profiler_the_command_ends_as_python_does_so_the_profile_is_written(tmp_path):
+    """Ending at once would lose what a profiler or coverage tool writes at exit."""
+    out = tmp_path / "briefgen.prof"
+    proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "briefgen", "--version"],
+                          capture_output=True, text=True, env=env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("briefgen, version ")
+    assert out.stat().st_size > 0

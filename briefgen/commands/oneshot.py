@@ -42,6 +42,8 @@ def run(main: Callable[..., object]) -> None:
         if isinstance(done.code, str):  # as Python prints it
             print(done.code, file=sys.stderr)
         code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+    if _observed():  # it writes what it found as Python ends
+        sys.exit(code)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -49,3 +51,12 @@ def run(main: Callable[..., object]) -> None:
         except (OSError, ValueError):  # a closed pipe: said by the exit status, as Python would
             code = code or 120
     os._exit(code)
+
+
+def _observed() -> bool:
+    """Whether a profiler, a debugger or a coverage tool watches this process (`python -m
+    cProfile -m briefgen`, `coverage run`): each writes its findings at exit."""
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12: coverage may watch through it
+    return monitoring is not None and any(monitoring.get_tool(tool) is not None for tool in range(6))
