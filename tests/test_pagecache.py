@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,7 @@ def _kept(before: set[tuple[str, int, int]], project: Path) -> tuple[int, int]:
 
 _IN_TWO = """
 import sys
+import time
 from pathlib import Path
 from briefgen.engine.site import build_site
 from briefgen.strategy import Strategy
@@ -306,3 +308,81 @@ def test_an_unchanged_page_is_linked_from_the_old_site_without_reading_its_kept_
     shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefgen-*"))
     build_ok(fresh, strategy=Strategy(parse_cache=False))
     assert _site_bytes(site) == _site_bytes(fresh / "site")
+
+
+def _noted_key(project: Path, dest_uri: str) -> str:
+    """The key site.json notes for a page's file (a sealed file: a header line, then JSON)."""
+    import json
+
+    note = json.loads((project / ".briefgen-cache/site.json").read_bytes().split(b"\n", 1)[1])
+    return str(note["files"][dest_uri][0])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the writer process needs fork")
+def test_a_page_its_old_file_cannot_lend_is_themed_again_when_its_kept_page_is_broken(tmp_path):
+    project = _project(tmp_path / "p")
+    site = project / "site"
+    _reads(project)
+    _reads(project)
+    kept = project / ".briefgen-cache/pages" / f"{_noted_key(project, 'tartus/facts/index.html')}.page"
+    data = kept.read_bytes()
+    kept.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # its seal fails now; a build that links never sees it
+    moved = tmp_path / "moved"
+    (site / "tartus/facts").rename(moved)  # the same file, now reached through a link
+    (site / "tartus/facts").symlink_to(moved, target_is_directory=True)
+    before = {p.name: p.read_bytes() for p in moved.iterdir()}
+    assert _reads(project) == 1, "the page is read from the cache, found broken and themed again"
+    assert {p.name: p.read_bytes() for p in moved.iterdir()} == before
+    assert not (site / "tartus/facts").is_symlink()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefgen-*"))
+    build_ok(fresh, strategy=Strategy(parse_cache=False))
+    assert _site_bytes(site) == _site_bytes(fresh / "site")
+
+
+_PAUSED_AFTER_SWAP = _IN_TWO.replace("from briefgen.engine.site", """import time
+from briefgen.engine import guard
+_swap = guard.swap
+def _paused(built, site):
+    _swap(built, site)
+    (Path(sys.argv[1]) / "swapped").touch()
+    while not (Path(sys.argv[1]) / "go on").exists():
+        time.sleep(0.05)
+guard.swap = _paused
+from briefgen.engine.site""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the writer process needs fork")
+def test_a_note_written_after_another_build_swapped_its_site_in_is_never_trusted(tmp_path):
+    """Build A puts its site in place; before A writes its note, build B (without the cache, of
+    other text) puts B's in place. A's note must not pass for a note of B's site: the next build
+    would link B's pages as if they held A's."""
+    project = _project(tmp_path / "p")
+    _build(project, 2)
+    _build(project, 2)
+    jpost = project / "content/khmeimim/sources/jpost.md"
+    original = jpost.read_text(encoding="utf-8")
+    a = subprocess.Popen([sys.executable, "-c", _PAUSED_AFTER_SWAP, str(project)], stderr=subprocess.PIPE,
+                         text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        for _ in range(6000):
+            if (project / "swapped").exists() or a.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert (project / "swapped").exists(), a.stderr.read() if a.stderr else ""
+        _edit(jpost, "\n\n", "\n\nΜια πρόταση που άλλαξε — a sentence B's site alone holds.\n\n")
+        build_ok(project, strategy=Strategy(parse_cache=False))
+    finally:
+        (project / "go on").touch()
+        a.wait(timeout=300)
+    assert a.returncode == 0
+    (project / "swapped").unlink()
+    (project / "go on").unlink()
+    jpost.write_text(original, encoding="utf-8")
+    _build(project, 2)
+    assert "a sentence B's site alone holds" not in (project / "site/khmeimim/sources/jpost/index.html").read_text(
+        encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefgen-*"))
+    build_ok(fresh, strategy=Strategy(parse_cache=False))
+    assert _site_bytes(project / "site") == _site_bytes(fresh / "site")

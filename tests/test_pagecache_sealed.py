@@ -51,3 +51,20 @@ def test_a_place_it_cannot_write_is_no_error(tmp_path):
     blocker.write_text("a file where the folder would be")
     assert write_sealed(blocker / "pages" / "one.page", "s", b"x") is False
     assert blocker.read_text() == "a file where the folder would be"
+
+
+def test_a_fifo_or_a_folder_under_a_cache_files_name_is_a_miss_without_waiting(tmp_path):
+    """Opened without waiting: a FIFO planted as a cache file (site.json, sources/<key>.json)
+    had held a build until someone wrote to it. In a process of its own, so a regression fails
+    by its time limit instead of hanging the suite."""
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "folder.json").mkdir()
+    code = ("import sys; from pathlib import Path; from briefgen.caches.sealed import read_sealed; "
+            "print([read_sealed(Path(sys.argv[1]) / n, 's') for n in ('fifo.json', 'folder.json')])")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[None, None]"

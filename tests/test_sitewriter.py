@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -328,3 +329,32 @@ def test_a_page_that_can_be_neither_linked_nor_read_fails_the_build_with_its_pat
     assert str(failed.value) == (f"{new / 'a/index.html'}: its kept page ({page}) changed during the build; "
                                  "build again")
     assert not (new / "a/index.html").exists()
+
+
+def test_a_page_held_on_another_disk_is_copied_if_it_is_still_the_file_noted(tmp_path: Path) -> None:
+    """Where the old site cannot lend its file (another filesystem), the file noted is copied,
+    not taken from the kept page: a kept page is never read on this path, so it may be broken."""
+    from briefgen.engine.sitelinks import Held
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no second filesystem at /dev/shm to hold the old site")
+    old = Path(tempfile.mkdtemp(dir=shm)) / "site"
+    try:
+        (old / "a").mkdir(parents=True)
+        (old / "a/index.html").write_text("<p>a, Ωμέγα</p>", encoding="utf-8")
+        new = tmp_path / "staging/site"
+        new.mkdir(parents=True)
+        found = (old / "a/index.html").stat()
+        broken = tmp_path / "pages" / ("a" * 32 + ".page")
+        broken.parent.mkdir()
+        broken.write_bytes(b"not a kept page")
+        writer = _writer()
+        writer.start([str(new / "a/index.html")], (str(new), str(old)))
+        writer.link("a.md", str(new / "a/index.html"), Held("a" * 32, found.st_ino, found.st_dev,
+                                                            found.st_mtime_ns, []), broken)
+        writer.finish()
+        assert (new / "a/index.html").read_text(encoding="utf-8") == "<p>a, Ωμέγα</p>"
+        assert (new / "a/index.html").stat().st_ino != found.st_ino
+    finally:
+        shutil.rmtree(old.parent)

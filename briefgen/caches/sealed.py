@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,10 @@ def read_sealed(path: Path, stamp: str) -> memoryview | None:
 
     A view, not a copy: a parse cache's body can be many megabytes."""
     try:
-        data = path.read_bytes()
+        data = _read_regular(path)
     except OSError:
+        return None
+    if data is None:
         return None
     cut = data.find(b"\n")
     if cut == -1:
@@ -51,6 +54,19 @@ def read_sealed(path: Path, stamp: str) -> memoryview | None:
     if not isinstance(head, dict) or head.get("stamp") != stamp or head.get("digest") != digest(stamp, body):
         return None
     return body
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """A regular file's bytes; None for anything else. Opened without waiting: a FIFO planted
+    under a cache file's name would otherwise hold the run until someone wrote to it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read()
+    finally:
+        os.close(fd)
 
 
 def seal(stamp: str, *body: bytes) -> bytes:

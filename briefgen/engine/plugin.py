@@ -257,6 +257,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
     def _on_post_build(self, *, config: Any) -> None:
         self.theming.finish(True, len(self.pages))
         guard.write_marker(Path(config.site_dir))
+        self.theming.staged(Path(config.site_dir))
 
     on_post_build = CombinedEvent(searchindex.on_post_build, _on_post_build)
 

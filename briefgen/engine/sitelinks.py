@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,17 +85,35 @@ class SiteLinks:
         row = self._files.get(dest_uri)
         if not (isinstance(row, list) and len(row) == 6 and row[0] == key and row[5] in (None, [])):
             return None
-        found = _identity(self.previous / dest_uri)
-        if found is None or list(found) != row[1:5]:
-            return None
+        old = self.previous / dest_uri
+        found = _identity(old)
+        if found is None or list(found) != row[1:5] or os.path.realpath(old) != str(old):
+            return None  # not the file noted, or reached through a link: read, as if unnoted
         return Held(key, found[0], found[1], found[3], row[5])
 
 
-def note_site(cache: Path, site: Path, pages: dict[str, tuple[str, list[Any] | None]]) -> None:
-    """After a build that wrote `site`: each page's file (by dest_uri) with the key and search
-    entries of the kept page it holds. Only pages with no search entries of their own are noted
+def marker_of(site: Path) -> tuple[int, int] | None:
+    """The site's marker file by inode and device: which site a note is of (every build makes
+    its marker anew, and rewrites it in place before the swap)."""
+    found = _identity(site / MARKER)
+    return (found[0], found[1]) if found is not None else None
+
+
+def same_disk(building: Path, previous: Path) -> bool:
+    """Whether files can be linked from the old site into the one being built."""
+    try:
+        return os.stat(building).st_dev == os.stat(previous).st_dev
+    except OSError:
+        return False
+
+
+def note_site(cache: Path, site: Path, marker: tuple[int, int] | None,
+              pages: dict[str, tuple[str, list[Any] | None]]) -> None:
+    """After a build put `site` in place: each page's file (by dest_uri) with the key and search
+    entries of the kept page it holds, for the site whose marker this build made (`marker`, taken
+    before the swap: if another build swapped its site in since, the note names the wrong marker
+    for it and is never read). Only pages with no search entries of their own are noted
     (briefgen's are indexed from the render): the others are read, as their entries must be."""
-    marker = _identity(site / MARKER)
     files: dict[str, list[Any]] = {}
     if marker is not None:
         for dest_uri, (key, search) in pages.items():
@@ -103,7 +122,7 @@ def note_site(cache: Path, site: Path, pages: dict[str, tuple[str, list[Any] | N
             found = _identity(site / dest_uri, None)  # a page linked has the old site's name too, until the swap
             if found is not None:
                 files[dest_uri] = [key, *found, search]
-    body = json.dumps({"marker": list(marker[:2]) if marker else None, "files": files}, separators=(",", ":"))
+    body = json.dumps({"marker": list(marker) if marker else None, "files": files}, separators=(",", ":"))
     write_sealed(cache / NAME, _STAMP, body.encode("utf-8"))  # a cache that cannot be written costs reads
 
 
@@ -141,28 +160,47 @@ def link_unchanged(path: str, content: bytes, building: str, previous: str) -> b
     (pages are written as new files), so neither site can change the other."""
     try:
         old = _old_of(path, building, previous)
-        if old is None:
-            return False
-        fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            found = os.fstat(fd)
-            if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1 or found.st_size != len(content):
-                return False
-            with os.fdopen(os.dup(fd), "rb") as f:
-                if f.read() != content:
-                    return False
-        finally:
-            os.close(fd)
+        got = _read_if(old, lambda found: found.st_size == len(content)) if old is not None else None
     except OSError:
         return False
+    if old is None or got is None or got[1] != content:
+        return False
+    found = got[0]
     return _link_as(old, path, (found.st_ino, found.st_dev, found.st_mtime_ns), 2)
 
 
 def link_held(path: str, held: tuple[int, int, int], building: str, previous: str) -> bool:
     """Link the replaced site's file of this page when it is still the file noted (inode,
-    device, mtime), with no other name: linked unread."""
+    device, mtime), with no other name: linked unread. Where it cannot be linked, its bytes are
+    copied, if it is still that file."""
     try:
         old = _old_of(path, building, previous)
     except OSError:
         return False
-    return old is not None and _link_as(old, path, held, 2)
+    if old is None:
+        return False
+    if _link_as(old, path, held, 2):
+        return True
+    try:
+        got = _read_if(old, lambda found: (found.st_ino, found.st_dev, found.st_mtime_ns) == held)
+        if got is None:
+            return False
+        with open(path, "wb") as f:
+            f.write(got[1])
+    except OSError:
+        return False
+    return True
+
+
+def _read_if(old: str, wanted: Callable[[os.stat_result], bool]) -> tuple[os.stat_result, bytes] | None:
+    """A regular file, and its bytes, when it has one name and is the file wanted; never
+    through a link at its own name, never waiting on a FIFO."""
+    fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1 or not wanted(found):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return found, f.read()
+    finally:
+        os.close(fd)

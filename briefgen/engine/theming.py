@@ -17,10 +17,9 @@ from markupsafe import Markup
 
 from ..caches.templatecache import kept_templates
 from ..strategy import Strategy
-from .guard import MARKER
 from .pagecache import TEMPLATE, PageOutputCache, kept_in
 from .paralleltheme import ParallelTheming, parallel_safe
-from .sitelinks import Held, SiteLinks, note_site
+from .sitelinks import Held, SiteLinks, marker_of, note_site, same_disk
 from .sitewriter import SiteWriter
 
 log = logging.getLogger("briefgen")
@@ -49,6 +48,7 @@ class Theming:
         self._keys: dict[str, str] = {}  # src -> key of a page themed this time
         self._printed: dict[str, str] = {}  # src -> key of a kept page printed (read from the cache)
         self._site: dict[str, str] = {}  # dest_uri -> key of a page the writer took, for the next build's links
+        self._marker: tuple[int, int] | None = None  # the marker this build made, for its note
         self._unthemed: dict[str, str] = {}  # src -> template of a page not printed from elsewhere after all
         self._nav: Any = None
         self._env: Any = None
@@ -63,7 +63,8 @@ class Theming:
             self._caching = self.page_cache.start(config, nav)
         # Unchanged pages are linked unread only where the writer will run beside the old site.
         if (self._caching and self._writer is not None and self._previous is not None and self._cache is not None
-                and parallel_safe(config) and self.page_cache is not None and self.page_cache.folder is not None):
+                and parallel_safe(config) and self.page_cache is not None and self.page_cache.folder is not None
+                and same_disk(Path(config.site_dir).parent, self._previous)):
             self._links = SiteLinks(self._cache, self._previous)
 
     def choose(self, page: Any) -> None:
@@ -164,13 +165,17 @@ class Theming:
         self._site[page.file.dest_uri] = held.key
         return ""
 
+    def staged(self, built: Path) -> None:
+        """The site is built, its marker written (on_post_build): which marker is this build's."""
+        self._marker = marker_of(built) if self._site else None
+
     def note(self, site: Path) -> None:
         """Once the site is in place: which kept page each page's file holds, for the next
         build to link unread (sitelinks.py); only for a site the writer wrote."""
-        if not self._site or self._cache is None or self.page_cache is None or not (site / MARKER).is_file():
+        if not self._site or self._cache is None or self.page_cache is None or self._marker is None:
             return
         searched = self.page_cache.searched
-        note_site(self._cache, site, {uri: (key, searched.get(key)) for uri, key in self._site.items()})
+        note_site(self._cache, site, self._marker, {uri: (key, searched.get(key)) for uri, key in self._site.items()})
 
     def finish(self, succeeded: bool, pages: int) -> None:
         """After the build (or its failure): the worker reaped; after a success, the kept pages
