@@ -6,18 +6,21 @@ old site (sitewriter.py) only after reading the kept page and the old file to co
 kept pages read and sent to the writer were 0.13 s of a 1.1 s build at 400 sources. A build
 that writes the site now notes, in `.briefgen-cache/site.json` (sealed, caches/sealed.py), each
 page's file with the key of the kept page it holds and the file's identity (inode, device,
-size, modification time, taken after the writer finished). The next build links a page's file
+size, modification time, taken once the site is in place). The next build links a page's file
 when its key is the one noted and the file is still that file: pages are always written as new
 files and never written into, so a file whose identity is unchanged holds what was noted.
 
 The note is read only for the site it was written for: it names that site's marker file
-(guard.py, by inode and device; every build makes a new one), so a site built without the
-cache or put back from a copy matches none of it. Beyond that, a file's identity is what vouches
-for its bytes: a page file is never written into, so one with the same inode, size and time
-holds what it held. A file changed within the same tick of the clock as its last write and to
-the same size would go unseen, as in git's index, and so would one whose time was set back on
-purpose (by someone who could as well edit the sources). The writer checks the file it links is
-the one noted, and a page it cannot link it writes from the page cache's file (sitewriter.py).
+(guard.py, by inode and device; every build makes a new one), taken before the swap, so a site
+built without the cache, put back from a copy, or swapped in by another build while this one
+wrote its note matches none of it. Beyond that, a file's identity is what vouches for its
+bytes: a page file is never written into, so one with the same inode, size and time holds what
+it held. A file changed within the same tick of the clock as its last write and to the same
+size would go unseen, as in git's index, and so would one whose time was set back on purpose
+(by someone who could as well edit the sources). A file reached through a link, or on another
+disk than the new site, is read as if unnoted. The writer checks the file it links is the one
+noted; one it cannot link it copies if it is still that file, else writes from the page
+cache's file (sitewriter.py).
 """
 
 from __future__ import annotations
