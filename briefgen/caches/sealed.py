@@ -22,6 +22,7 @@ import logging
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +39,12 @@ def read_sealed(path: Path, stamp: str) -> memoryview | None:
 
     A view, not a copy: a parse cache's body can be many megabytes."""
     try:
-        data = _read_regular(path)
+        found = read_regular(path)
     except OSError:
         return None
-    if data is None:
+    if found is None:
         return None
+    data = found[1]
     cut = data.find(b"\n")
     if cut == -1:
         return None
@@ -56,15 +58,19 @@ def read_sealed(path: Path, stamp: str) -> memoryview | None:
     return body
 
 
-def _read_regular(path: Path) -> bytes | None:
-    """A regular file's bytes; None for anything else. Opened without waiting: a FIFO planted
-    under a cache file's name would otherwise hold the run until someone wrote to it."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+def read_regular(path: Path | str, wanted: Callable[[os.stat_result], bool] | None = None,
+                 follow: bool = True) -> tuple[os.stat_result, bytes] | None:
+    """A regular file (what fstat says of it) and its bytes, if `wanted` takes it; None for
+    anything else. Opened without waiting: a FIFO planted under a file's name would otherwise
+    hold the run until someone wrote to it. `follow` False: never through a link at its name."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    fd = os.open(path, flags)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or (wanted is not None and not wanted(found)):
             return None
         with os.fdopen(os.dup(fd), "rb") as f:
-            return f.read()
+            return found, f.read()
     finally:
         os.close(fd)
 

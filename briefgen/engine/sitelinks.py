@@ -29,12 +29,11 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..caches.sealed import read_sealed, write_sealed
+from ..caches.sealed import read_regular, read_sealed, write_sealed
 from .guard import MARKER
 
 log = logging.getLogger("briefgen")
@@ -163,7 +162,8 @@ def link_unchanged(path: str, content: bytes, building: str, previous: str) -> b
     (pages are written as new files), so neither site can change the other."""
     try:
         old = _old_of(path, building, previous)
-        got = _read_if(old, lambda found: found.st_size == len(content)) if old is not None else None
+        got = read_regular(old, lambda found: found.st_nlink == 1 and found.st_size == len(content),
+                           follow=False) if old is not None else None
     except OSError:
         return False
     if old is None or got is None or got[1] != content:
@@ -185,7 +185,8 @@ def link_held(path: str, held: tuple[int, int, int], building: str, previous: st
     if _link_as(old, path, held, 2):
         return True
     try:
-        got = _read_if(old, lambda found: (found.st_ino, found.st_dev, found.st_mtime_ns) == held)
+        got = read_regular(old, lambda found: found.st_nlink == 1
+                           and (found.st_ino, found.st_dev, found.st_mtime_ns) == held, follow=False)
         if got is None:
             return False
         with open(path, "wb") as f:
@@ -193,17 +194,3 @@ def link_held(path: str, held: tuple[int, int, int], building: str, previous: st
     except OSError:
         return False
     return True
-
-
-def _read_if(old: str, wanted: Callable[[os.stat_result], bool]) -> tuple[os.stat_result, bytes] | None:
-    """A regular file, and its bytes, when it has one name and is the file wanted; never
-    through a link at its own name, never waiting on a FIFO."""
-    fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    try:
-        found = os.fstat(fd)
-        if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1 or not wanted(found):
-            return None
-        with os.fdopen(os.dup(fd), "rb") as f:
-            return found, f.read()
-    finally:
-        os.close(fd)
