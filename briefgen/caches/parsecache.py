@@ -35,7 +35,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from .sealed import digest, read_sealed, write_sealed
+from .sealed import digest, own_folder, prune, read_sealed, write_sealed
 
 __all__ = ["CACHE_DIR", "ParseCache", "cache_dir", "digest"]
 
@@ -101,6 +101,7 @@ def _well_formed(entry: Any) -> bool:
 
 
 _KEY = re.compile(r"[0-9a-f]{32}")  # text/sourcetext.source_key
+_NAME = re.compile(r"[0-9a-f]{32}\.json")
 _FOLDER = "sources"  # in the cache folder: one file a source
 _OLD = "sources.json"  # every entry in one file, as briefgen kept them before
 
@@ -108,7 +109,7 @@ _OLD = "sources.json"  # every entry in one file, as briefgen kept them before
 class ParseCache:
     def __init__(self, folder: Path | None) -> None:
         """`folder` None: a cache that remembers nothing (`--no-cache`)."""
-        self.folder = _entries_folder(folder) if folder else None
+        self.folder = own_folder(folder, _FOLDER, "sources are not cached") if folder else None
         self._old = folder / _OLD if folder else None
         self.stamp = _stamp() if self.folder else ""  # reads five modules: only for a real cache
         self._read: dict[str, Any] = {}  # key -> entry read back this run
@@ -147,31 +148,10 @@ class ParseCache:
             if _KEY.fullmatch(key):  # a read-only checkout still checks, only slower
                 body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
                 write_sealed(self.folder / f"{key}.json", f"{self.stamp}/{key}", body)
-        used = self._read.keys() | self._new.keys()
-        try:
-            names = os.listdir(self.folder)
-        except OSError:
-            names = []
-        for name in names:  # only files this cache names: nothing else in the folder is ours
-            if name.endswith(".json") and _KEY.fullmatch(name[:-5]) and name[:-5] not in used:
-                _remove(self.folder / name)
+        prune(self.folder, _NAME, self._read.keys() | self._new.keys())
         assert self._old is not None
         if self._old.is_file() and not self._old.is_symlink():  # an older briefgen's, read by none now
-            _remove(self._old)
-
-
-def _entries_folder(cache: Path) -> Path | None:
-    """The entries' folder in the cache folder; None (no cache) when it is a link or a file: a
-    link would make a check write where it points."""
-    folder = cache / _FOLDER
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        log.warning(f"{_FOLDER} in the cache folder is not a folder of its own; sources are not cached")
-        return None
-    return folder
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError as exc:
-        log.debug(f"could not remove {path}: {exc}")
+            try:
+                self._old.unlink()
+            except OSError as exc:
+                log.debug(f"could not remove {self._old}: {exc}")

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 from .codedigest import code_digest, tree_digest
-from .sealed import pack, read_sealed, unpack, write_sealed
+from .sealed import own_folder, pack, prune, read_sealed, unpack, write_sealed
 
 log = logging.getLogger("briefgen")
 
@@ -115,22 +114,9 @@ class RenderMemo:
 
     def finish(self) -> None:
         """Keep only this build's briefings, so the cache never outgrows the site."""
-        try:
-            names = os.listdir(self.folder)
-        except OSError:
-            return
-        for name in names:  # only files this memo names: nothing else in the folder is ours
-            if _NAME.fullmatch(name) and name.split(".")[0] not in self._used:
-                try:
-                    (self.folder / name).unlink()
-                except OSError as exc:
-                    log.debug(f"could not remove {self.folder / name}: {exc}")
+        prune(self.folder, _NAME, self._used)
 
 
 def memo_folder(cache: Path) -> Path | None:
     """The kept briefings' folder in the cache folder; None when it is a link or not a folder."""
-    folder = cache / "briefings"
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        log.warning(f"{folder.name} in the cache folder is not a folder of its own; briefings are not kept")
-        return None
-    return folder
+    return own_folder(cache, "briefings", "briefings are not kept")

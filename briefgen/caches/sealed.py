@@ -20,9 +20,10 @@ import hashlib
 import json
 import logging
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,31 @@ def unpack(body: memoryview) -> tuple[Any, list[str]] | None:
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
     return head.get("meta"), texts
+
+
+def own_folder(cache: Path, name: str, otherwise: str) -> Path | None:
+    """A folder of the cache folder, or None, with a warning ending in `otherwise`, when it is a
+    link or not a folder: a link would make a run write where it points."""
+    folder = cache / name
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        log.warning(f"{name} in the cache folder is not a folder of its own; {otherwise}")
+        return None
+    return folder
+
+
+def prune(folder: Path, named: re.Pattern[str], used: Container[str]) -> None:
+    """Remove the files of `folder` a cache names (`named`, the whole name: a key, a dot, a
+    suffix) whose key this run did not use; nothing else in the folder is the cache's."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if named.fullmatch(name) and name.split(".")[0] not in used:
+            try:
+                (folder / name).unlink()
+            except OSError as exc:
+                log.debug(f"could not remove {folder / name}: {exc}")
 
 
 def write_atomically(path: Path, *data: bytes) -> None:

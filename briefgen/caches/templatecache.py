@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .sealed import read_sealed, write_sealed
+from .sealed import own_folder, read_sealed, write_sealed
 
 log = logging.getLogger("briefgen")
 
@@ -55,8 +55,5 @@ def kept_templates(cache: Path | None) -> KeptTemplates | None:
     a link or not a folder (a build would write where it points)."""
     if cache is None:
         return None
-    folder = cache / "templates"
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        log.warning(f"{folder.name} in the cache folder is not a folder of its own; templates are compiled anew")
-        return None
-    return KeptTemplates(folder)
+    folder = own_folder(cache, "templates", "templates are compiled anew")
+    return KeptTemplates(folder) if folder is not None else None

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..caches.sealed import pack, read_sealed, seal, unpack, write_sealed
+from ..caches.sealed import own_folder, pack, prune, read_sealed, seal, unpack, write_sealed
 from .pagekey import shared_digest
 
 log = logging.getLogger("briefgen")
@@ -43,11 +42,7 @@ _NAME = re.compile(r"[0-9a-f]{32}\.page")
 def pages_folder(cache: Path) -> Path | None:
     """The kept pages' folder in the cache folder; None when it is a link or not a folder (kept
     pages are written there, and a link would make a build write where it points)."""
-    folder = cache / "pages"
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        log.warning(f"{folder.name} in the cache folder is not a folder of its own; pages are not kept")
-        return None
-    return folder
+    return own_folder(cache, "pages", "pages are not kept")
 
 
 def kept_in(cache: Path) -> PageOutputCache | None:
@@ -213,16 +208,7 @@ class PageOutputCache:
             self._outputs = self._kept
             return
         self.close()
-        try:
-            names = os.listdir(self.folder)
-        except OSError:
-            return
-        for name in names:  # only files this cache names: nothing else in the folder is ours
-            if _NAME.fullmatch(name) and name[:-5] not in self._used:
-                try:
-                    (self.folder / name).unlink()
-                except OSError as exc:
-                    log.debug(f"could not remove {self.folder / name}: {exc}")
+        prune(self.folder, _NAME, self._used)
 
 
 def _read(path: Path) -> dict[str, Any] | None:
