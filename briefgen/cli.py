@@ -8,7 +8,7 @@ import os
 import shlex
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -18,6 +18,9 @@ from .commands.oneshot import one_shot_process
 from .commands.oneshot import run as run_once
 from .commands.output import FORMATS, print_report, say, setup_logging
 from .diagnostics import Report, UserError
+
+if TYPE_CHECKING:
+    from .pipeline import Outcome
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])  # a click command function
@@ -118,13 +121,19 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | N
           fmt: str, engine: str | None) -> None:
     """Check everything, then build the site into site/ (left untouched on failure)."""
     from .caches.parallel import jobs_for_this_machine
-    from .engine.site import build_site
+    from .commands.ahead import checked_ahead
     from .strategy import Strategy
 
-    strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
+    def run() -> Outcome:
+        project, config = _project(ctx), _config(ctx, config_file)
+        strategy = Strategy(parse_cache=not no_cache, jobs=jobs_for_this_machine())
+        with checked_ahead(project, config, strategy) as ahead:
+            from .engine.site import build_site  # after the fork: MkDocs is imported while the content is checked
+
+            return build_site(project, strict, config, ahead, site_dir, engine)
+
     with one_shot_process():
-        outcome = _guard(ctx, lambda: build_site(_project(ctx), strict, _config(ctx, config_file), strategy,
-                                                 site_dir, engine))
+        outcome = _guard(ctx, run)
     print_report(outcome.report, strict, fmt=fmt)
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 

@@ -66,8 +66,18 @@ class Outcome:
 
 
 def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
-    """Load and check every briefing (the strategy says whether the parse cache is used and
-    what serve's last rebuild left to reuse)."""
+    """Load and check every briefing (the strategy says whether the parse cache is used, what
+    serve's last rebuild left to reuse, and whether the check was started ahead)."""
+    taken = strategy.ahead.take(project) if strategy.ahead is not None else None
+    if taken is not None:
+        return taken
+    outcome, cache = check_unsaved(project, strategy)
+    cache.save()
+    return outcome
+
+
+def check_unsaved(project: Path, strategy: Strategy) -> tuple[Outcome, ParseCache]:
+    """check(), leaving the parse cache's new entries to save (in the process that builds)."""
     report = Report()
     folder = cache_dir(project) if strategy.parse_cache else None  # looked at once: it may warn
     cache = ParseCache(folder)
@@ -93,8 +103,7 @@ def check(project: Path, strategy: Strategy = Strategy()) -> Outcome:
         else:  # a first build parses every source: holding their tokens until render doubled its peak
             for doc in checked[-1].docs.values():
                 doc.forget_tokens()
-    cache.save()
-    return Outcome(report, checked, cache=folder)
+    return Outcome(report, checked, cache=folder), cache.to_save()
 
 
 # A briefing resolved (None when its pages were kept), its pages, other files (briefing.json, feed.xml), story.

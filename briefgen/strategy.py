@@ -11,10 +11,20 @@ whether rendered pages wait on disk for the engine (briefgen/caches/spool.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # reuse.py needs Jinja2, which `check` does not import
+    from pathlib import Path
+
     from .caches.reuse import Reuse
+    from .pipeline import Outcome
+
+
+class Ahead(Protocol):
+    """A check already under way for a one-shot build (commands/ahead.py)."""
+
+    def take(self, project: Path) -> Outcome | None:
+        """Its outcome if it checked `project` and has not been taken; else None (check here)."""
 
 
 @dataclass(frozen=True)
@@ -23,10 +33,13 @@ class Strategy:
     `jobs`: 2 renders every other briefing in a forked worker (caches/parallel.py) and themes
     part of the pages in another (engine/paralleltheme.py); `spool`:
     a one-shot build keeps its rendered pages' HTML in a temporary file until the engine prints
-    them, not in memory (caches/spool.py; serve's reuse keeps them in memory)."""
+    them, not in memory (caches/spool.py; serve's reuse keeps them in memory); `ahead`: a
+    one-shot build's check, started in a forked process before the engine was imported
+    (commands/ahead.py)."""
 
     parse_cache: bool = True
     reuse: Reuse | None = None
     jobs: int = 1
     spool: bool = True
+    ahead: Ahead | None = None
 

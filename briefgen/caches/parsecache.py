@@ -26,6 +26,7 @@ have no cache (`.briefgen-*` is in .gitignore), and `--no-cache` ignores it.
 from __future__ import annotations
 
 import codecs
+import copy
 import hashlib
 import json
 import logging
@@ -138,6 +139,13 @@ class ParseCache:
 
     def put(self, key: str, entry: Any) -> None:
         self._new[key] = entry
+
+    def to_save(self) -> ParseCache:
+        """What save() needs and no more: the entries parsed this run and the keys of those read
+        back (sent from a check run ahead to the build that saves it: commands/ahead.py)."""
+        other = copy.copy(self)
+        other._read = dict.fromkeys(self._read)
+        return other
 
     def save(self) -> None:
         """Write the entries parsed this run, one file each, and remove those of sources this

@@ -105,6 +105,11 @@ class SourceDoc:
         self._blocks = _blocks(self._tokens, self.source)
         self._index = None  # it holds the blocks replaced; made again from these if asked for
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a check run ahead sends its outcome: commands/ahead.py) without what is made
+        again from the source when asked for: a third of the size, and rendering parses anew."""
+        return {**self.__dict__, "_blocks": None, "_index": None, "_tokens": None}
+
     def forget_tokens(self) -> None:
         """Checked: the blocks say all a check needs; the tokens, several times the text, are
         parsed again when the source is rendered, as they are when the blocks came from the cache."""
