@@ -127,7 +127,8 @@ def _child(pipeline: Any, project: Path, strategy: Strategy, write_fd: int) -> N
         for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
             if isinstance(logger, logging.Logger) and logger.handlers:
                 logger.handlers[:] = [kept]
-        outcome, unsaved = pipeline.check_unsaved(project, replace(strategy, ahead=None))
+        # In this process alone: the build imports on the other CPU meanwhile.
+        outcome, unsaved = pipeline.check_unsaved(project, replace(strategy, ahead=None, jobs=1))
         with os.fdopen(write_fd, "wb") as pipe:
             pickle.dump((kept.records, outcome, unsaved), pipe, protocol=pickle.HIGHEST_PROTOCOL)
         code = 0
