@@ -29,7 +29,7 @@ RUN = Path(__file__).resolve().with_name("run.py")
 # the caller looks the name up at call time.
 STAGES = [
     ("briefgen: load + check", "briefgen.pipeline", "check"),
-    ("  load content/ (YAML, files)", "briefgen.pipeline", "load_project"),
+    ("  load content/ (YAML, files)", "briefgen.pipeline", "load_briefing"),
     ("  blocks of sources (.briefgen-cache or parse)", "briefgen.stages.check", "parse_source"),
     ("    normalise blocks (SourceIndex)", "briefgen.text.quotes", "SourceIndex.__init__"),
     ("  match quotes", "briefgen.stages.check", "_check_citation"),

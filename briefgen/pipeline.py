@@ -11,18 +11,16 @@ Each stage is a function of what the one before returned, and changes none of it
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .caches.parallel import map_in_two
-from .caches.parseahead import parsed_ahead
+from .caches.checkintwo import check_in_two
 from .caches.parsecache import ParseCache, cache_dir
 from .diagnostics import Report
 from .loading.paths import report_refused
 from .stages.check import Checked, check_briefing
-from .stages.load import load_project
+from .stages.load import briefing_folders, load_briefing
 from .strategy import Strategy
 from .text.markup import markdown
 
@@ -30,7 +28,6 @@ if TYPE_CHECKING:  # rendering (Jinja2) is imported only by a build, so `check` 
     from .analysis.changes import Story
     from .caches.rendermemo import RenderMemo
     from .caches.reuse import Reuse
-    from .caches.spool import Held, InMemory, Spool
     from .history.versions import History
     from .stages.render import Page, Renderer
     from .stages.resolve import Resolved
@@ -81,28 +78,26 @@ def check_unsaved(project: Path, strategy: Strategy) -> tuple[Outcome, ParseCach
     report = Report()
     folder = cache_dir(project) if strategy.parse_cache else None  # looked at once: it may warn
     cache = ParseCache(folder)
-    checked: list[Checked] = []
     reuse = strategy.reuse
-    briefings = load_project(project, report)
+    root = project.resolve()
+    folders = briefing_folders(root, report)
     # The project's templates are read by the build (our pages, the theme's overrides, static
     # files MkDocs copies): checked here, so `check` and every build refuse the same files.
-    report_refused(project.resolve() / "templates", project.resolve(), report)
-    if reuse is not None:
-        reuse.start({b.id for b in briefings})
-    memo = parsed_ahead(briefings, cache, strategy.jobs) if reuse is None else cache
+    report_refused(root / "templates", root, report)
+    if reuse is None:  # a one-shot run: briefings load and check alone, every other one in a worker
+        return Outcome(report, check_in_two(root, folders, report, cache, strategy.jobs), cache=folder), cache.to_save()
+    briefings = [b for f in folders if (b := load_briefing(root, f, report)) is not None]
+    reuse.start({b.id for b in briefings})
+    checked = []
     for b in briefings:
-        kept = reuse.checked(b) if reuse is not None else None
+        kept = reuse.checked(b)
         if kept is not None:
             report.problems += kept.problems
             checked.append(kept.checked)
             continue
         before = len(report.problems)
-        checked.append(check_briefing(b, report, memo))
-        if reuse is not None:
-            reuse.keep_checked(b, checked[-1], report.problems[before:])
-        else:  # a first build parses every source: holding their tokens until render doubled its peak
-            for doc in checked[-1].docs.values():
-                doc.forget_tokens()
+        checked.append(check_briefing(b, report, cache))
+        reuse.keep_checked(b, checked[-1], report.problems[before:])
     return Outcome(report, checked, cache=folder), cache.to_save()
 
 
@@ -114,6 +109,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
            strategy: Strategy = Strategy(), site_url: str | None = None, cite: bool = False) -> dict[str, str | bytes]:
     """Rendered pages go into outcome.pages; returns the other files (briefing.json, feeds, assets);
     with `cite` (the engine's choice), source pages carry what select-to-cite needs."""
+    from .caches.keeping import render_keeping
     from .caches.spool import InMemory, Spool
     from .caches.templatecache import kept_templates
     from .history.earlier import render_stamp
@@ -129,11 +125,11 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     renderer = Renderer(project, urls, markdown(), site_name, compiled)
     # Earlier versions' pages are kept by what they are rendered with; read once, before workers fork.
     stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
-    one = _BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)
+    one = BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)
     if reuse is None:
         memo = _memo(project, outcome, (urls.directory_urls, site_name, site_url, cite))
         spool = Spool(outcome.cache) if strategy.spool else InMemory()
-        results = _render_keeping(outcome.checked, one, memo, spool, strategy.jobs)
+        results = render_keeping(outcome.checked, one, memo, spool, strategy.jobs)
         _release(outcome.checked)
     else:
         base = (reuse.render_stamp(project, urls.directory_urls, site_name), site_url)  # feeds use site_url
@@ -152,7 +148,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
 
 
 @dataclass(frozen=True)
-class _BriefingRenderer:
+class BriefingRenderer:
     """Renders one checked briefing into its pages and files; run in this process or, for every
     other briefing, in the forked worker (caches/parallel.py), which inherits it as it is."""
 
@@ -241,7 +237,7 @@ def _with_cite_data(page: Page, r: Resolved) -> Page:
     return replace(page, apparatus=page.apparatus + cite_script(r.docs[sid]))
 
 
-def _render_reusing(checked: list[Checked], one: _BriefingRenderer, reuse: Reuse, base: object) -> list[Rendered]:
+def _render_reusing(checked: list[Checked], one: BriefingRenderer, reuse: Reuse, base: object) -> list[Rendered]:
     """serve: a briefing whose check was reused is not rendered again either, while the
     templates and settings (`base`) and its story are unchanged. A commit can change the
     history a briefing's pages show; they show only their own story."""
@@ -263,46 +259,3 @@ def _memo(project: Path, outcome: Outcome, settings: tuple[object, ...]) -> Rend
 
     folder = memo_folder(outcome.cache) if outcome.cache is not None else None
     return RenderMemo(folder, project / "templates", settings) if folder is not None else None
-
-
-def _render_keeping(checked: list[Checked], one: _BriefingRenderer, memo: RenderMemo | None,
-                    spool: Spool | InMemory, jobs: int) -> list[Rendered]:
-    """A one-shot build: a briefing whose content, story and templates are those of a kept one
-    is read back; the others are rendered (in two processes when `jobs` says so) and kept. Each
-    briefing's pages go into the spool as they are rendered or read back (caches/spool.py)."""
-    from dataclasses import asdict
-
-    stories = [one.story(c) for c in checked] if memo is not None else []  # without a memo: where it renders
-    keys = [memo.key(c.briefing, s) for c, s in zip(checked, stories)] if memo is not None else []
-    results: list[Rendered | None] = [None] * len(checked)
-    for i, key in enumerate(keys):
-        kept = _kept(memo, key) if memo is not None else None
-        if kept is not None:
-            results[i] = None, [spool.page(spool.put(p)) for p in kept[0]], kept[1], stories[i]
-
-    def render_and_keep(i: int) -> tuple[Resolved | None, list[Held], dict[str, str], Story]:
-        r, pages, files, s = one.render(checked[i], stories[i] if stories else None)  # in the worker for every other
-        if memo is not None:
-            memo.put(keys[i], {"pages": [asdict(p) for p in pages], "files": files})
-        # The worker's Resolved stays there: pickled, it carried its briefing back (a second copy).
-        return r if os.getpid() == here else None, [spool.put(p) for p in pages], files, s
-
-    missing, here = [i for i, r in enumerate(results) if r is None], os.getpid()
-    for i, (r, held, files, s) in zip(missing, map_in_two(render_and_keep, missing, jobs)):
-        if memo is not None:
-            memo.keep(keys[i])  # written by the worker, perhaps: this process removes the others
-        results[i] = r, [spool.page(h) for h in held], files, s
-    if memo is not None:
-        memo.finish()
-    return [r for r in results if r is not None]
-
-
-def _kept(memo: RenderMemo, key: str) -> tuple[list[Page], dict[str, str]] | None:
-    """A kept briefing's pages and files, or None."""
-    from .stages.render import Page
-    from .stages.searchable import SearchEntry
-
-    kept = memo.get(key)
-    if kept is None:
-        return None
-    return [Page(**{**p, "search": tuple(SearchEntry(**e) for e in p["search"])}) for p in kept["pages"]], kept["files"]

@@ -216,44 +216,76 @@ def test_the_worker_takes_its_share_interleaved() -> None:
     assert sum(shares(20, 0.55)) == 11 and shares(3, 0.0) == [False] * 3
 
 
-# Parsing ahead (caches/parseahead.py): the sources the parse cache lacks, half parsed in a worker.
+# Checking in two processes (caches/checkintwo.py): every other briefing loaded and checked in a worker.
 
-_PARSED_IN_TWO = """
+_CHECKED_IN_TWO = """
 import hashlib, os, sys
 from pathlib import Path
-import briefgen.caches.parseahead as ahead
+import briefgen.caches.checkintwo as checkintwo
 import briefgen.pipeline as pipeline
-real = ahead._entry_of
-def entry_of(source):  # the worker is forked, so it runs this too: record who parsed
-    with open(sys.argv[2], "a") as out:
-        out.write(f"{os.getpid()}\\n")
-    return real(source)
-ahead._entry_of = entry_of
+import briefgen.text.sourcetext as sourcetext
+real_call, real_stream = checkintwo.BriefingChecker.__call__, sourcetext.token_stream
+counting = [True]  # the check in two processes, not the one in one that it is compared with
+def call(self, folder):  # the worker is forked, so it runs this too: record who checked
+    if counting[0]:
+        with open(sys.argv[2], "a") as out:
+            out.write(f"{os.getpid()}\\n")
+    return real_call(self, folder)
+def stream(source):  # run in both processes: each parse is a line of the file
+    if counting[0]:
+        with open(sys.argv[2] + ".parsed", "a") as out:
+            out.write(f"{source.path}\\n")
+    return real_stream(source)
+checkintwo.BriefingChecker.__call__, sourcetext.token_stream = call, stream
 from briefgen.strategy import Strategy
 def seen(outcome):
     blocks = [(c.briefing.id, sid, [(b.text, b.line, b.anchor) for b in doc.blocks], doc.unused_drops, doc.dropped)
               for c in outcome.checked for sid, doc in sorted(c.docs.items())]
     return [str(p) for p in outcome.report.sorted()], hashlib.sha256(repr(blocks).encode()).hexdigest()
-two = seen(pipeline.check(Path(sys.argv[1]), Strategy(parse_cache=sys.argv[3] == "cache", jobs=2)))
+checked = pipeline.check(Path(sys.argv[1]), Strategy(parse_cache=sys.argv[3] == "cache", jobs=2))
+counting[0] = False  # reading the blocks below parses the worker's sources again, here
+two = seen(checked)
 one = seen(pipeline.check(Path(sys.argv[1]), Strategy(parse_cache=False, jobs=1)))
 assert two == one, (two[0][:5], one[0][:5])
 print(os.getpid(), len(two[0]))
 """
 
 
-@pytest.mark.parametrize("cache", ["cache", "no-cache"])
-def test_sources_parsed_ahead_in_two_processes_check_as_in_one(tmp_path: Path, cache: str) -> None:
-    root = tmp_path / "p"
+def _many(root: Path) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root.mkdir() or root / "mkdocs.yml")
-    for i in range(36):  # 72 sources, each its own text: more than PARSE_AHEAD, so a worker parses half
+    for i in range(36):  # 36 briefings, 72 sources, each its own text
         shutil.copytree(REPO / "content/khmeimim", root / "content" / f"base-{i:02d}")
         for source in (root / "content" / f"base-{i:02d}" / "sources").iterdir():
             source.write_text(source.read_text(encoding="utf-8") + f"\n\nCopy {i}, in Ελληνικά.\n", encoding="utf-8")
-    marker = tmp_path / "parsed.txt"
-    proc = subprocess.run([sys.executable, "-c", _PARSED_IN_TWO, str(root), str(marker), cache],
+    return root
+
+
+def _check_in_two(root: Path, marker: Path, cache: str) -> tuple[str, int, int]:
+    proc = subprocess.run([sys.executable, "-c", _CHECKED_IN_TWO, str(root), str(marker), cache],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     main_pid, problems = proc.stdout.split()
-    parsed_by = marker.read_text().split()
-    assert int(problems) > 0 and main_pid in parsed_by
-    assert len(parsed_by) == 72 and len(set(parsed_by)) == 2, "each source parsed once, a worker parsed its half"
+    parsed = Path(f"{marker}.parsed")
+    return main_pid, int(problems), len(parsed.read_text().split()) if parsed.exists() else 0
+
+
+@pytest.mark.parametrize("cache", ["cache", "no-cache"])
+def test_briefings_checked_in_two_processes_check_as_in_one(tmp_path: Path, cache: str) -> None:
+    root = _many(tmp_path / "p")
+    marker = tmp_path / "checked.txt"
+    main_pid, problems, _ = _check_in_two(root, marker, cache)
+    checked_by = marker.read_text().split()
+    assert problems > 0 and main_pid in checked_by
+    assert len(checked_by) == 36 and len(set(checked_by)) == 2, "each briefing checked once, a worker checked its half"
+    assert checked_by.count(main_pid) == 18
+
+
+def test_what_the_worker_parsed_and_read_back_is_kept_by_the_parse_cache(tmp_path: Path) -> None:
+    """The worker's cache is a copy: this process saves what it parsed, and keeps what it read."""
+    root = _many(tmp_path / "p")
+    _, _, parsed = _check_in_two(root, tmp_path / "first.txt", "cache")
+    entries = sorted(p.name for p in (root / ".briefgen-cache/sources").iterdir())
+    assert parsed == 72 and len(entries) == 72  # every source parsed once, in one process or the other
+    _, _, parsed = _check_in_two(root, tmp_path / "second.txt", "cache")
+    assert parsed == 0  # all 72 read back, half of them by the worker ...
+    assert sorted(p.name for p in (root / ".briefgen-cache/sources").iterdir()) == entries  # ... none pruned

@@ -115,6 +115,7 @@ class ParseCache:
         self.stamp = _stamp() if self.folder else ""  # reads five modules: only for a real cache
         self._read: dict[str, Any] = {}  # key -> entry read back this run
         self._new: dict[str, Any] = {}  # key -> entry parsed this run, written by save()
+        self._used: set[str] = set()  # keys read back by another process for this run (adopt)
 
     def get(self, key: str) -> Any:
         entry = self._new.get(key)
@@ -140,11 +141,17 @@ class ParseCache:
     def put(self, key: str, entry: Any) -> None:
         self._new[key] = entry
 
+    def adopt(self, read: list[str], new: dict[str, Any]) -> None:
+        """Entries another process read back and parsed for this run (pipeline.check's worker):
+        kept by save() as if this cache had."""
+        self._used.update(read)
+        self._new.update(new)
+
     def to_save(self) -> ParseCache:
         """What save() needs and no more: the entries parsed this run and the keys of those read
         back (sent from a check run ahead to the build that saves it: commands/ahead.py)."""
         other = copy.copy(self)
-        other._read = dict.fromkeys(self._read)
+        other._read, other._used = {}, self._used | self._read.keys()
         return other
 
     def save(self) -> None:
@@ -156,7 +163,7 @@ class ParseCache:
             if _KEY.fullmatch(key):  # a read-only checkout still checks, only slower
                 body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
                 write_sealed(self.folder / f"{key}.json", f"{self.stamp}/{key}", body)
-        prune(self.folder, _NAME, self._read.keys() | self._new.keys())
+        prune(self.folder, _NAME, self._read.keys() | self._new.keys() | self._used)
         assert self._old is not None
         if self._old.is_file() and not self._old.is_symlink():  # an older briefgen's, read by none now
             try:

@@ -24,6 +24,12 @@ BRIEFING_KEYS = tuple(keys.BRIEFING)
 
 def load_project(root: Path, report: Report) -> list[Briefing]:
     root = root.resolve()  # so every path in a message is relative to it, however it was given
+    return [b for folder in briefing_folders(root, report) if (b := load_briefing(root, folder, report)) is not None]
+
+
+def briefing_folders(root: Path, report: Report) -> list[Path]:
+    """The folders of content/ that may be briefings, in order; the others reported. `root`
+    resolved (load_project)."""
     content = root / "content"
     why = refusal(content, root)
     if why is not None:
@@ -36,7 +42,7 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
                 else "run briefgen in the project root, or create a project with `briefgen init <dir>`")
         report.error(Pos("content"), f"no content/ folder here; {hint}")
         return []
-    briefings = []
+    folders = []
     inside = content.resolve()
     for folder in sorted(p for p in content.iterdir() if not p.name.startswith((".", "_"))):
         name = rel(root, folder)
@@ -55,10 +61,8 @@ def load_project(root: Path, report: Report) -> list[Briefing]:
         elif folder.name in RESERVED_BRIEFINGS:
             report.error(Pos(name), f"briefing id {folder.name!r} is reserved by the site; rename the folder")
         else:
-            b = load_briefing(root, folder, report)
-            if b is not None:
-                briefings.append(b)
-    return briefings
+            folders.append(folder)
+    return folders
 
 
 def load_briefing(root: Path, folder: Path, report: Report) -> Briefing | None:
