@@ -61,7 +61,16 @@ class YamlDoc:
 
     def compose(self, text: str) -> Node | None:
         """The document's root node; None for an empty document or one that does not parse."""
-        if not may_be_too_deep(text):
+        if may_be_too_deep(text):
+            # The limit is checked, not left to Python's: the pure-Python parser below recurses
+            # once a level, so how deep it could go depended on how deep the stack already was
+            # (a check run ahead, in its own process, passed 480 levels that on_config refused).
+            deep = self._too_deep(text)
+            if deep is not None:
+                self.report.error(Pos(self.path, deep[0] + self.line_offset, deep[1]), f"invalid YAML: nested "
+                                  f"more than {_MAX_DEPTH} levels deep; a briefing needs a handful")
+                return None
+        else:
             try:
                 # libyaml composes about ten times faster; the pure-Python parser words the errors,
                 # so messages are the same with or without libyaml.
@@ -93,16 +102,17 @@ class YamlDoc:
         except yaml.YAMLError as exc:
             self.report.error(Pos(self.path, 1 + self.line_offset, 1), f"invalid YAML: {exc}")
         except RecursionError:  # the pure-Python parser recurses once per level of nesting
-            line, col = self._too_deep(text)
+            line, col = self._too_deep(text) or (1, 1)
             self.report.error(Pos(self.path, line + self.line_offset, col), f"invalid YAML: nested "
                               f"more than {_MAX_DEPTH} levels deep; a briefing needs a handful")
         return None
 
     @staticmethod
-    def _too_deep(text: str) -> tuple[int, int]:
-        """Where the nesting passes the limit, found by an event stream (a loop, not recursion).
-        The pure-Python parser, not libyaml: libyaml releases differ on deep nesting (6.0.4's stops
-        with an error of its own before the limit here is reached), and this runs only on error."""
+    def _too_deep(text: str) -> tuple[int, int] | None:
+        """Where the nesting passes the limit, found by an event stream (a loop, not recursion);
+        None if it does not before the text ends or stops parsing. The pure-Python parser, not
+        libyaml: libyaml releases differ on deep nesting (6.0.4's stops with an error of its own
+        before the limit here is reached), and this runs only on a text that may be that deep."""
         depth = 0
         try:
             for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -115,7 +125,7 @@ class YamlDoc:
                     depth -= 1
         except (yaml.YAMLError, RecursionError):
             pass
-        return 1, 1
+        return None
 
     def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
         """Return key -> (key node, value node); report duplicate and non-string keys."""
