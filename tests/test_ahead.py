@@ -231,3 +231,42 @@ print(taken is not None and taken.counts() == here.counts() and taken.report.sor
                           timeout=120, env=ENV)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["True True", "gone", "True True"]
+
+
+def test_a_build_stopped_as_it_forks_still_stops_the_child(tmp_path: Path) -> None:
+    """SIGTERM while the fork holds it back: raised as the build lets signals through again,
+    and the child (made to hang) is stopped on the way out all the same."""
+    project = _project(tmp_path / "p")
+    forked = tmp_path / "forked.pid"
+    slow_fork = f"""
+import os, time
+real_fork = os.fork
+def fork():
+    pid = real_fork()
+    if pid and not os.path.exists({str(forked)!r}):  # the build, at its first fork (the check ahead)
+        open({str(forked)!r}, "w").write(str(pid))
+        time.sleep(1.0)  # Ctrl-C and SIGTERM are held here
+    return pid
+os.fork = fork
+"""
+    proc = subprocess.Popen([sys.executable, "-c", slow_fork + _BUILD, str(tmp_path / "child.pid"), "hang",
+                             "-C", str(project), "build"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**ENV, "BRIEFGEN_JOBS": "2"})
+    deadline = time.monotonic() + 60
+    while not (forked.is_file() and forked.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(forked.read_text()), 0)
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+def test_a_build_with_its_output_closed_builds(tmp_path: Path, closed: str) -> None:
+    project = _project(tmp_path / "p")
+    proc = subprocess.run(["sh", "-c", f'"$1" -m briefgen -C "$2" build {closed}', "sh", sys.executable, str(project)],
+                          capture_output=True, text=True, timeout=300, env={**ENV, "BRIEFGEN_JOBS": "2"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert (project / "site/khmeimim/index.html").is_file()

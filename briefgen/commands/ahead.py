@@ -61,16 +61,22 @@ class CheckAhead:
     def start(self) -> None:
         from .. import pipeline  # before the fork: the child needs it, the build too
 
-        read_fd, write_fd = os.pipe()
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
-            stream.flush()
+            if stream is not None:  # None: closed when the command started (`>&-`)
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+        read_fd, write_fd = os.pipe()
         with signals_held():
             pid = os.fork()
             if pid == 0:  # the child: never returns
                 os.close(read_fd)
                 _child(pipeline, self.project, self._strategy, write_fd)
+            # Noted while Ctrl-C and SIGTERM are held: one that arrives as they are let go is
+            # raised in this process, which then stops the child (close) on its way out.
+            self._pid, self._fd = pid, read_fd
         os.close(write_fd)
-        self._pid, self._fd = pid, read_fd
 
     def take(self, project: Path) -> Outcome | None:
         """The outcome of checking `project`, its parse cache saved; None if the child checked
@@ -164,8 +170,8 @@ def checked_ahead(project: Path, config_file: str, strategy: Strategy) -> Iterat
         yield strategy
         return
     ahead = CheckAhead(folder, strategy)
-    ahead.start()
     try:
+        ahead.start()
         yield replace(strategy, ahead=ahead)
     finally:
         ahead.close()

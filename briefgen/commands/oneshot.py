@@ -46,6 +46,8 @@ def run(main: Callable[..., object]) -> None:
         sys.exit(code)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed when the command started (`>&-`): nothing was printed there
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: said by the exit status, as Python would
