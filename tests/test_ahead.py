@@ -270,3 +270,49 @@ def test_a_build_with_its_output_closed_builds(tmp_path: Path, closed: str) -> N
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert (project / "site/khmeimim/index.html").is_file()
+
+
+def _live(group: int) -> list[str]:
+    """The processes of a session still running (a zombie is done: it waits for init to reap it)."""
+    ps = subprocess.run(["ps", "-o", "stat=,args=", "-g", str(group)], capture_output=True, text=True).stdout
+    return [line for line in ps.splitlines() if line.strip() and not line.strip().startswith("Z")]
+
+
+_HANG_IN_WORKER = """
+import os, sys, time
+from pathlib import Path
+import briefgen.caches.checkintwo as checkintwo
+real, main_pid, marker = checkintwo.BriefingChecker.__call__, os.getpid(), Path(sys.argv[1])
+def call(self, folder):
+    if os.getpid() != main_pid:  # the pool's worker, forked
+        marker.write_text(str(os.getpid()))
+        time.sleep(60)
+    return real(self, folder)
+checkintwo.BriefingChecker.__call__ = call
+from briefgen.cli import run
+sys.argv = ["briefgen", *sys.argv[2:]]
+run()
+"""
+
+
+@pytest.mark.parametrize("helper", ["check ahead", "check worker"])
+def test_a_build_killed_with_sigkill_leaves_no_helper_running(tmp_path: Path, helper: str) -> None:
+    """A forked helper dies with the process that forked it, even one killed outright."""
+    project = _project(tmp_path / "p")
+    shutil.copytree(project / "content/khmeimim", project / "content/second")  # two briefings: a worker
+    marker = tmp_path / "helper.pid"
+    if helper == "check ahead":
+        args = [sys.executable, "-c", _BUILD, str(marker), "hang", "-C", str(project), "build"]
+    else:  # `check` loads and checks every other briefing in a pool worker
+        args = [sys.executable, "-c", _HANG_IN_WORKER, str(marker), "-C", str(project), "check"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            env={**ENV, "BRIEFGEN_JOBS": "2"})
+    deadline = time.monotonic() + 60
+    while not (marker.is_file() and marker.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 5
+    while _live(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _live(proc.pid) == []

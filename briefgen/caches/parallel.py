@@ -61,9 +61,24 @@ def reap(pid: int, stop: bool) -> None:
     os.waitpid(pid, 0)
 
 
-def _start(fn: Callable[..., object], items: Sequence[object]) -> None:
+def die_with_parent(parent: int) -> None:
+    """In a forked helper: end when the process that forked it ends, even by SIGKILL. A pool
+    worker otherwise outlived a killed build, blocked for good on writing its results into a
+    pipe that it holds the other end of itself (Linux's PR_SET_PDEATHSIG; best effort)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before this was set
+        os._exit(1)
+
+
+def _start(fn: Callable[..., object], items: Sequence[object], parent: int) -> None:
     global _work
     _work = (fn, items)
+    die_with_parent(parent)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # forked while held
 
 
@@ -80,7 +95,7 @@ def map_in_two(fn: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     theirs = list(range(1, len(items), 2))
     results: dict[int, R] = {}
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=(fn, items)) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=(fn, items, os.getpid())) as pool:
         with signals_held():  # the pool forks its worker here
             future = pool.submit(_run, theirs)
         for i in range(0, len(items), 2):

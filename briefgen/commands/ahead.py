@@ -18,8 +18,8 @@ What stays as it was:
   spelled as on_config spells it), and only once. Anything else (a child that failed, was
   killed, or sent something unreadable) and the build checks in its own process, as without
   this, so an error is raised here with its real traceback.
-- Killed or stopped, the build kills the child; killed with SIGKILL, the child dies on its
-  next write to the pipe, having written nothing else.
+- Stopped, the build kills the child on its way out; killed with SIGKILL, the child dies with
+  it (caches/parallel.die_with_parent), having written nothing.
 
 Chosen at the edge, as the render worker is (caches/parallel.py): Linux, two CPUs, no thread
 in the process. Above AHEAD_UP_TO sources the pickle costs more than the imports it overlaps:
@@ -42,7 +42,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..caches.parallel import reap, signals_held
+from ..caches.parallel import die_with_parent, reap, signals_held
 from ..strategy import Strategy
 
 if TYPE_CHECKING:
@@ -69,9 +69,10 @@ class CheckAhead:
                     pass
         read_fd, write_fd = os.pipe()
         with signals_held():
-            pid = os.fork()
+            parent, pid = os.getpid(), os.fork()
             if pid == 0:  # the child: never returns
                 os.close(read_fd)
+                die_with_parent(parent)
                 _child(pipeline, self.project, self._strategy, write_fd)
             # Noted while Ctrl-C and SIGTERM are held: one that arrives as they are let go is
             # raised in this process, which then stops the child (close) on its way out.
