@@ -142,7 +142,7 @@ class ParseCache:
         self._new[key] = entry
 
     def adopt(self, read: list[str], new: dict[str, Any]) -> None:
-        """Entries another process read back and parsed for this run (pipeline.check's worker):
+        """Entries another process read back and parsed for this run (caches/checkintwo.py's worker):
         kept by save() as if this cache had."""
         self._used.update(read)
         self._new.update(new)
