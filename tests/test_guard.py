@@ -371,3 +371,39 @@ def test_a_killed_builds_leftovers_beside_another_site_dir_are_not_touched(tmp_p
     build_ok(project)
     assert (project / "site/khmeimim/index.html").is_file()
     assert len(_leftovers(project)) == 3
+
+
+_SWALLOWED = """
+import os, signal, sys, time
+import briefgen.engine.guard as guard
+real = guard.write_marker
+class Finalizer:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # Ctrl-C's handler runs here, in a finalizer: Python prints and carries on
+def write_marker(site):
+    Finalizer()  # dropped at once
+    return real(site)
+guard.write_marker = write_marker
+from briefgen.cli import run
+sys.argv = ["briefgen", "-C", sys.argv[1], "build"]
+run()
+"""
+
+
+def test_a_ctrl_c_python_swallowed_still_stops_the_build_before_it_replaces_the_site(tmp_path):
+    """A signal handled inside a finalizer raises there, and Python only prints it: the build
+    went on and replaced site/ with exit 0. The stop is remembered (interrupts.py)."""
+    project = _project(tmp_path)
+    build_ok(project)
+    before = tree_hash(project / "site")
+    yml = project / "content/khmeimim/briefing.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("title: Russia packs up at Khmeimim",
+                                                           "title: Russia packs up at Khmeimim, edited"),
+                   encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _SWALLOWED, str(project)], capture_output=True, text=True,
+                          timeout=300, env=ENV)
+    assert "Exception ignored" in proc.stderr and "KeyboardInterrupt" in proc.stderr  # swallowed, as Python does
+    assert proc.returncode == 130, proc.stderr
+    assert tree_hash(project / "site") == before
+    assert not (project / ".briefgen-build").exists()

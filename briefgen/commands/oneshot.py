@@ -11,22 +11,29 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from .. import interrupts
+
 
 @contextmanager
 def one_shot_process() -> Iterator[None]:
     """Process-wide settings for a command that builds once and exits (never inside serve).
 
-    SIGTERM exits through Python, so the build's staging folder is removed on the way out.
+    SIGTERM exits through Python, so the build's staging folder is removed on the way out, and
+    Ctrl-C and SIGTERM are remembered, so a stop whose exception Python swallowed still stops
+    the build before it replaces site_dir (interrupts.py).
     The cyclic garbage collector is paused: loading, parsing and rendering allocate many small
     objects and few cycles, and the collector would scan them over and over (about a tenth of
     the build); the process ends soon after."""
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    interrupts.forget()
+    previous = {sig: signal.signal(sig, interrupts.handle) for sig in (signal.SIGTERM, signal.SIGINT)}
     gc.disable()
     try:
         yield
     finally:
         gc.enable()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        interrupts.forget()
 
 
 def run(main: Callable[..., object]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from .. import interrupts
 from ..diagnostics import UserError
 from ..pipeline import Outcome
 from ..strategy import Strategy
@@ -83,6 +84,7 @@ class SiteBuilder:
             guard.check_unmarked(settings.site_dir, built, guard.shown(settings.site_dir, project))
             guard.write_marker(built)
             os.chmod(built, 0o755)
+            interrupts.stop_if_asked()  # a Ctrl-C that Python swallowed on the way still stops here
             guard.swap(built, settings.site_dir)
             run.settled(settings.site_dir)
         finally:
