@@ -34,7 +34,6 @@ import logging
 import os
 import pickle
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..caches.parallel import die_with_parent, reap, signals_held
 from ..strategy import Strategy
+from .oneshot import flush_output
 
 if TYPE_CHECKING:
     from ..pipeline import Outcome
@@ -61,12 +61,7 @@ class CheckAhead:
     def start(self) -> None:
         from .. import pipeline  # before the fork: the child needs it, the build too
 
-        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
-            if stream is not None:  # None: closed when the command started (`>&-`)
-                try:
-                    stream.flush()
-                except (OSError, ValueError):
-                    pass
+        flush_output()  # nothing buffered is written twice
         read_fd, write_fd = os.pipe()
         with signals_held():
             parent, pid = os.getpid(), os.fork()

@@ -52,14 +52,23 @@ def run(main: Callable[..., object]) -> None:
     if _observed():  # it writes what it found as Python ends
         sys.exit(code)
     logging.shutdown()
+    if not flush_output():  # a closed pipe: said by the exit status, as Python would
+        code = code or 120
+    os._exit(code)
+
+
+def flush_output() -> bool:
+    """Standard output and error flushed; False if one could not be (a closed pipe). One that
+    was closed when the command started (`>&-`) is None: nothing was printed there."""
+    flushed = True
     for stream in (sys.stdout, sys.stderr):
-        if stream is None:  # closed when the command started (`>&-`): nothing was printed there
+        if stream is None:
             continue
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: said by the exit status, as Python would
-            code = code or 120
-    os._exit(code)
+        except (OSError, ValueError):
+            flushed = False
+    return flushed
 
 
 def _observed() -> bool:

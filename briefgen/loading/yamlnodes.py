@@ -67,8 +67,7 @@ class YamlDoc:
             # (a check run ahead, in its own process, passed 480 levels that on_config refused).
             deep = self._too_deep(text)
             if deep is not None:
-                self.report.error(Pos(self.path, deep[0] + self.line_offset, deep[1]), f"invalid YAML: nested "
-                                  f"more than {_MAX_DEPTH} levels deep; a briefing needs a handful")
+                self._report_too_deep(*deep)
                 return None
         else:
             try:
@@ -102,10 +101,12 @@ class YamlDoc:
         except yaml.YAMLError as exc:
             self.report.error(Pos(self.path, 1 + self.line_offset, 1), f"invalid YAML: {exc}")
         except RecursionError:  # the pure-Python parser recurses once per level of nesting
-            line, col = self._too_deep(text) or (1, 1)
-            self.report.error(Pos(self.path, line + self.line_offset, col), f"invalid YAML: nested "
-                              f"more than {_MAX_DEPTH} levels deep; a briefing needs a handful")
+            self._report_too_deep(*(self._too_deep(text) or (1, 1)))
         return None
+
+    def _report_too_deep(self, line: int, col: int) -> None:
+        self.report.error(Pos(self.path, line + self.line_offset, col), f"invalid YAML: nested "
+                          f"more than {_MAX_DEPTH} levels deep; a briefing needs a handful")
 
     @staticmethod
     def _too_deep(text: str) -> tuple[int, int] | None:
