@@ -29,6 +29,7 @@ from . import beside, guard, mkdocs_engine, navcache, navigation, options, overl
 from .hosts import only_own_host
 from .projectfiles import project_of
 from .renderedpage import RenderedPage
+from .themefiles import list_without_dot_folders
 from .theming import Theming
 
 # Under "mkdocs" (or "properdocs", which answers for mkdocs imports), whose handler prints it.
@@ -100,6 +101,7 @@ class BriefgenPlugin(BasePlugin[options.BriefgenConfig]):  # type: ignore[no-unt
                 raise CheckFailed()
             raise PluginError(f"briefgen: {outcome.report.counts()}; nothing was built")
         mkdocs_engine.configure(config, project, settings, outcome.pages, urls, outcome.languages())
+        list_without_dot_folders(config.theme)
         overlay.add_script(config, self.extra, self.command)
         self.theming = Theming(strategy, outcome.cache, self.previous_site if self.driven else None)
         return config
