@@ -49,6 +49,27 @@ def test_with_both_config_files_build_says_which_one_it_reads(tmp_path):
     assert site_name(project) == "Ναυτικά νέα"
 
 
+def test_a_config_file_in_another_folder_is_refused_with_the_folder_to_build(tmp_path):
+    # MkDocs (and the plugin) find docs_dir and content/ beside the config file: a build that
+    # checked -C's folder and staged beside sub/mkdocs.yml failed with two errors that blamed
+    # the content and a staging folder.
+    project = make_project(tmp_path, {"sub/mkdocs.yml": PROPERDOCS})
+    for command in (["build"], ["serve"]):
+        result = run("-C", str(project), *command, "-f", "sub/mkdocs.yml")
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (f"error: -f sub/mkdocs.yml: the config file is not in the project folder "
+                                 f"({project}); briefgen reads content/ beside the config file, as MkDocs "
+                                 f"reads docs_dir beside it: run briefgen with -C {project / 'sub'} to build "
+                                 "the project there\n")
+    assert not (project / "site").exists() and not (project / "sub" / "site").exists()
+    # Spelled through another folder, the file in the project folder is taken
+    elsewhere = run("-C", str(project / "sub"), "build", "-f", "../sub/mkdocs.yml")
+    assert "content:1:1: error: no content/ folder here" in elsewhere.stderr  # sub/ has none
+    assert "not in the project folder" not in elsewhere.stderr
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    assert run("-C", str(project), "build", "-f", "./mkdocs.yml").exit_code == 0
+
+
 def test_pages_that_exclude_docs_leaves_out_are_not_in_the_nav_either(tmp_path):
     """This repository keeps its documentation in the example's docs/ and excludes it by name."""
     project = make_project(tmp_path, {

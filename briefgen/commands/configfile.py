@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 from pathlib import Path
+
+from ..diagnostics import UserError
 
 # mkdocs.yml first: briefgen builds with MkDocs, which reads only these two names by itself.
 NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
@@ -22,8 +25,15 @@ def present(project: Path) -> list[str]:
 
 def config_file(project: Path, given: str | None) -> str:
     """The one -f names, else the first of NAMES that is there (mkdocs.yml when none is, so the
-    error names the file a new user expects)."""
+    error names the file a new user expects). One -f names in another folder is refused: the
+    plugin finds content/ beside the config file, as MkDocs finds docs_dir and site_dir, so the
+    build would check one folder and stage another."""
     if given is not None:
+        folder = Path(os.path.abspath(project / given)).parent
+        if folder != project:
+            raise UserError(f"-f {given}: the config file is not in the project folder ({project}); briefgen "
+                            "reads content/ beside the config file, as MkDocs reads docs_dir beside it: "
+                            f"run briefgen with -C {shlex.quote(str(folder))} to build the project there")
         return given
     found = present(project)
     if len(found) > 1:
