@@ -177,3 +177,31 @@ def test_under_a_profiler_the_command_ends_as_python_does_so_the_profile_is_writ
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("briefgen, version ")
     assert out.stat().st_size > 0
+
+
+_STOPPED_WHILE_IMPORTING = """
+import sys
+import briefgen
+
+class StopsTheImport:  # as if Ctrl-C came while Python read the command's modules
+    def find_spec(self, name, path=None, target=None):
+        if name == "briefgen.cli":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, StopsTheImport())
+briefgen.run()
+"""
+
+
+def test_ctrl_c_while_the_command_is_still_importing_exits_130_without_a_traceback():
+    proc = subprocess.run([sys.executable, "-c", _STOPPED_WHILE_IMPORTING, "--version"], capture_output=True,
+                          text=True, timeout=60, env=env())
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
+
+
+def test_the_console_script_is_the_one_that_stops_quietly():
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "briefgen"]
+    assert script.value == "briefgen:run"
