@@ -1,3 +1,3 @@
-from . import run
+from .console import run
 
 run()

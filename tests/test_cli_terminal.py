@@ -181,7 +181,7 @@ def test_under_a_profiler_the_command_ends_as_python_does_so_the_profile_is_writ
 
 _STOPPED_WHILE_IMPORTING = """
 import sys
-import briefgen
+from briefgen.console import run
 
 class StopsTheImport:  # as if Ctrl-C came while Python read the command's modules
     def find_spec(self, name, path=None, target=None):
@@ -190,7 +190,7 @@ class StopsTheImport:  # as if Ctrl-C came while Python read the command's modul
         return None
 
 sys.meta_path.insert(0, StopsTheImport())
-briefgen.run()
+run()
 """
 
 
@@ -204,4 +204,4 @@ def test_the_console_script_is_the_one_that_stops_quietly():
     from importlib.metadata import entry_points
 
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "briefgen"]
-    assert script.value == "briefgen:run"
+    assert script.value == "briefgen.console:run"
