@@ -127,6 +127,32 @@ def test_feeds_assets_and_briefing_data_are_published_by_zensical(example):
     assert 'rel="alternate feed" type="application/atom+xml" title="This briefing\'s versions" href="./feed.xml"' in summary
 
 
+def test_the_home_page_is_titled_with_the_site_name_once_on_both_engines(example):
+    # Material and Zensical title a page "<its title> - <site name>"; the home page's title is
+    # the site's name (the example's mkdocs.yml: "briefgen example briefings").
+    for site in example:
+        home = (site / "index.html").read_text(encoding="utf-8")
+        assert "<title>briefgen example briefings</title>" in home, site
+        summary = (site / "khmeimim/index.html").read_text(encoding="utf-8")
+        assert "<title>Russia packs up at Khmeimim - briefgen example briefings</title>" in summary, site
+
+
+def test_briefgen_s_own_templates_in_the_project_override_nothing_under_zensical(tmp_path):
+    """In a clone of briefgen the project's templates/ are briefgen's own: their theme/ holds
+    MkDocs' main.html and sitemap.xml, which broke Zensical's theme (sitemap.xml:6)."""
+    project = tmp_path / "clone"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copytree(REPO / "templates", project / "templates")
+    shutil.copy2(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "templates/theme/extra.css").write_text("p { color: teal }\n", encoding="utf-8")  # the user's own
+    outcome = build_site(project, engine="zensical")
+    assert not outcome.report.errors, [str(p) for p in outcome.report.errors]
+    site = project / "site"
+    assert "zensical" in (site / "index.html").read_text(encoding="utf-8").lower()
+    assert "<title>briefgen example briefings</title>" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "extra.css").read_text(encoding="utf-8") == "p { color: teal }\n"
+
+
 def test_hostile_text_stays_inert_and_the_pages_match_on_zensical(hostile):
     mkdocs_site, zensical_site = hostile
     for path in sorted(zensical_site.rglob("*.html")):

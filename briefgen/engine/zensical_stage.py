@@ -112,7 +112,20 @@ def write_theme(theme: Path, project: Path, custom_dir: Path | None) -> None:
     _copy_tree(package / "zensical", theme, package)
     for layer in (project / "templates" / "theme", custom_dir):
         if layer is not None and layer.is_dir():
-            _copy_tree(layer, theme, project)
+            _copy_tree(layer, theme, project, _as_shipped(layer, package / "theme"))
+
+
+def _as_shipped(layer: Path, ours: Path) -> set[str]:
+    """The files of a project's theme folder that are briefgen's own as it ships them (in a
+    clone of briefgen the project's templates/ are ours; or a copy of them): they override
+    nothing, and MkDocs' main.html and sitemap.xml would break Zensical's theme."""
+    same = set()
+    for path in ours.rglob("*"):
+        name = path.relative_to(ours).as_posix()
+        mine = layer / name
+        if path.is_file() and mine.is_file() and not mine.is_symlink() and mine.read_bytes() == path.read_bytes():
+            same.add(name)
+    return same
 
 
 def config(settings: Settings, config_file: Path, staging: Path, pages: list[Page], urls: Urls) -> dict[str, Any]:
