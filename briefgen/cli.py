@@ -206,12 +206,13 @@ def schema(kind: str) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="The engine the project and its Pages workflow build with.")
-@_shared_options(project=False)
+@_shared_options()
 @click.pass_context
 def init(ctx: click.Context, directory: Path, engine: str) -> None:
     """Create a new site project in DIRECTORY (never overwrites)."""
     from .commands.scaffold import init_project
 
+    directory = Path(ctx.obj["project"]) / directory  # as `git -C news init x` makes news/x
     installed = _guard(ctx, lambda: init_project(directory, engine=engine))
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
     if installed.wheel is not None:

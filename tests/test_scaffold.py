@@ -274,3 +274,16 @@ def test_init_turns_on_no_theme_feature_that_briefgen_turns_off(project):
     assert config["theme"]["features"] == ["navigation.top", "search.highlight"]
     result = run("-C", str(project), "build")
     assert result.exit_code == 0 and "tooltips" not in result.output
+
+
+def test_init_makes_its_folder_inside_the_c_folder_before_or_after_the_command(tmp_path, monkeypatch):
+    # As `git -C news init x` makes news/x; -C after the command's name was a usage error, and
+    # before it was ignored without a word.
+    monkeypatch.chdir(tmp_path)
+    for args, made in ((["-C", "news", "init", "x"], "news/x"), (["init", "y", "-C", "news"], "news/y"),
+                       (["init", "z"], "z")):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(f"Created a briefgen site in {made}/. Next: cd {made} && briefgen build\n")
+        assert (tmp_path / made / "mkdocs.yml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news", "z"]
