@@ -81,3 +81,24 @@ def test_pages_that_exclude_docs_leaves_out_are_not_in_the_nav_either(tmp_path):
     index = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="about/"' in index and "notes-internes" not in index
     assert not (project / "site" / "notes-internes").exists() and "excluded" not in result.stderr
+
+
+def test_f_through_a_link_and_back_reads_the_file_mkdocs_reads(tmp_path):
+    # `x/..` is taken away as text by MkDocs; the system would follow x, a link out of the
+    # project, and briefgen read the site_dir of a config file elsewhere.
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    (tmp_path / "outside" / "inner").mkdir(parents=True)
+    (tmp_path / "outside" / "mkdocs.yml").write_text(f"site_name: Outside\nsite_dir: {tmp_path / 'victim'}\n"
+                                                     "theme: material\nplugins: [briefgen]\n", encoding="utf-8")
+    (project / "x").symlink_to(tmp_path / "outside" / "inner")
+    result = run("-C", str(project), "build", "-f", "x/../mkdocs.yml")
+    assert result.exit_code == 0, result.stderr
+    assert (project / "site" / "index.html").is_file() and not (tmp_path / "victim").exists()
+
+
+def test_f_naming_the_project_folder_says_so():
+    for given in ("", "."):
+        result = run("build", "-f", given)
+        assert result.exit_code == 1
+        assert result.stderr == f"error: -f {given!r} names the project folder, not its config file (such as mkdocs.yml)\n"

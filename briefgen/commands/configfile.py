@@ -24,17 +24,21 @@ def present(project: Path) -> list[str]:
 
 
 def config_file(project: Path, given: str | None) -> str:
-    """The one -f names, else the first of NAMES that is there (mkdocs.yml when none is, so the
-    error names the file a new user expects). One -f names in another folder is refused: the
-    plugin finds content/ beside the config file, as MkDocs finds docs_dir and site_dir, so the
-    build would check one folder and stage another."""
+    """The name of the one -f names, else the first of NAMES that is there (mkdocs.yml when none
+    is, so the error names the file a new user expects). One -f names in another folder is
+    refused: the plugin finds content/ beside the config file, as MkDocs finds docs_dir and
+    site_dir, so the build would check one folder and stage another."""
     if given is not None:
-        folder = Path(os.path.abspath(project / given)).parent
-        if folder != project:
+        # Spelled as MkDocs spells it (`x/..` taken away as text, where the system would follow
+        # x if it is a link), so briefgen reads the very file MkDocs reads.
+        path = Path(os.path.abspath(project / given))
+        if path == project:
+            raise UserError(f"-f {given!r} names the project folder, not its config file (such as mkdocs.yml)")
+        if path.parent != project:
             raise UserError(f"-f {given}: the config file is not in the project folder ({project}); briefgen "
                             "reads content/ beside the config file, as MkDocs reads docs_dir beside it: "
-                            f"run briefgen with -C {shlex.quote(str(folder))} to build the project there")
-        return given
+                            f"run briefgen with -C {shlex.quote(str(path.parent))} to build the project there")
+        return path.name
     found = present(project)
     if len(found) > 1:
         # ProperDocs itself would read properdocs.yml: say which one this build follows.
