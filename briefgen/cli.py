@@ -134,7 +134,7 @@ def build(ctx: click.Context, strict: bool, no_cache: bool, config_file: str | N
 
     with one_shot_process():
         outcome = _guard(ctx, run)
-    print_report(outcome.report, strict, fmt=fmt)
+        print_report(outcome.report, strict, fmt=fmt)  # a stop once the site is in place is only noted
     ctx.exit(1 if outcome.report.failed(strict) else 0)
 
 

@@ -17,13 +17,16 @@ import sys
 from types import FrameType
 
 _asked: list[int] = []  # signals received since the command's handlers were installed
+_done: list[bool] = []  # [True] once the build's site is in place (`settled`)
 
 
 def handle(signum: int, frame: FrameType | None) -> None:
     """The one-shot command's handler for SIGINT and SIGTERM: noted, then raised as Python
-    would (Ctrl-C as KeyboardInterrupt; SIGTERM exits through Python, cleaning up)."""
+    would (Ctrl-C as KeyboardInterrupt; SIGTERM exits through Python, cleaning up); once the
+    site is in place, only noted: the build has succeeded, and its exit status says so."""
     _asked.append(signum)
-    raise_for(signum)
+    if not _done:
+        raise_for(signum)
 
 
 def raise_for(signum: int) -> None:
@@ -35,6 +38,13 @@ def raise_for(signum: int) -> None:
 def forget() -> None:
     """The command's handlers are installed, or removed: nothing asked for yet."""
     _asked.clear()
+    _done.clear()
+
+
+def settled() -> None:
+    """The build's site is in place: a stop asked for from now on ends nothing early (the old
+    site's removal and the report are left); with exit status 130 the site would seem untouched."""
+    _done[:] = [True]
 
 
 def stop_if_asked() -> None:

@@ -407,3 +407,50 @@ def test_a_ctrl_c_python_swallowed_still_stops_the_build_before_it_replaces_the_
     assert proc.returncode == 130, proc.stderr
     assert tree_hash(project / "site") == before
     assert not (project / ".briefgen-build").exists()
+
+
+_STOPPED_AFTER = """
+import importlib, os, signal, sys, time
+module, name = sys.argv[2].rsplit(".", 1)
+owner = importlib.import_module(module)
+real = getattr(owner, name)
+def stopped_after(*args, **kwargs):
+    result = real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C right then
+    time.sleep(0.05)
+    return result
+setattr(owner, name, stopped_after)
+from briefgen.cli import run
+sys.argv = ["briefgen", "-C", sys.argv[1], "build"]
+run()
+"""
+
+
+@pytest.mark.parametrize("after", ["briefgen.engine.guard.swap", "briefgen.engine.guard.remove_replaced",
+                                   "briefgen.commands.output.print_report"])
+def test_a_ctrl_c_once_the_new_site_is_in_place_ends_nothing_early_and_the_build_passes(tmp_path, after):
+    """Exit 130 says site_dir is as it was; a stop after the swap found the new site in place and
+    exited 130 (or 1, 'Aborted!', during the report). From the swap on, a stop is only noted."""
+    project = _project(tmp_path)
+    build_ok(project)
+    _edit_a_source(project)
+    proc = subprocess.run([sys.executable, "-c", _STOPPED_AFTER, str(project), after], capture_output=True,
+                          text=True, timeout=300, env=ENV)
+    assert proc.returncode == 0, proc.stderr
+    assert "One more sentence." in (project / "site/khmeimim/sources/jpost/index.html").read_text(encoding="utf-8")
+    assert proc.stderr.rstrip().endswith("briefgen: 0 errors, 0 warnings, 5 notes; passed")
+    assert _leftovers(project) == [] and not (project / ".briefgen-build").exists()
+
+
+@pytest.mark.parametrize("after", ["briefgen.engine.guard.write_marker", "briefgen.commands.oneshot.one_shot_process"])
+def test_a_ctrl_c_before_the_swap_exits_130_with_the_site_as_it_was(tmp_path, after):
+    """Before its handlers are installed too (click's own would say 'Aborted!' and exit 1)."""
+    project = _project(tmp_path)
+    build_ok(project)
+    before = tree_hash(project / "site")
+    _edit_a_source(project)
+    proc = subprocess.run([sys.executable, "-c", _STOPPED_AFTER, str(project), after], capture_output=True,
+                          text=True, timeout=300, env=ENV)
+    assert proc.returncode == 130, proc.stderr
+    assert "Aborted!" not in proc.stderr and "Traceback" not in proc.stderr
+    assert tree_hash(project / "site") == before

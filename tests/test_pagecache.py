@@ -344,10 +344,11 @@ _PAUSED_AFTER_SWAP = _IN_TWO.replace("from briefgen.engine.site", """import time
 from briefgen.engine import guard
 _swap = guard.swap
 def _paused(built, site):
-    _swap(built, site)
+    replaced = _swap(built, site)
     (Path(sys.argv[1]) / "swapped").touch()
     while not (Path(sys.argv[1]) / "go on").exists():
         time.sleep(0.05)
+    return replaced
 guard.swap = _paused
 from briefgen.engine.site""")
 

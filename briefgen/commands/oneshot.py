@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import click
+
 from .. import interrupts
 
 
@@ -43,8 +45,14 @@ def run(main: Callable[..., object]) -> None:
     file it wrote is closed by then (as mypy ends). An uncaught error still ends as Python
     ends, with its traceback; tests call main()."""
     try:
-        main(prog_name="briefgen")
-        code = 0
+        code = _status(main(prog_name="briefgen", standalone_mode=False))
+    except click.Abort as stop:  # as click's standalone mode says it, but a Ctrl-C is 130 as everywhere else
+        if not isinstance(stop.__cause__, KeyboardInterrupt):
+            print("Aborted!", file=sys.stderr)
+        code = 130 if isinstance(stop.__cause__, KeyboardInterrupt) else 1
+    except click.ClickException as problem:  # a usage error: printed as click prints it, exit 2
+        problem.show()
+        code = problem.exit_code
     except SystemExit as done:
         if isinstance(done.code, str):  # as Python prints it
             print(done.code, file=sys.stderr)
@@ -55,6 +63,12 @@ def run(main: Callable[..., object]) -> None:
     if not flush_output():  # a closed pipe: said by the exit status, as Python would
         code = code or 120
     os._exit(code)
+
+
+def _status(returned: object) -> int:
+    """What click's main returns outside its standalone mode: the status a command exited
+    with (ctx.exit), or the command's own return value (None: 0)."""
+    return returned if isinstance(returned, int) else 0
 
 
 def flush_output() -> bool:

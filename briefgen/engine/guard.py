@@ -203,8 +203,9 @@ def _same_filesystem(a: Path, b: Path) -> bool:
     return a.stat().st_dev == b.stat().st_dev
 
 
-def swap(built: Path, site: Path) -> None:
-    """Put the finished build in place of the old site, which is then removed.
+def swap(built: Path, site: Path) -> Path | None:
+    """Put the finished build in place of the old site; returns where the old site now is, for
+    `remove_replaced` (None when there was none).
 
     The old site waits beside site_dir between the two renames: a kill there leaves no
     site_dir, and the next build puts the old one back before it can fail (`settle`)."""
@@ -226,7 +227,12 @@ def swap(built: Path, site: Path) -> None:
         if replacing and not os.path.lexists(site) and os.path.lexists(old):
             old.rename(site)
         raise
-    if replacing:
+    return old if replacing else None
+
+
+def remove_replaced(old: Path | None) -> None:
+    """The old site a swap put aside, removed (a kill here leaves it to the next build's `settle`)."""
+    if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import interrupts
+from ..caches.parallel import signals_held
 from ..diagnostics import UserError
 from ..pipeline import Outcome
 from ..strategy import Strategy
@@ -84,8 +85,13 @@ class SiteBuilder:
             guard.check_unmarked(settings.site_dir, built, guard.shown(settings.site_dir, project))
             guard.write_marker(built)
             os.chmod(built, 0o755)
-            interrupts.stop_if_asked()  # a Ctrl-C that Python swallowed on the way still stops here
-            guard.swap(built, settings.site_dir)
+            # Held, so no stop comes between the swap and `settled`: one before is raised in
+            # stop_if_asked (a Ctrl-C that Python swallowed on the way too), one after is noted.
+            with signals_held():
+                interrupts.stop_if_asked()
+                replaced = guard.swap(built, settings.site_dir)
+                interrupts.settled()
+            guard.remove_replaced(replaced)
             run.settled(settings.site_dir)
         finally:
             guard.remove_staging(staging)
