@@ -308,6 +308,28 @@ def test_plain_mkdocs_build_refuses_docs_links(tmp_path: Path, tool: str) -> Non
     assert files_holding_marker(project) == []
 
 
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names that are not UTF-8")
+@pytest.mark.parametrize("tool", ["briefgen", "mkdocs"])
+def test_names_that_are_not_utf8_in_docs_and_the_theme_are_refused_at_their_paths(tmp_path: Path, tool: str) -> None:
+    """MkDocs writes them into URLs as UTF-8: an internal error (UnicodeEncodeError), exit 3."""
+    project = make_project(tmp_path)
+    docs, theme = os.fsencode(project / "docs"), os.fsencode(project / "templates" / "theme")
+    os.makedirs(theme, exist_ok=True)
+    with open(docs + b"/\xff.txt", "wb"), open(theme + b"/caf\xe9.css", "wb"):
+        pass
+    os.makedirs(docs + b"/\xe9t\xe9")
+    with open(docs + b"/\xe9t\xe9/index.md", "wb") as page:
+        page.write(b"# Summer\n")
+    result = _run(tool, project, "build")
+    assert result.returncode == 1, result.stderr
+    lines = sorted(line.split("-  ", 1)[-1] for line in result.stderr.splitlines() if ":1:1: error: " in line)
+    why = "has a name that is not UTF-8, which a site's URLs cannot hold; rename it"
+    assert lines == [f"docs/\\udce9t\\udce9:1:1: error: '\\udce9t\\udce9' {why}",
+                     f"docs/\\udcff.txt:1:1: error: '\\udcff.txt' {why}",
+                     f"templates/theme/caf\\udce9.css:1:1: error: 'caf\\udce9.css' {why}"]
+    assert "Traceback" not in result.stderr and not (project / "site").exists()
+
+
 def test_a_file_that_turns_into_a_link_after_the_check_is_dropped(tmp_path: Path) -> None:
     """on_files looks again at what MkDocs collected: a hook plants a link after on_config."""
     outside, project = make_outside(tmp_path), make_project(tmp_path)

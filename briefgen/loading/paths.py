@@ -29,6 +29,8 @@ from ..diagnostics import Pos, Report
 OUTSIDE = "is a symlink that leads outside the briefing folder"
 MISSING = "is a symlink to a missing file"
 LOOPS = "is a symlink that loops"
+# MkDocs writes a file's name into the site (its URL, the sitemap, the marker) as UTF-8.
+NOT_UTF8 = "has a name that is not UTF-8, which a site's URLs cannot hold"
 # Folders of the project that a link elsewhere in it may not lead into: what MkDocs copies is
 # published as it is, and what briefgen reads may end up in a page.
 CLOSED = ((".git", "which holds the repository's credentials (a CI checkout's token)"),
@@ -110,7 +112,9 @@ def refused_in(folder: Path, project: Path) -> Iterator[tuple[Path, str]]:
             continue
         for entry in entries:
             path = Path(entry.path)
-            if entry.is_symlink():
+            if not _utf8(entry.name):
+                why = NOT_UTF8
+            elif entry.is_symlink():
                 why = refusal(path, project)
                 if why is None and entry.is_dir() and any(w.is_relative_to(path.resolve()) for w in way):
                     why = f"{LOOPS} (it leads back to a folder it is in)"
@@ -124,8 +128,19 @@ def refused_in(folder: Path, project: Path) -> Iterator[tuple[Path, str]]:
                 stack.append((path, way))
 
 
+def _utf8(name: str) -> bool:
+    """Whether a file name read from the system is UTF-8 (Python keeps other bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def fix_for(why: str) -> str:
     """What to do about a refusal, said after it."""
+    if why == NOT_UTF8:
+        return "rename it"
     if why.startswith("is a symlink that leads outside"):
         return "copy the file into the project instead, or remove the link"
     if why.startswith("is a symlink into"):
