@@ -340,3 +340,18 @@ def test_a_sources_folder_that_is_a_link_is_not_followed(project, tmp_path):
     said = CliRunner().invoke(main, ["-C", str(project), "check"]).stderr
     assert list(elsewhere.iterdir()) == []
     assert "sources in the cache folder is not a folder of its own; sources are not cached" in said
+
+
+def test_a_cache_entry_that_is_a_link_is_never_read(project, parses, tmp_path):
+    """A repository may commit .briefgen-cache/ with links in it (the entry names are hashes of
+    the text, anyone can make them): briefgen opened and read whole what they led to."""
+    pipeline.check(project)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for entry in entry_files(project):  # each good entry moved out of the project, a link in its place
+        entry.rename(outside / entry.name)
+        entry.symlink_to(outside / entry.name)
+    parses.clear()
+    pipeline.check(project)
+    assert sorted(parses) == ["ledger", "wire"]  # misses: parsed again
+    assert entry_files(project) and not [e for e in entry_files(project) if e.is_symlink()]  # written anew

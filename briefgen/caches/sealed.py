@@ -36,11 +36,12 @@ def digest(stamp: str, body: bytes | memoryview) -> str:
 
 
 def read_sealed(path: Path, stamp: str) -> memoryview | None:
-    """The body of a sealed file written with this stamp, or None (missing, stale or broken).
+    """The body of a sealed file written with this stamp, or None (missing, stale, broken, or a
+    link: a repository may commit its cache folder, and a link there could lead anywhere).
 
     A view, not a copy: a parse cache's body can be many megabytes."""
     try:
-        found = read_regular(path)
+        found = read_regular(path, follow=False)  # a link planted in the cache is a miss
     except OSError:
         return None
     if found is None:
