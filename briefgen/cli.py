@@ -42,7 +42,12 @@ def _existing_project(ctx: click.Context) -> Path:
 def _project(ctx: click.Context) -> Path:
     # Absolute from here on: MkDocs resolves a relative docs_dir against the config file's folder,
     # so a relative project (`-C news`) made the staging folder `news/news/.briefgen-build`.
-    return Path(os.path.abspath(ctx.obj["project"]))
+    project = Path(os.path.abspath(ctx.obj["project"]))
+    try:
+        project.resolve()
+    except (RuntimeError, OSError):  # a link that leads to itself, however it goes round
+        raise UserError(f"-C {project}: a symlink that loops, not a folder") from None
+    return project
 
 
 def _config(ctx: click.Context, given: str | None) -> str:

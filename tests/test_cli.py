@@ -303,3 +303,11 @@ def test_short_version_flag():
     result = CliRunner().invoke(main, ["-V"])
     assert result.exit_code == 0 and result.output == f"briefgen, version {briefgen.__version__}\n"
 
+
+
+def test_c_naming_a_link_that_loops_is_one_error_line(tmp_path):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for command in (["build"], ["check"], ["serve"], ["new", "x"], ["diff"], ["add-source", "x", "a.txt"]):
+        result = CliRunner().invoke(main, ["-C", str(tmp_path / "loop"), *command])
+        assert (result.exit_code, result.stderr) == (1, f"error: -C {tmp_path / 'loop'}: a symlink that loops, "
+                                                        "not a folder\n"), command
