@@ -97,6 +97,39 @@ def test_a_folder_with_the_users_files_is_refused_even_beside_a_previous_build(t
     assert "extra-notes.txt" in _refused(project, project)
 
 
+@pytest.mark.parametrize("tool", ["briefgen", "mkdocs"])
+def test_a_file_added_deep_inside_a_previous_build_is_refused_too(tmp_path, tool):
+    """A note kept in a briefing's folder of site/ was deleted without a word by the next build."""
+    project = _project(tmp_path)
+    build_ok(project)
+    (project / "site/khmeimim/facts/my-notes.txt").write_text("the analyst's notes\n")
+    (project / "site/khmeimim/drafts").mkdir()
+    if tool == "briefgen":
+        line = _refused(project, project)
+    else:
+        before = tree_hash(project)
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, env=ENV, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 1 and tree_hash(project) == before, done.stderr
+        line = done.stderr
+    assert "holds files briefgen did not write (khmeimim/drafts, khmeimim/facts/my-notes.txt)" in line
+    assert (project / "site/khmeimim/facts/my-notes.txt").read_text() == "the analyst's notes\n"
+
+
+def test_a_site_marked_by_an_older_briefgen_with_its_top_level_entries_is_replaced(tmp_path):
+    project = _project(tmp_path)
+    build_ok(project)
+    marker = project / "site/.briefgen-site"
+    top = sorted(p.name for p in (project / "site").iterdir() if p.name != ".briefgen-site")
+    marker.write_text("# Written by briefgen, which replaces this folder on each build. Top-level entries it "
+                      "wrote:\n" + "".join(f"{name}\n" for name in top))
+    _edit_a_source(project)
+    build_ok(project)
+    lines = marker.read_text().splitlines()
+    assert lines[0].endswith("Every file and folder it wrote:")
+    assert "khmeimim/sources/jpost/index.html" in lines and "khmeimim/sources" in lines
+
+
 def test_a_symlinked_site_dir_is_refused(tmp_path):
     project = _project(tmp_path)
     (project / "site").symlink_to(project / "content")

@@ -3,8 +3,8 @@
 A build replaces `site_dir` as a whole, so a `site_dir` that names the user's files would
 delete them (issue 11). Every check here runs before anything is written, and a refusal is
 one line that names the setting. A folder counts as briefgen's own output when it holds a
-marker file listing the top-level entries briefgen wrote, and nothing else; an empty folder
-is fine too. Files added deeper inside an output folder are not looked for.
+marker file listing every file and folder briefgen wrote in it, and nothing else (a note added
+to a briefing's folder inside site/ too); an empty folder is fine too.
 
 Builds stage under `.briefgen-build/<pid>-<random>/` in the project; a build that was killed
 (SIGKILL leaves no chance to clean up) is found there by its dead pid and removed by the
@@ -24,7 +24,9 @@ from pathlib import Path
 from ..diagnostics import UserError
 
 MARKER = ".briefgen-site"
-_HEADER = "# Written by briefgen, which replaces this folder on each build. Top-level entries it wrote:"
+_HEADER = "# Written by briefgen, which replaces this folder on each build. Every file and folder it wrote:"
+# The marker of a briefgen before 2026-12-07 listed the top-level entries alone.
+_HEADER_TOP = "# Written by briefgen, which replaces this folder on each build. Top-level entries it wrote:"
 LEGACY_SIGN = "assets/briefgen/briefgen.css"  # in every site briefgen built before the marker
 STAGING = ".briefgen-build"
 # Folders of the project that hold the user's work or briefgen's own state, never output.
@@ -112,7 +114,7 @@ def _check_site_setting(project: Path, site_dir: Path, shown: str, config_file: 
 
 
 def foreign_entries(site: Path) -> list[str]:
-    """Top-level entries of an existing folder that the marker does not list as briefgen's.
+    """Entries of an existing folder, at any depth, that the marker does not list as briefgen's.
 
     A site from a briefgen that wrote no marker yet (it has briefgen's own assets) passes here
     and is checked against the new build before it is replaced (`check_unmarked`)."""
@@ -122,8 +124,24 @@ def foreign_entries(site: Path) -> list[str]:
         return []
     if not entries or _unmarked(site):
         return []
-    ours = read_marker(site)
-    return [e for e in entries if e != MARKER and e not in ours]
+    header, ours = read_marker(site)
+    if header == _HEADER_TOP:  # an older briefgen's marker: what it wrote at the top
+        return [e for e in entries if e != MARKER and e not in ours]
+    return [e for e in _entries(site) if e != MARKER and e not in ours]
+
+
+def _entries(site: Path) -> list[str]:
+    """Every file and folder in `site`, as paths relative to it; links are not followed.
+    (5 ms for the 1,228 of a site of 400 sources, 46 ms for the 11,668 of 4,000.)"""
+    root = os.path.normpath(site)
+    found: list[str] = []
+    for folder, folders, names in os.walk(root):
+        inside = folder[len(root) + 1:]
+        prefix = f"{inside}/" if inside else ""
+        found += [prefix + name for name in folders]
+        found += [prefix + name for name in names]
+    found.sort()
+    return found
 
 
 def marked(site: Path) -> bool:
@@ -150,17 +168,18 @@ def _refuse_foreign(shown: str, foreign: list[str], what: str) -> UserError:
     return _refuse("site_dir", shown, f"holds files {what} ({listed}); move them away or delete the folder")
 
 
-def read_marker(site: Path) -> set[str]:
+def read_marker(site: Path) -> tuple[str, set[str]]:
+    """The marker's header and what it lists (nothing when it is not briefgen's)."""
     try:
         lines = (site / MARKER).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return set()
-    return set(lines[1:]) if lines and lines[0] == _HEADER else set()
+        return "", set()
+    return (lines[0], set(lines[1:])) if lines and lines[0] in (_HEADER, _HEADER_TOP) else ("", set())
 
 
 def write_marker(site: Path) -> None:
     """List what the finished build wrote, so the next build knows the folder is ours."""
-    names = sorted(e for e in os.listdir(site) if e != MARKER)
+    names = [e for e in _entries(site) if e != MARKER]
     (site / MARKER).write_text("\n".join([_HEADER, *names]) + "\n", encoding="utf-8")
 
 
