@@ -310,12 +310,15 @@ def test_plain_mkdocs_build_refuses_docs_links(tmp_path: Path, tool: str) -> Non
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names that are not UTF-8")
 @pytest.mark.parametrize("tool", ["briefgen", "mkdocs"])
-def test_names_that_are_not_utf8_in_docs_and_the_theme_are_refused_at_their_paths(tmp_path: Path, tool: str) -> None:
-    """MkDocs writes them into URLs as UTF-8: an internal error (UnicodeEncodeError), exit 3."""
+def test_names_not_utf8_or_with_a_line_break_in_docs_and_the_theme_are_refused_at_their_paths(tmp_path: Path, tool: str) -> None:
+    """MkDocs writes them into URLs as UTF-8: an internal error (UnicodeEncodeError), exit 3; a
+    line break broke the marker that lists what a build wrote, and the next build refused site/."""
     project = make_project(tmp_path)
     docs, theme = os.fsencode(project / "docs"), os.fsencode(project / "templates" / "theme")
     os.makedirs(theme, exist_ok=True)
     with open(docs + b"/\xff.txt", "wb"), open(theme + b"/caf\xe9.css", "wb"):
+        pass
+    with open(docs + b"/two\nlines.txt", "wb"):  # the marker of what a build wrote lists a name a line
         pass
     os.makedirs(docs + b"/\xe9t\xe9")
     with open(docs + b"/\xe9t\xe9/index.md", "wb") as page:
@@ -326,6 +329,8 @@ def test_names_that_are_not_utf8_in_docs_and_the_theme_are_refused_at_their_path
     why = "has a name that is not UTF-8, which a site's URLs cannot hold; rename it"
     assert lines == [f"docs/\\udce9t\\udce9:1:1: error: '\\udce9t\\udce9' {why}",
                      f"docs/\\udcff.txt:1:1: error: '\\udcff.txt' {why}",
+                     "docs/two\\nlines.txt:1:1: error: 'two\\nlines.txt' has a line break or another control "
+                     "character in its name; rename it",
                      f"templates/theme/caf\\udce9.css:1:1: error: 'caf\\udce9.css' {why}"]
     assert "Traceback" not in result.stderr and not (project / "site").exists()
 

@@ -29,8 +29,10 @@ from ..diagnostics import Pos, Report
 OUTSIDE = "is a symlink that leads outside the briefing folder"
 MISSING = "is a symlink to a missing file"
 LOOPS = "is a symlink that loops"
-# MkDocs writes a file's name into the site (its URL, the sitemap, the marker) as UTF-8.
+# MkDocs writes a file's name into the site (its URL, the sitemap), and briefgen into its marker
+# of what it wrote, a name a line: as UTF-8, and without line breaks.
 NOT_UTF8 = "has a name that is not UTF-8, which a site's URLs cannot hold"
+CONTROL = "has a line break or another control character in its name"
 # Folders of the project that a link elsewhere in it may not lead into: what MkDocs copies is
 # published as it is, and what briefgen reads may end up in a page.
 CLOSED = ((".git", "which holds the repository's credentials (a CI checkout's token)"),
@@ -112,15 +114,12 @@ def refused_in(folder: Path, project: Path) -> Iterator[tuple[Path, str]]:
             continue
         for entry in entries:
             path = Path(entry.path)
-            if not _utf8(entry.name):
-                why = NOT_UTF8
-            elif entry.is_symlink():
+            why = _name_problem(entry.name)
+            if why is None and entry.is_symlink():
                 why = refusal(path, project)
                 if why is None and entry.is_dir() and any(w.is_relative_to(path.resolve()) for w in way):
                     why = f"{LOOPS} (it leads back to a folder it is in)"
-            elif entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False):
-                why = None
-            else:
+            elif why is None and not (entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)):
                 why = f"is {special_kind(entry.stat(follow_symlinks=False).st_mode)}, not a regular file or folder"
             if why is not None:
                 yield path, why
@@ -128,18 +127,19 @@ def refused_in(folder: Path, project: Path) -> Iterator[tuple[Path, str]]:
                 stack.append((path, way))
 
 
-def _utf8(name: str) -> bool:
-    """Whether a file name read from the system is UTF-8 (Python keeps other bytes as lone surrogates)."""
+def _name_problem(name: str) -> str | None:
+    """What is wrong with a file name read from the system (Python keeps bytes that are not
+    UTF-8 as lone surrogates), or None."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return False
-    return True
+        return NOT_UTF8
+    return CONTROL if any(c < " " or c == "\x7f" for c in name) else None
 
 
 def fix_for(why: str) -> str:
     """What to do about a refusal, said after it."""
-    if why == NOT_UTF8:
+    if why in (NOT_UTF8, CONTROL):
         return "rename it"
     if why.startswith("is a symlink that leads outside"):
         return "copy the file into the project instead, or remove the link"
