@@ -112,7 +112,7 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     from .caches.keeping import render_keeping
     from .caches.spool import InMemory, Spool
     from .caches.templatecache import kept_templates
-    from .history.earlier import render_stamp
+    from .history.earlier import kept_in, render_stamp
     from .history.versions import history_for
     from .stages.feed import site_feed
     from .stages.render import Renderer
@@ -125,7 +125,8 @@ def render(project: Path, outcome: Outcome, urls: Urls, site_name: str,
     renderer = Renderer(project, urls, markdown(), site_name, compiled)
     # Earlier versions' pages are kept by what they are rendered with; read once, before workers fork.
     stamp = render_stamp(project, urls.directory_urls, site_name) if history.trees else ""
-    one = BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp, outcome.cache)
+    one = BriefingRenderer(project, renderer, history, urls, site_name, site_url, cite, stamp,
+                           kept_in(outcome.cache) if history.trees else None)
     if reuse is None:
         memo = _memo(project, outcome, (urls.directory_urls, site_name, site_url, cite))
         spool = Spool(outcome.cache) if strategy.spool else InMemory()
@@ -160,7 +161,7 @@ class BriefingRenderer:
     site_url: str | None
     cite: bool  # source pages carry select-to-cite's data
     stamp: str  # what earlier versions' pages are rendered with
-    cache: Path | None
+    earlier: Path | None  # where earlier versions' pages are kept (.briefgen-cache/earlier/), if they are
 
     def story(self, c: Checked) -> Story:
         from .analysis.changes import story
@@ -177,7 +178,7 @@ class BriefingRenderer:
         s = self.story(c) if s is None else s
         r = resolve(c)
         b = r.briefing
-        earlier, since = _earlier(self.project, self.history, self.renderer, c, r, s, self.stamp, self.cache)
+        earlier, since = _earlier(self.project, self.history, self.renderer, c, r, s, self.stamp, self.earlier)
         own = self.renderer.briefing_pages(r, s, frozenset(p.meta["version"] for p in earlier))
         # Search entries are read here, in the worker, from the content (not the apparatus);
         # earlier versions are never a search hit.
@@ -197,7 +198,7 @@ def _release(checked: list[Checked]) -> None:
 
 
 def _earlier(project: Path, history: History, renderer: Renderer, c: Checked, r: Resolved, s: Story, stamp: str,
-             cache: Path | None) -> tuple[list[Page], dict[str, str]]:
+             kept: Path | None) -> tuple[list[Page], dict[str, str]]:
     """Each earlier version's summary page as it was, and what changed since each of them (for
     a reader who last saw that one); nothing for a briefing without earlier versions."""
     from .analysis.changes import snapshot
@@ -210,7 +211,7 @@ def _earlier(project: Path, history: History, renderer: Renderer, c: Checked, r:
     trees = {as_of: tree for as_of, tree in history.trees.get(b.id, {}).items() if as_of < s.as_of}
     # What else the pages show of the current version: source numbers, which sources it still has.
     pages = earlier_pages(project, b.id, trees, lambda old: earlier_summary(renderer, old, s, now), stamp,
-                          [s.numbers, sorted(now)], cache)
+                          [s.numbers, sorted(now)], kept)
     return pages, since_files(renderer, r, history.of(b.id), snapshot(b, c.analysis), s)
 
 

@@ -147,6 +147,27 @@ def test_a_committed_cache_link_is_not_followed(tmp_path):
     assert (elsewhere / "history.json").read_text("utf-8") == "someone's file\n"
 
 
+def test_a_committed_link_for_the_earlier_pages_folder_is_not_followed(tmp_path):
+    """`.briefgen-cache/earlier` committed as a link: each briefing's kept earlier pages were read
+    and written where it led (a file outside the project overwritten with briefgen's JSON)."""
+    root = tmp_path / "p"
+    history_project(root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    briefings = sorted(p.name for p in (root / "content").iterdir())
+    for name in briefings:
+        (elsewhere / f"{name}.json").write_text("someone's file\n", "utf-8")
+    (root / ".briefgen-cache").mkdir()
+    (root / ".briefgen-cache" / "earlier").symlink_to(elsewhere, target_is_directory=True)
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("earlier in the cache folder is not a folder of its own; earlier versions' pages "
+                             "are not kept") == 1
+    assert list((root / "site").glob("*/versions/*/index.html"))  # the earlier pages are built all the same
+    assert {p.name: p.read_text("utf-8") for p in elsewhere.iterdir()} == \
+        {f"{name}.json": "someone's file\n" for name in briefings}
+
+
 def test_a_staging_link_is_refused_and_nothing_where_it_points_is_touched(tmp_path):
     root = tmp_path / "p"
     history_project(root)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..caches.sealed import read_sealed, write_sealed
+from ..caches.sealed import own_folder, read_sealed, write_sealed
 from ..diagnostics import Report
 from ..model import Briefing
 from ..stages.check import check_briefing
@@ -44,11 +44,17 @@ def render_stamp(project: Path, *settings: object) -> str:
     return h.hexdigest()
 
 
+def kept_in(cache: Path | None) -> Path | None:
+    """The folder of kept earlier pages in the cache folder; None (with a warning) when it is a
+    link, which would have each briefing's file read and written where it leads."""
+    return own_folder(cache, "earlier", "earlier versions' pages are not kept") if cache is not None else None
+
+
 class _Kept:
     """The earlier pages of one briefing, as the last build rendered them: key -> page fields."""
 
-    def __init__(self, cache_dir: Path | None, briefing: str, stamp: str) -> None:
-        self.path = cache_dir / "earlier" / f"{briefing}.json" if cache_dir else None
+    def __init__(self, folder: Path | None, briefing: str, stamp: str) -> None:
+        self.path = folder / f"{briefing}.json" if folder else None
         self.stamp = f"earlier/2/{stamp}"
         self.read: dict[str, Any] = {}
         self.used: dict[str, list[Any]] = {}
@@ -87,11 +93,12 @@ class _Kept:
 
 
 def earlier_pages(project: Path, briefing: str, trees: dict[str, str], render: Callable[[Resolved], Page],
-                  stamp: str, depends: object, cache_dir: Path | None) -> list[Page]:
+                  stamp: str, depends: object, kept_folder: Path | None) -> list[Page]:
     """The summary page of each earlier version (`trees`: its as_of -> git tree id), oldest
-    first; `depends`: what else of the current version the pages show (JSON-able). A version
-    that cannot be read or rendered is left out (checkout.py says so at INFO)."""
-    kept = _Kept(cache_dir, briefing, stamp)
+    first; `depends`: what else of the current version the pages show (JSON-able); `kept_folder`:
+    where they are kept (`kept_in`). A version that cannot be read or rendered is left out
+    (checkout.py says so at INFO)."""
+    kept = _Kept(kept_folder, briefing, stamp)
     same = json.dumps(depends, sort_keys=True, ensure_ascii=False)
     keys = {as_of: hashlib.blake2b(f"{tree}\0{as_of}\0{same}".encode(), digest_size=16).hexdigest()
             for as_of, tree in trees.items()}
