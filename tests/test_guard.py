@@ -445,11 +445,12 @@ def test_a_ctrl_c_python_swallowed_still_stops_the_build_before_it_replaces_the_
 _STOPPED_AFTER = """
 import importlib, os, signal, sys, time
 module, name = sys.argv[2].rsplit(".", 1)
+sent = getattr(signal, sys.argv[3] if len(sys.argv) > 3 else "SIGINT")
 owner = importlib.import_module(module)
 real = getattr(owner, name)
 def stopped_after(*args, **kwargs):
     result = real(*args, **kwargs)
-    os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C right then
+    os.kill(os.getpid(), sent)  # as a Ctrl-C (or a SIGTERM) right then
     time.sleep(0.05)
     return result
 setattr(owner, name, stopped_after)
@@ -460,14 +461,17 @@ run()
 
 
 @pytest.mark.parametrize("after", ["briefgen.engine.guard.swap", "briefgen.engine.guard.remove_replaced",
-                                   "briefgen.commands.output.print_report"])
-def test_a_ctrl_c_once_the_new_site_is_in_place_ends_nothing_early_and_the_build_passes(tmp_path, after):
+                                   "briefgen.commands.output.print_report", "briefgen.commands.oneshot._status",
+                                   "logging.shutdown"])
+@pytest.mark.parametrize("sent", ["SIGINT", "SIGTERM"])
+def test_a_stop_once_the_new_site_is_in_place_ends_nothing_early_and_the_build_passes(tmp_path, after, sent):
     """Exit 130 says site_dir is as it was; a stop after the swap found the new site in place and
-    exited 130 (or 1, 'Aborted!', during the report). From the swap on, a stop is only noted."""
+    exited 130 (or 1, 'Aborted!', during the report; or with a traceback as the process ended).
+    From the swap on, a stop is only noted, to the process's end."""
     project = _project(tmp_path)
     build_ok(project)
     _edit_a_source(project)
-    proc = subprocess.run([sys.executable, "-c", _STOPPED_AFTER, str(project), after], capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", _STOPPED_AFTER, str(project), after, sent], capture_output=True,
                           text=True, timeout=300, env=ENV)
     assert proc.returncode == 0, proc.stderr
     assert "One more sentence." in (project / "site/khmeimim/sources/jpost/index.html").read_text(encoding="utf-8")

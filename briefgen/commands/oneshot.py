@@ -33,9 +33,15 @@ def one_shot_process() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        interrupts.forget()
+        # Under `run`, the handlers stay until the process ends: a stop once the site is in place
+        # stays only noted on the way out. Called by another program (tests), what was there goes back.
+        if not _WHOLE_PROCESS:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            interrupts.forget()
+
+
+_WHOLE_PROCESS: list[bool] = []  # [True] under `run`: the command's process ends with the command
 
 
 def run(main: Callable[..., object]) -> None:
@@ -44,25 +50,43 @@ def run(main: Callable[..., object]) -> None:
     of a 0.9 s build after one edit at 400 sources, for nothing. What the command printed is flushed first, and every
     file it wrote is closed by then (as mypy ends). An uncaught error still ends as Python
     ends, with its traceback; tests call main()."""
+    _WHOLE_PROCESS[:] = [True]
     try:
-        code = _status(main(prog_name="briefgen", standalone_mode=False))
-    except click.Abort as stop:  # as click's standalone mode says it, but a Ctrl-C is 130 as everywhere else
-        if not isinstance(stop.__cause__, KeyboardInterrupt):
-            print("Aborted!", file=sys.stderr)
-        code = 130 if isinstance(stop.__cause__, KeyboardInterrupt) else 1
-    except click.ClickException as problem:  # a usage error: printed as click prints it, exit 2
-        problem.show()
-        code = problem.exit_code
-    except SystemExit as done:
-        if isinstance(done.code, str):  # as Python prints it
-            print(done.code, file=sys.stderr)
-        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+        code = _command(main)
+    except KeyboardInterrupt:  # a Ctrl-C as the command ended, before signals are held below
+        code = 130
+    except SystemExit as done:  # a SIGTERM then
+        code = _exit_status(done)
+    # The command is over: a stop from here on changes nothing, and is no traceback.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     if _observed():  # it writes what it found as Python ends
         sys.exit(code)
     logging.shutdown()
     if not flush_output():  # a closed pipe: said by the exit status, as Python would
         code = code or 120
     os._exit(code)
+
+
+def _command(main: Callable[..., object]) -> int:
+    """`main`'s exit status, its errors said as click's standalone mode says them, except that a
+    Ctrl-C is 130, as everywhere else."""
+    try:
+        return _status(main(prog_name="briefgen", standalone_mode=False))
+    except click.Abort as stop:
+        if not isinstance(stop.__cause__, KeyboardInterrupt):
+            print("Aborted!", file=sys.stderr)
+        return 130 if isinstance(stop.__cause__, KeyboardInterrupt) else 1
+    except click.ClickException as problem:  # a usage error: printed as click prints it, exit 2
+        problem.show()
+        return problem.exit_code
+    except SystemExit as done:
+        return _exit_status(done)
+
+
+def _exit_status(done: SystemExit) -> int:
+    if isinstance(done.code, str):  # as Python prints it
+        print(done.code, file=sys.stderr)
+    return done.code if isinstance(done.code, int) else 0 if done.code is None else 1
 
 
 def _status(returned: object) -> int:
