@@ -491,3 +491,32 @@ def test_a_ctrl_c_before_the_swap_exits_130_with_the_site_as_it_was(tmp_path, af
     assert proc.returncode == 130, proc.stderr
     assert "Aborted!" not in proc.stderr and "Traceback" not in proc.stderr
     assert tree_hash(project / "site") == before
+
+
+_STOPPED_WHILE_COPYING = """
+import os, shutil, signal, sys, time
+from briefgen.engine import guard
+guard._same_filesystem = lambda a, b: False  # site_dir on another filesystem: the build is copied beside it
+copytree = shutil.copytree
+def copied_then_stopped(src, dst, *args, **kwargs):
+    copytree(src, dst, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C while a big site is copied
+    time.sleep(0.05)
+shutil.copytree = copied_then_stopped
+from briefgen.cli import run
+sys.argv = ["briefgen", "-C", sys.argv[1], "build"]
+run()
+"""
+
+
+def test_a_ctrl_c_while_the_build_is_copied_to_another_filesystem_stops_it(tmp_path):
+    """The copy is not part of the swap: held with it, a stop waited for the copy and the build
+    then exited 0 with the new site."""
+    project = _project(tmp_path)
+    build_ok(project)
+    before = tree_hash(project / "site")
+    _edit_a_source(project)
+    proc = subprocess.run([sys.executable, "-c", _STOPPED_WHILE_COPYING, str(project)], capture_output=True,
+                          text=True, timeout=300, env=ENV)
+    assert proc.returncode == 130, proc.stderr
+    assert tree_hash(project / "site") == before and _leftovers(project) == []

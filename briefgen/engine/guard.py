@@ -19,6 +19,8 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..diagnostics import UserError
@@ -222,20 +224,28 @@ def _same_filesystem(a: Path, b: Path) -> bool:
     return a.stat().st_dev == b.stat().st_dev
 
 
+@contextmanager
+def beside_site(built: Path, site: Path) -> Iterator[Path]:
+    """The finished build where it can be renamed into place: itself, or, when site_dir is on
+    another filesystem (a rename cannot cross one), a copy made beside site_dir, removed after."""
+    site.parent.mkdir(parents=True, exist_ok=True)
+    if _same_filesystem(built, site.parent):
+        yield built
+        return
+    near = Path(tempfile.mkdtemp(prefix=f"{NEW}{os.getpid()}-", suffix=f"-{site.name}", dir=site.parent))
+    try:
+        shutil.copytree(built, near / "site")
+        yield near / "site"
+    finally:
+        shutil.rmtree(near, ignore_errors=True)
+
+
 def swap(built: Path, site: Path) -> Path | None:
-    """Put the finished build in place of the old site; returns where the old site now is, for
-    `remove_replaced` (None when there was none).
+    """Put the finished build (on site_dir's filesystem: `beside_site`) in place of the old
+    site; returns where the old site now is, for `remove_replaced` (None when there was none).
 
     The old site waits beside site_dir between the two renames: a kill there leaves no
     site_dir, and the next build puts the old one back before it can fail (`settle`)."""
-    site.parent.mkdir(parents=True, exist_ok=True)
-    if not _same_filesystem(built, site.parent):  # rename cannot cross filesystems
-        near = Path(tempfile.mkdtemp(prefix=f"{NEW}{os.getpid()}-", suffix=f"-{site.name}", dir=site.parent))
-        try:
-            shutil.copytree(built, near / "site")
-            return swap(near / "site", site)
-        finally:
-            shutil.rmtree(near, ignore_errors=True)
     old = site.with_name(f"{OLD}{os.getpid()}-{secrets.token_hex(4)}-{site.name}")
     replacing = os.path.lexists(site)
     try:

@@ -87,9 +87,10 @@ class SiteBuilder:
             os.chmod(built, 0o755)
             # Held, so no stop comes between the swap and `settled`: one before is raised in
             # stop_if_asked (a Ctrl-C that Python swallowed on the way too), one after is noted.
-            with signals_held():
+            # Copying the build to another filesystem comes first, and a stop there stops it.
+            with guard.beside_site(built, settings.site_dir) as movable, signals_held():
                 interrupts.stop_if_asked()
-                replaced = guard.swap(built, settings.site_dir)
+                replaced = guard.swap(movable, settings.site_dir)
                 interrupts.settled()
             guard.remove_replaced(replaced)
             run.settled(settings.site_dir)
