@@ -520,3 +520,16 @@ def test_a_ctrl_c_while_the_build_is_copied_to_another_filesystem_stops_it(tmp_p
                           text=True, timeout=300, env=ENV)
     assert proc.returncode == 130, proc.stderr
     assert tree_hash(project / "site") == before and _leftovers(project) == []
+
+
+def test_names_that_python_would_split_lines_at_are_one_entry_of_the_marker(tmp_path):
+    """The marker lists a name a line; read back with str.splitlines, a docs/ file named with
+    U+2028 or U+0085 in it made every later build refuse site/."""
+    project = _project(tmp_path)
+    (project / "docs").mkdir(exist_ok=True)
+    for name in ("a\u2028b.txt", "c\x85d.txt", "e\u2029f.txt"):
+        (project / "docs" / name).write_text("x\n", encoding="utf-8")
+    build_ok(project)
+    _edit_a_source(project)
+    build_ok(project)
+    assert (project / "site" / "a\u2028b.txt").is_file()

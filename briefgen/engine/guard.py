@@ -173,7 +173,7 @@ def _refuse_foreign(shown: str, foreign: list[str], what: str) -> UserError:
 def read_marker(site: Path) -> tuple[str, set[str]]:
     """The marker's header and what it lists (nothing when it is not briefgen's)."""
     try:
-        lines = (site / MARKER).read_text(encoding="utf-8").splitlines()
+        lines = (site / MARKER).read_text(encoding="utf-8").split("\n")  # as written: a name may hold U+2028
     except (OSError, UnicodeDecodeError):
         return "", set()
     return (lines[0], set(lines[1:])) if lines and lines[0] in (_HEADER, _HEADER_TOP) else ("", set())
