@@ -215,10 +215,16 @@ def schema(kind: str) -> None:
 @click.pass_context
 def init(ctx: click.Context, directory: Path, engine: str) -> None:
     """Create a new site project in DIRECTORY (never overwrites)."""
+    from .commands.installed import Origin
     from .commands.scaffold import init_project
 
     directory = Path(ctx.obj["project"]) / directory  # as `git -C news init x` makes news/x
-    installed = _guard(ctx, lambda: init_project(directory, engine=engine))
+
+    def make() -> Origin:
+        _project(ctx)  # -C names a folder, not a link that loops
+        return init_project(directory, engine=engine)
+
+    installed = _guard(ctx, make)
     click.echo(f"Created a briefgen site in {directory}/. Next: cd {shlex.quote(str(directory))} && briefgen build")
     if installed.wheel is not None:
         click.echo(f"requirements.txt installs {installed.requirement}, a copy of the wheel this briefgen was "

@@ -307,7 +307,11 @@ def test_short_version_flag():
 
 def test_c_naming_a_link_that_loops_is_one_error_line(tmp_path):
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
-    for command in (["build"], ["check"], ["serve"], ["new", "x"], ["diff"], ["add-source", "x", "a.txt"]):
+    for command in (["build"], ["check"], ["serve"], ["new", "x"], ["diff"], ["add-source", "x", "a.txt"],
+                    ["init", "x"]):
         result = CliRunner().invoke(main, ["-C", str(tmp_path / "loop"), *command])
         assert (result.exit_code, result.stderr) == (1, f"error: -C {tmp_path / 'loop'}: a symlink that loops, "
                                                         "not a folder\n"), command
+    made = CliRunner().invoke(main, ["-C", str(tmp_path), "init", "loop"])  # the folder to make is the loop
+    assert (made.exit_code, made.stderr) == (1, f"error: {tmp_path / 'loop'} exists and is not a folder; "
+                                                "briefgen init never overwrites\n")

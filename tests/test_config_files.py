@@ -97,8 +97,19 @@ def test_f_through_a_link_and_back_reads_the_file_mkdocs_reads(tmp_path):
     assert (project / "site" / "index.html").is_file() and not (tmp_path / "victim").exists()
 
 
-def test_f_naming_the_project_folder_says_so():
-    for given in ("", "."):
-        result = run("build", "-f", given)
+def test_f_naming_a_folder_says_so(tmp_path):
+    (tmp_path / "content").mkdir()
+    for given in ("", ".", "..", "/", "content"):
+        result = run("-C", str(tmp_path), "build", "-f", given)
         assert result.exit_code == 1
-        assert result.stderr == f"error: -f {given!r} names the project folder, not its config file (such as mkdocs.yml)\n"
+        assert result.stderr == (f"error: -f {given!r} names a folder, not the project's config file "
+                                 "(such as mkdocs.yml)\n"), given
+
+
+def test_f_spelled_through_a_link_to_the_project_folder_is_the_project_s_file(tmp_path):
+    # A shell's $PWD keeps the link's spelling; the project folder is the real one.
+    project = make_project(tmp_path, {})
+    assert run("-C", str(project), "new", "harbour").exit_code == 0
+    (tmp_path / "link").symlink_to(project, target_is_directory=True)
+    result = run("-C", str(project), "build", "-f", str(tmp_path / "link" / "mkdocs.yml"))
+    assert result.exit_code == 0, result.stderr

@@ -32,9 +32,10 @@ def config_file(project: Path, given: str | None) -> str:
         # Spelled as MkDocs spells it (`x/..` taken away as text, where the system would follow
         # x if it is a link), so briefgen reads the very file MkDocs reads.
         path = Path(os.path.abspath(project / given))
-        if path == project:
-            raise UserError(f"-f {given!r} names the project folder, not its config file (such as mkdocs.yml)")
-        if path.parent != project:
+        if path == project or os.path.isdir(path):
+            raise UserError(f"-f {given!r} names a folder, not the project's config file (such as mkdocs.yml)")
+        # The project's folder reached another way (a link to it, as a shell's $PWD may spell it)
+        if path.parent != project and os.path.realpath(path.parent) != os.path.realpath(project):
             raise UserError(f"-f {given}: the config file is not in the project folder ({project}); briefgen "
                             "reads content/ beside the config file, as MkDocs reads docs_dir beside it: "
                             f"run briefgen with -C {shlex.quote(str(path.parent))} to build the project there")

@@ -142,6 +142,8 @@ def _read_wheel(path: Path) -> bytes:
 def init_project(directory: Path, installed: Origin | None = None, engine: str = "mkdocs") -> Origin:
     """Write a new project; returns where briefgen came from (its requirement may be unknown).
     `engine` zensical: the config, the workflow and requirements.txt build with Zensical."""
+    if os.path.lexists(directory) and not directory.is_dir():  # a link that loops too
+        raise UserError(f"{clip(str(directory))} exists and is not a folder; briefgen init never overwrites")
     installed = installed or origin()
     site_name = yaml_string(_readable(f"{directory.resolve().name} briefings"))
     files: dict[str, str | bytes] = {
@@ -158,8 +160,6 @@ def init_project(directory: Path, installed: Origin | None = None, engine: str =
     }
     if installed.wheel is not None:  # the requirement names it at ./vendor/<its name>
         files[f"{VENDOR}/{installed.wheel.name}"] = _read_wheel(installed.wheel)
-    if os.path.lexists(directory) and not directory.is_dir():
-        raise UserError(f"{clip(str(directory))} exists and is not a folder; briefgen init never overwrites")
     clashes = _clashes(directory, list(files) + ["content"])  # content/: never mixed with ours
     if clashes:
         raise UserError(f"{clip(str(directory))} already has {', '.join(clashes)}; briefgen init never "
