@@ -98,12 +98,16 @@ def test_f_through_a_link_and_back_reads_the_file_mkdocs_reads(tmp_path):
 
 
 def test_f_naming_a_folder_says_so(tmp_path):
+    # Said of the folder as MkDocs would find it (`x/..` taken away as text): never a cue to build
+    # another folder (`-f ..` advised `-C` the parent), nor a way through a link out of the project.
     (tmp_path / "content").mkdir()
-    for given in ("", ".", "..", "/", "content"):
+    (tmp_path / "x").symlink_to("/etc", target_is_directory=True)
+    for given, shown in (("", "."), (".", "."), ("..", ".."), ("/", "/"), ("content", "content"),
+                         ("x/../content", "content")):
         result = run("-C", str(tmp_path), "build", "-f", given)
         assert result.exit_code == 1
-        assert result.stderr == (f"error: -f {given!r} names a folder, not the project's config file "
-                                 "(such as mkdocs.yml)\n"), given
+        assert result.stderr == (f"error: {shown} is a folder; name the MkDocs config file with -f (such as "
+                                 "mkdocs.yml), or leave -f out\n"), given
 
 
 def test_f_spelled_through_a_link_to_the_project_folder_is_the_project_s_file(tmp_path):

@@ -32,8 +32,8 @@ def config_file(project: Path, given: str | None) -> str:
         # Spelled as MkDocs spells it (`x/..` taken away as text, where the system would follow
         # x if it is a link), so briefgen reads the very file MkDocs reads.
         path = Path(os.path.abspath(project / given))
-        if path == project or os.path.isdir(path):
-            raise UserError(f"-f {given!r} names a folder, not the project's config file (such as mkdocs.yml)")
+        if os.path.lexists(path) and not os.path.isfile(path):  # a folder, a device: said so when it is read
+            return str(path) if os.path.isabs(given) else os.path.relpath(path, project)
         # The project's folder reached another way (a link to it, as a shell's $PWD may spell it)
         if path.parent != project and os.path.realpath(path.parent) != os.path.realpath(project):
             raise UserError(f"-f {given}: the config file is not in the project folder ({project}); briefgen "
