@@ -7,7 +7,8 @@ caller to hand an exception to: there the KeyboardInterrupt or SystemExit is pri
 "Exception ignored" and the build went on, to exit 0 with the new site in place (about once in
 a hundred Ctrl-Cs). So the handlers note the signal too, and the build asks before it puts its
 site in place of the old one (engine/site.py): a stop asked for is a stop, and site_dir stays
-as it was.
+as it was. Once the new site is in place (`settled`), a stop is only noted: the build has
+succeeded, and exit status 130 or 143 would say the site was left as it was.
 """
 
 from __future__ import annotations
